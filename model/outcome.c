@@ -1,0 +1,29 @@
+/* outcome.c - names of session ends. */
+#include "outcome.h"
+
+static const struct {
+	const char *name;
+	bool dead_peer;
+} end_causes[END_CAUSE_COUNT] = {
+	[END_EOF] = { "eof", false },
+	[END_DISCONNECT] = { "disconnect", false },
+	[END_RST] = { "rst", false },
+	[END_KEEPALIVE_TIMEOUT] = { "keepalive-timeout", true },
+	[END_RETRANS_TIMEOUT] = { "retransmission-timeout", true },
+	[END_USER_TIMEOUT] = { "user-timeout", true },
+	[END_CONNECT_TIMEOUT] = { "inbound-connect-timeout", false },
+	[END_REFUSED] = { "refused", false },
+	[END_PROTOCOL_ERROR] = { "protocol-error", false },
+	[END_SHUTDOWN] = { "shutdown", false },
+	[END_ERROR] = { "error", false },
+};
+
+const char *end_cause_name(enum end_cause c)
+{
+	return (unsigned)c < END_CAUSE_COUNT ? end_causes[c].name : "unknown";
+}
+
+bool end_cause_is_dead_peer(enum end_cause c)
+{
+	return (unsigned)c < END_CAUSE_COUNT && end_causes[c].dead_peer;
+}

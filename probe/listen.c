@@ -1,0 +1,685 @@
+/* listen.c - `dcdlab listen`: an Oracle listener and its dedicated servers,
+ * as far as dead connection detection goes.
+ *
+ * Where a socket becomes DCD: on_accept() applies the profile's keepalive
+ * with setsockopt and reads it back; diag_tick() reads the kernel's own
+ * timer through inet_diag; session.c reports how each session ended. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "../lib/log.h"
+#include "../lib/numparse.h"
+#include "../lib/tns.h"
+#include "../model/profile.h"
+#include "../model/sqlnet.h"
+#include "probe.h"
+#include "server.h"
+#include "sockopt.h"
+
+void session_set_inode(struct session *s, uint32_t inode);
+
+struct listen_opts {
+	const char *listen_addr;
+	const char *sqlnet_path;
+	const char *events_path;
+	const char *metrics_addr;
+	const char *release;
+	int expire_time_min;       /* -1: from sqlnet.ora */
+	int ns_probes;             /* -1: from sqlnet.ora */
+	struct keepalive ka_override; /* 0 fields: from the profile */
+	int64_t probe_interval_ms; /* 0: from the profile */
+	int64_t user_timeout_ms;
+	int64_t inbound_timeout_ms; /* -1: sqlnet.ora or 60 s */
+	int64_t diag_interval_ms;
+	int64_t duration_ms;
+	long max_sessions;
+	long max_packet;
+	long exit_after_ends;
+};
+
+struct listen_ctx {
+	struct server srv;
+	struct listen_opts opts;
+	struct diag *diag;
+	uint16_t port;
+	struct evconnlistener *lev;
+	struct evhttp *http;
+	struct event *diag_timer, *sig_int, *sig_term, *stop_timer;
+	uint64_t ends_seen;
+};
+
+static void libevent_log(int severity, const char *msg)
+{
+	log_msg(severity >= EVENT_LOG_ERR ? LOG_ERROR
+		: severity >= EVENT_LOG_WARN ? LOG_WARN : LOG_DEBUG, "libevent: %s", msg);
+}
+
+/* "host:port", "[v6]:port" or ":port" into a sockaddr. */
+int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen,
+		   struct dcd_err *err)
+{
+	char buf[300];
+
+	if (strlen(s) >= sizeof(buf)) {
+		err_set(err, "address \"%.40s...\": too long", s);
+		return -1;
+	}
+	if (s[0] == ':')
+		snprintf(buf, sizeof(buf), "0.0.0.0%s", s);
+	else
+		snprintf(buf, sizeof(buf), "%s", s);
+	*sslen = (int)sizeof(*ss);
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0 ||
+	    (ss->ss_family == AF_INET && ((struct sockaddr_in *)ss)->sin_port == 0) ||
+	    (ss->ss_family == AF_INET6 && ((struct sockaddr_in6 *)ss)->sin6_port == 0)) {
+		err_set(err, "address \"%s\": expected HOST:PORT (IPv6 as [ADDR]:PORT)", s);
+		return -1;
+	}
+	return 0;
+}
+
+void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(buf, len, "%s:%u", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(buf, len, "[%s]:%u", host, port);
+	} else {
+		snprintf(buf, len, "unknown");
+	}
+}
+
+static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
+		      int salen, void *arg)
+{
+	struct listen_ctx *lc = arg;
+	struct server *srv = &lc->srv;
+	struct server_config *cfg = &srv->cfg;
+	struct bufferevent *bev;
+	struct session *s;
+	struct event_rec r = { 0 };
+	struct dcd_err err = { "" };
+	char peer[64];
+	struct stat st;
+
+	(void)lev;
+	(void)salen;
+	format_sockaddr(sa, peer, sizeof(peer));
+	if ((long)srv->counters.sessions_active >= lc->opts.max_sessions) {
+		log_warn("%s: refused at TCP level: %ld sessions open (--max-sessions)", peer,
+			 lc->opts.max_sessions);
+		evutil_closesocket(fd);
+		return;
+	}
+	bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_error("%s: bufferevent_socket_new failed", peer);
+		evutil_closesocket(fd);
+		return;
+	}
+	s = session_new(srv, bev, fd, peer);
+	if (fstat(fd, &st) == 0)
+		session_set_inode(s, (uint32_t)st.st_ino);
+
+	if (cfg->method == DCD_KEEPALIVE) {
+		struct keepalive got;
+		if (sockopt_keepalive_apply(fd, &cfg->keepalive, &got, &err) != 0) {
+			session_end(s, END_ERROR, err.msg);
+			return;
+		}
+		rec_str(&r, "dcd", "keepalive");
+		rec_int(&r, "so_keepalive", 1);
+		rec_int(&r, "tcp_keepidle_s", got.idle_s);
+		rec_int(&r, "tcp_keepintvl_s", got.intvl_s);
+		rec_int(&r, "tcp_keepcnt", got.cnt);
+		rec_num(&r, "detect_s", got.idle_s + (double)got.intvl_s * got.cnt);
+	} else {
+		if (sockopt_keepalive_off(fd, &err) != 0) {
+			session_end(s, END_ERROR, err.msg);
+			return;
+		}
+		rec_int(&r, "so_keepalive", 0);
+		rec_str(&r, "dcd", dcd_method_name(cfg->method));
+		if (cfg->method == DCD_NS_PROBES)
+			rec_num(&r, "ns_probe_interval_s", (double)cfg->ns_probe_interval_ms / 1000.0);
+	}
+	if (cfg->user_timeout_ms > 0) {
+		if (sockopt_user_timeout(fd, cfg->user_timeout_ms, &err) != 0) {
+			session_end(s, END_ERROR, err.msg);
+			return;
+		}
+		rec_int(&r, "tcp_user_timeout_ms", cfg->user_timeout_ms);
+	}
+	if (cfg->method == DCD_KEEPALIVE)
+		events_emit(srv->events, "accept", s, &r,
+			    "accepted; getsockopt: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d TCP_KEEPCNT=%d (dead peer noticed after %d s)",
+			    cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
+			    cfg->keepalive.idle_s + cfg->keepalive.intvl_s * cfg->keepalive.cnt);
+	else if (cfg->method == DCD_NS_PROBES)
+		events_emit(srv->events, "accept", s, &r,
+			    "accepted; legacy DCD: SO_KEEPALIVE=0, NS probe after %.1f s idle",
+			    (double)cfg->ns_probe_interval_ms / 1000.0);
+	else
+		events_emit(srv->events, "accept", s, &r,
+			    "accepted; no DCD: SO_KEEPALIVE=0 (cleared: accepted sockets inherit libevent's listener setting)");
+}
+
+static void on_accept_error(struct evconnlistener *lev, void *arg)
+{
+	int e = EVUTIL_SOCKET_ERROR();
+
+	(void)lev;
+	(void)arg;
+	/* EMFILE and friends: say so; libevent retries on the next event. */
+	log_warn("accept: %s", evutil_socket_error_to_string(e));
+}
+
+static void on_kernel_sample(const struct diag_sample *d, void *arg)
+{
+	struct listen_ctx *lc = arg;
+	struct session *s = session_by_inode(&lc->srv, d->inode);
+	struct event_rec r = { 0 };
+
+	if (s == NULL || s->state == SESSION_CLOSING)
+		return;
+	if (s->kernel_seen && s->kernel.timer == d->timer && s->kernel.retrans == d->retrans) {
+		s->kernel.expires_ms = d->expires_ms;
+		return;
+	}
+	s->kernel = *d;
+	s->kernel_seen = true;
+	rec_str(&r, "timer", diag_timer_name(d->timer));
+	rec_int(&r, "expires_ms", d->expires_ms);
+	rec_int(&r, "retrans", d->retrans);
+	events_emit(lc->srv.events, "kernel", s, &r, "kernel (inet_diag): timer:(%s,%.1fs,%u)%s",
+		    diag_timer_name(d->timer), d->expires_ms / 1000.0, d->retrans,
+		    d->timer == DIAG_TIMER_KEEPALIVE && d->retrans > 0 ? " - keepalive probes unanswered" : "");
+}
+
+static void diag_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct listen_ctx *lc = arg;
+	struct dcd_err err = { "" };
+
+	(void)fd;
+	(void)what;
+	if (lc->srv.sessions && diag_dump(lc->diag, lc->port, on_kernel_sample, lc, &err) != 0)
+		log_warn("%s", err.msg);
+}
+
+static void stop(struct listen_ctx *lc, const char *why)
+{
+	const struct counters *c = &lc->srv.counters;
+	uint64_t dead = 0;
+
+	log_info("stopping (%s)", why);
+	while (lc->srv.sessions)
+		session_end(lc->srv.sessions, END_SHUTDOWN, why);
+	for (int i = 0; i < END_CAUSE_COUNT; i++)
+		if (end_cause_is_dead_peer((enum end_cause)i))
+			dead += c->ends_total[i];
+	fprintf(stderr,
+		"dcdlab listen: %llu sessions, %llu refused, %llu NS probes sent, %llu dead peers (",
+		(unsigned long long)c->sessions_total, (unsigned long long)c->refused_total,
+		(unsigned long long)c->ns_probes_sent_total, (unsigned long long)dead);
+	for (int i = 0, first = 1; i < END_CAUSE_COUNT; i++)
+		if (c->ends_total[i]) {
+			fprintf(stderr, "%s%s %llu", first ? "" : ", ", end_cause_name((enum end_cause)i),
+				(unsigned long long)c->ends_total[i]);
+			first = 0;
+		}
+	fprintf(stderr, ")\n");
+	event_base_loopexit(lc->srv.base, NULL);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	stop(arg, sig == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void on_stop_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	stop(arg, "--duration elapsed");
+}
+
+static void on_metrics(struct evhttp_request *req, void *arg)
+{
+	struct listen_ctx *lc = arg;
+	struct sbuf text = { 0 };
+	struct evbuffer *b = evbuffer_new();
+
+	metrics_format(&lc->srv, &text);
+	evbuffer_add(b, text.buf, text.len);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	sbuf_free(&text);
+}
+
+/* Called after every session end (via the events hook below). */
+static void check_exit_after(struct listen_ctx *lc)
+{
+	uint64_t ended = 0;
+
+	for (int i = 0; i < END_CAUSE_COUNT; i++)
+		ended += lc->srv.counters.ends_total[i];
+	if (lc->opts.exit_after_ends > 0 && ended >= (uint64_t)lc->opts.exit_after_ends &&
+	    ended != lc->ends_seen) {
+		lc->ends_seen = ended;
+		stop(lc, "--exit-after sessions ended");
+	}
+	lc->ends_seen = ended;
+}
+
+static void housekeeping(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	check_exit_after(arg);
+}
+
+enum {
+	OPT_SQLNET = 256, OPT_EVENTS, OPT_METRICS, OPT_RELEASE, OPT_EXPIRE, OPT_NSPROBES,
+	OPT_KEEPIDLE, OPT_KEEPINTVL, OPT_KEEPCNT, OPT_PROBE_INTERVAL, OPT_USER_TIMEOUT,
+	OPT_INBOUND, OPT_DIAG, OPT_DURATION, OPT_MAX_SESSIONS, OPT_MAX_PACKET, OPT_EXIT_AFTER,
+};
+
+static const struct option listen_longopts[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "service", required_argument, NULL, 's' },
+	{ "sqlnet", required_argument, NULL, OPT_SQLNET },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "release", required_argument, NULL, OPT_RELEASE },
+	{ "expire-time", required_argument, NULL, OPT_EXPIRE },
+	{ "ns-probes", no_argument, NULL, OPT_NSPROBES },
+	{ "keepidle", required_argument, NULL, OPT_KEEPIDLE },
+	{ "keepintvl", required_argument, NULL, OPT_KEEPINTVL },
+	{ "keepcnt", required_argument, NULL, OPT_KEEPCNT },
+	{ "probe-interval", required_argument, NULL, OPT_PROBE_INTERVAL },
+	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
+	{ "inbound-connect-timeout", required_argument, NULL, OPT_INBOUND },
+	{ "diag-interval", required_argument, NULL, OPT_DIAG },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
+	{ "max-packet", required_argument, NULL, OPT_MAX_PACKET },
+	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad_opt(const char *opt, const char *value, const char *expected)
+{
+	log_error("%s \"%s\": expected %s", opt, value, expected);
+	return 2;
+}
+
+static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
+			     struct server_config *cfg)
+{
+	long v;
+	int c;
+
+	*o = (struct listen_opts){
+		.listen_addr = "127.0.0.1:1521", .release = "19c", .expire_time_min = -1,
+		.ns_probes = -1, .inbound_timeout_ms = -1, .diag_interval_ms = 1000,
+		.max_sessions = 20000, .max_packet = 65536,
+	};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "l:s:vqh", listen_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o->listen_addr = optarg; break;
+		case 's':
+			if (cfg->n_services == SERVER_MAX_SERVICES)
+				return bad_opt("--service", optarg, "at most 16 services");
+			cfg->services[cfg->n_services++] = optarg;
+			break;
+		case OPT_SQLNET: o->sqlnet_path = optarg; break;
+		case OPT_EVENTS: o->events_path = optarg; break;
+		case OPT_METRICS: o->metrics_addr = optarg; break;
+		case OPT_RELEASE: o->release = optarg; break;
+		case OPT_EXPIRE:
+			if (parse_long(optarg, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &v) != 0)
+				return bad_opt("--expire-time", optarg, "minutes, 0 to 546");
+			o->expire_time_min = (int)v;
+			break;
+		case OPT_NSPROBES: o->ns_probes = 1; break;
+		case OPT_KEEPIDLE:
+		case OPT_KEEPINTVL:
+			if (parse_long(optarg, 1, 32767, &v) != 0)
+				return bad_opt(c == OPT_KEEPIDLE ? "--keepidle" : "--keepintvl", optarg,
+					       "seconds, 1 to 32767 (the kernel's range)");
+			if (c == OPT_KEEPIDLE)
+				o->ka_override.idle_s = (int)v;
+			else
+				o->ka_override.intvl_s = (int)v;
+			break;
+		case OPT_KEEPCNT:
+			if (parse_long(optarg, 1, 127, &v) != 0)
+				return bad_opt("--keepcnt", optarg, "1 to 127 (the kernel's range)");
+			o->ka_override.cnt = (int)v;
+			break;
+		case OPT_PROBE_INTERVAL:
+			if (parse_duration_ms(optarg, 1000, &o->probe_interval_ms) != 0 ||
+			    o->probe_interval_ms < 100)
+				return bad_opt("--probe-interval", optarg, "a duration of at least 100ms");
+			break;
+		case OPT_USER_TIMEOUT:
+			if (parse_duration_ms(optarg, 1, &o->user_timeout_ms) != 0 ||
+			    o->user_timeout_ms > 0x7fffffff)
+				return bad_opt("--user-timeout", optarg, "a duration (bare number: ms)");
+			break;
+		case OPT_INBOUND:
+			if (parse_duration_ms(optarg, 1000, &o->inbound_timeout_ms) != 0)
+				return bad_opt("--inbound-connect-timeout", optarg, "a duration");
+			break;
+		case OPT_DIAG:
+			if (parse_duration_ms(optarg, 1000, &o->diag_interval_ms) != 0)
+				return bad_opt("--diag-interval", optarg, "a duration (0 = off)");
+			break;
+		case OPT_DURATION:
+			if (parse_duration_ms(optarg, 1000, &o->duration_ms) != 0)
+				return bad_opt("--duration", optarg, "a duration");
+			break;
+		case OPT_MAX_SESSIONS:
+			if (parse_long(optarg, 1, 1000000, &o->max_sessions) != 0)
+				return bad_opt("--max-sessions", optarg, "1 to 1000000");
+			break;
+		case OPT_MAX_PACKET:
+			if (parse_long(optarg, 256, 2 * 1024 * 1024 + 16, &o->max_packet) != 0)
+				return bad_opt("--max-packet", optarg, "bytes, 256 to 2 MiB");
+			break;
+		case OPT_EXIT_AFTER:
+			if (parse_long(optarg, 1, 1000000000, &o->exit_after_ends) != 0)
+				return bad_opt("--exit-after", optarg, "a number of ended sessions");
+			break;
+		case 'v': log_set_level(LOG_DEBUG); break;
+		case 'q': log_set_level(LOG_WARN); break;
+		case 'h': return -1;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		log_error("unexpected argument \"%s\"", argv[optind]);
+		return 2;
+	}
+	if (cfg->n_services == 0)
+		cfg->services[cfg->n_services++] = "orcl";
+	return 0;
+}
+
+/* Profile plus lab overrides into what sessions do. */
+static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd_profile *prof)
+{
+	struct listen_opts *o = &lc->opts;
+	struct server_config *cfg = &lc->srv.cfg;
+	struct oracle_release rel;
+	struct dcd_err err = { "" };
+	const char *path = o->sqlnet_path;
+	char envpath[4096];
+
+	if (release_parse(o->release, &rel, &err) != 0) {
+		log_error("--release: %s", err.msg);
+		return -1;
+	}
+	sqlnet_init(sq);
+	if (path == NULL && getenv("TNS_ADMIN")) {
+		snprintf(envpath, sizeof(envpath), "%s/sqlnet.ora", getenv("TNS_ADMIN"));
+		path = envpath;
+	}
+	if (path && sqlnet_load(sq, path, &err) != 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	if (o->expire_time_min >= 0)
+		sq->expire_time_min = o->expire_time_min;
+	if (o->ns_probes >= 0)
+		sq->use_ns_probes_for_dcd = o->ns_probes;
+	dcd_profile_compute(prof, sq, NULL, rel, rel, &os_tcp_linux_default);
+
+	cfg->method = prof->server.method;
+	cfg->keepalive = prof->server.keepalive;
+	cfg->ns_probe_interval_ms = (int64_t)prof->server.ns_probe_interval_s * 1000;
+	/* Lab scaling: each override replaces one number of the profile. An
+	 * override on a profile without DCD turns keepalive on with Oracle's
+	 * 12c constants for the numbers not given. */
+	if (o->ka_override.idle_s || o->ka_override.intvl_s || o->ka_override.cnt) {
+		if (cfg->method != DCD_KEEPALIVE) {
+			cfg->method = DCD_KEEPALIVE;
+			cfg->keepalive = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
+							     ORACLE_DCD_KEEPCNT };
+		}
+		if (o->ka_override.idle_s)
+			cfg->keepalive.idle_s = o->ka_override.idle_s;
+		if (o->ka_override.intvl_s)
+			cfg->keepalive.intvl_s = o->ka_override.intvl_s;
+		if (o->ka_override.cnt)
+			cfg->keepalive.cnt = o->ka_override.cnt;
+	}
+	if (o->probe_interval_ms) {
+		cfg->method = DCD_NS_PROBES;
+		cfg->ns_probe_interval_ms = o->probe_interval_ms;
+	}
+	if (cfg->method == DCD_KEEPALIVE && cfg->keepalive.idle_s > 32767) {
+		log_error("TCP_KEEPIDLE %d s is above Linux's limit of 32767 s", cfg->keepalive.idle_s);
+		return -1;
+	}
+	cfg->user_timeout_ms = (unsigned)o->user_timeout_ms;
+	cfg->max_packet_bytes = (uint32_t)o->max_packet;
+	/* Pre-12c servers speak TNS 314 (2-byte lengths); later ones 315+. */
+	cfg->max_version = release_cmp(rel, (struct oracle_release){ 12, 1 }) < 0 ? 314 : 318;
+	if (o->inbound_timeout_ms >= 0)
+		cfg->inbound_connect_timeout_ms = o->inbound_timeout_ms;
+	else if (sq->inbound_connect_timeout_ms >= 0)
+		cfg->inbound_connect_timeout_ms = sq->inbound_connect_timeout_ms;
+	else
+		cfg->inbound_connect_timeout_ms = 60000; /* Oracle's default since 10.2 */
+	return 0;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void print_config(const struct listen_ctx *lc, const struct sqlnet_config *sq,
+			 const struct dcd_profile *prof)
+{
+	const struct server_config *cfg = &lc->srv.cfg;
+	struct sbuf d = { 0 };
+
+	dcd_profile_describe(prof, &d);
+	log_info("profile from %s, release %s:", sq->file[0] ? sq->file : "flags", lc->opts.release);
+	{
+		char *line = strtok(d.buf, "\n");
+		if (line)
+			log_info("  %s", line); /* the server line; the client is not ours */
+	}
+	sbuf_free(&d);
+	if (cfg->method == DCD_KEEPALIVE)
+		log_info("applying on each session: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d TCP_KEEPCNT=%d%s",
+			 cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
+			 cfg->keepalive.idle_s != prof->server.keepalive.idle_s ||
+					 cfg->keepalive.intvl_s != prof->server.keepalive.intvl_s ||
+					 cfg->keepalive.cnt != prof->server.keepalive.cnt
+				 ? " (lab-scaled by --keepidle/--keepintvl/--keepcnt)"
+				 : "");
+	else if (cfg->method == DCD_NS_PROBES)
+		log_info("applying on each session: 10-byte NS probe after %.1f s idle",
+			 (double)cfg->ns_probe_interval_ms / 1000.0);
+	else
+		log_info("applying on each session: nothing (no DCD)");
+}
+
+int cmd_listen(int argc, char **argv)
+{
+	struct listen_ctx *lc = calloc(1, sizeof(*lc));
+	struct sqlnet_config sq;
+	struct dcd_profile prof;
+	struct sockaddr_storage ss;
+	struct dcd_err err = { "" };
+	int sslen, rc;
+
+	if (lc == NULL)
+		abort();
+	rc = parse_listen_opts(argc, argv, &lc->opts, &lc->srv.cfg);
+	if (rc != 0) {
+		free(lc);
+		if (rc < 0) {
+			cmd_help_topic("listen", stdout);
+			return 0;
+		}
+		return rc;
+	}
+	if (configure(lc, &sq, &prof) != 0) {
+		sqlnet_free(&sq);
+		free(lc);
+		return 1;
+	}
+	if (parse_hostport(lc->opts.listen_addr, &ss, &sslen, &err) != 0) {
+		log_error("--listen: %s", err.msg);
+		rc = 2;
+		goto out;
+	}
+	lc->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						 : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	raise_fd_limit();
+	event_set_log_callback(libevent_log);
+	lc->srv.base = event_base_new();
+	lc->srv.clock = clock_monotonic;
+	lc->srv.events = events_open(lc->opts.events_path, &lc->srv.clock, &err);
+	if (lc->srv.events == NULL) {
+		log_error("%s", err.msg);
+		rc = 1;
+		goto out;
+	}
+	lc->lev = evconnlistener_new_bind(lc->srv.base, on_accept, lc,
+					  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+					  (struct sockaddr *)&ss, sslen);
+	if (lc->lev == NULL) {
+		log_error("listen on %s: %s", lc->opts.listen_addr,
+			  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		rc = 1;
+		goto out;
+	}
+	evconnlistener_set_error_cb(lc->lev, on_accept_error);
+	if (lc->opts.metrics_addr) {
+		struct sockaddr_storage ms;
+		int mslen;
+		char host[INET6_ADDRSTRLEN];
+		uint16_t mport;
+		if (parse_hostport(lc->opts.metrics_addr, &ms, &mslen, &err) != 0) {
+			log_error("--metrics: %s", err.msg);
+			rc = 2;
+			goto out;
+		}
+		if (ms.ss_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ms)->sin_addr, host, sizeof(host));
+			mport = ntohs(((struct sockaddr_in *)&ms)->sin_port);
+		} else {
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ms)->sin6_addr, host, sizeof(host));
+			mport = ntohs(((struct sockaddr_in6 *)&ms)->sin6_port);
+		}
+		lc->http = evhttp_new(lc->srv.base);
+		if (evhttp_bind_socket(lc->http, host, mport) != 0) {
+			log_error("--metrics %s: cannot bind: %s", lc->opts.metrics_addr,
+				  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+			rc = 1;
+			goto out;
+		}
+		evhttp_set_cb(lc->http, "/metrics", on_metrics, lc);
+	}
+	if (lc->opts.diag_interval_ms > 0) {
+		lc->diag = diag_open(&err);
+		if (lc->diag == NULL) {
+			log_error("%s", err.msg);
+			rc = 1;
+			goto out;
+		}
+		struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
+				      .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
+		lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
+		event_add(lc->diag_timer, &tv);
+	}
+	{
+		/* Ended sessions are counted by session.c; look at the count often
+		 * enough for --exit-after to feel immediate. */
+		static const struct timeval hk = { 0, 50000 };
+		struct event *e = event_new(lc->srv.base, -1, EV_PERSIST, housekeeping, lc);
+		event_add(e, &hk);
+		lc->stop_timer = NULL;
+		if (lc->opts.duration_ms > 0) {
+			struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
+					      .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
+			lc->stop_timer = evtimer_new(lc->srv.base, on_stop_timer, lc);
+			evtimer_add(lc->stop_timer, &tv);
+		}
+		lc->sig_int = evsignal_new(lc->srv.base, SIGINT, on_signal, lc);
+		lc->sig_term = evsignal_new(lc->srv.base, SIGTERM, on_signal, lc);
+		evsignal_add(lc->sig_int, NULL);
+		evsignal_add(lc->sig_term, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		print_config(lc, &sq, &prof);
+		log_info("listening on %s, services: %s%s", lc->opts.listen_addr,
+			 lc->srv.cfg.services[0], lc->srv.cfg.n_services > 1 ? ", ..." : "");
+		event_base_dispatch(lc->srv.base);
+		event_free(e);
+	}
+	rc = 0;
+out:
+	while (lc->srv.sessions)
+		session_end(lc->srv.sessions, END_SHUTDOWN, "exit");
+	if (lc->sig_int)
+		event_free(lc->sig_int);
+	if (lc->sig_term)
+		event_free(lc->sig_term);
+	if (lc->stop_timer)
+		event_free(lc->stop_timer);
+	if (lc->diag_timer)
+		event_free(lc->diag_timer);
+	diag_close(lc->diag);
+	if (lc->http)
+		evhttp_free(lc->http);
+	if (lc->lev)
+		evconnlistener_free(lc->lev);
+	events_close(lc->srv.events);
+	if (lc->srv.base)
+		event_base_free(lc->srv.base);
+	sqlnet_free(&sq);
+	free(lc);
+	return rc;
+}

@@ -1,0 +1,525 @@
+/* session.c - one client session as an Oracle dedicated server sees it, as
+ * far as DCD is concerned: CONNECT -> ACCEPT/REFUSE, calls answered, NS
+ * probes on idle sessions (legacy DCD), and how the session ended.
+ *
+ * Input arrives on a bufferevent, so the protocol runs the same over a
+ * socket and over bufferevent_pair_new() in the unit tests. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+
+#include "../lib/log.h"
+#include "../lib/numparse.h"
+#include "../lib/tns.h"
+#include "../model/nv.h"
+#include "server.h"
+#include "sockopt.h"
+
+/* A call whose payload starts with this asks the server to take `ms` before
+ * answering: how `dcdlab connect` makes a long-running query. */
+#define CALL_SLEEP_PREFIX "dcdlab:sleep="
+/* Back-pressure: stop reading while this much output waits for a slow peer. */
+#define OUTPUT_LIMIT_BYTES (1u << 20)
+
+static void session_readcb(struct bufferevent *bev, void *arg);
+static void session_writecb(struct bufferevent *bev, void *arg);
+static void session_eventcb(struct bufferevent *bev, short what, void *arg);
+static void session_timercb(evutil_socket_t fd, short what, void *arg);
+
+static int64_t now_ms(const struct session *s)
+{
+	return clock_now_ms(&s->srv->clock);
+}
+
+static void arm_timer(struct session *s, int64_t ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	evtimer_add(s->timer, &tv);
+}
+
+static unsigned inode_slot(uint32_t inode)
+{
+	return (inode * 2654435761u) >> 20 & 4095;
+}
+
+struct session *session_by_inode(struct server *srv, uint32_t inode)
+{
+	struct session *s;
+
+	for (s = srv->by_inode[inode_slot(inode)]; s; s = s->hnext)
+		if (s->inode == inode)
+			return s;
+	return NULL;
+}
+
+struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
+			    const char *peer)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		abort();
+	s->srv = srv;
+	s->id = ++srv->next_session_id;
+	s->bev = bev;
+	s->fd = fd;
+	s->client_expire_time_min = -1;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	s->accept_ms = s->last_rx_ms = s->last_tx_ms = now_ms(s);
+	s->timer = evtimer_new(srv->base, session_timercb, s);
+	s->next = srv->sessions;
+	if (srv->sessions)
+		srv->sessions->prev = s;
+	srv->sessions = s;
+	srv->counters.sessions_total++;
+	srv->counters.sessions_active++;
+	/* Bound what one session can make us buffer: one largest packet. */
+	bufferevent_setwatermark(bev, EV_READ, 0, srv->cfg.max_packet_bytes);
+	bufferevent_setcb(bev, session_readcb, session_writecb, session_eventcb, s);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	if (srv->cfg.inbound_connect_timeout_ms > 0)
+		arm_timer(s, srv->cfg.inbound_connect_timeout_ms);
+	return s;
+}
+
+/* Index by inode once listen.c has read it. */
+void session_set_inode(struct session *s, uint32_t inode);
+void session_set_inode(struct session *s, uint32_t inode)
+{
+	unsigned slot = inode_slot(inode);
+
+	s->inode = inode;
+	s->hnext = s->srv->by_inode[slot];
+	s->srv->by_inode[slot] = s;
+}
+
+static void unlink_inode(struct session *s)
+{
+	struct session **pp;
+
+	if (s->inode == 0)
+		return;
+	for (pp = &s->srv->by_inode[inode_slot(s->inode)]; *pp; pp = &(*pp)->hnext)
+		if (*pp == s) {
+			*pp = s->hnext;
+			return;
+		}
+}
+
+void session_end(struct session *s, enum end_cause cause, const char *detail)
+{
+	struct server *srv = s->srv;
+	struct event_rec r = { 0 };
+	int64_t now = now_ms(s);
+	double since_rx_s = (double)(now - s->last_rx_ms) / 1000.0;
+	double since_tx_s = (double)(now - s->last_tx_ms) / 1000.0;
+	struct tcp_end_info ti = { 0 };
+	bool have_ti = s->fd >= 0 && sockopt_tcp_end_info(s->fd, &ti) == 0;
+	char kernel[128] = "";
+
+	rec_str(&r, "cause", end_cause_name(cause));
+	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(cause));
+	rec_num(&r, "since_last_rx_s", since_rx_s);
+	rec_num(&r, "since_last_tx_s", since_tx_s);
+	rec_num(&r, "duration_s", (double)(now - s->accept_ms) / 1000.0);
+	rec_int(&r, "calls", (long long)s->calls);
+	rec_int(&r, "ns_probes_sent", (long long)s->ns_probes_sent);
+	if (detail)
+		rec_str(&r, "detail", detail);
+	if (have_ti) {
+		rec_int(&r, "tcpi_probes", ti.probes);
+		rec_int(&r, "tcpi_retransmits", ti.retransmits);
+		rec_int(&r, "tcpi_total_retrans", ti.total_retrans);
+	}
+	if (s->kernel_seen) {
+		rec_str(&r, "kernel_timer", diag_timer_name(s->kernel.timer));
+		rec_int(&r, "kernel_retrans", s->kernel.retrans);
+		snprintf(kernel, sizeof(kernel), "; kernel last showed timer:(%s,%.1fs,%u)",
+			 diag_timer_name(s->kernel.timer), s->kernel.expires_ms / 1000.0,
+			 s->kernel.retrans);
+	}
+	if (end_cause_is_dead_peer(cause))
+		events_emit(srv->events, "dead-peer", s, &r,
+			    "dead peer: %s after %.2f s without a packet from it (tcpi_probes=%u, retransmits=%u)%s",
+			    end_cause_name(cause), since_rx_s, ti.probes, ti.retransmits, kernel);
+	else
+		events_emit(srv->events, "end", s, &r, "ended: %s%s%s, %.2f s after its last packet",
+			    end_cause_name(cause), detail ? " - " : "", detail ? detail : "",
+			    since_rx_s);
+
+	srv->counters.ends_total[cause]++;
+	srv->counters.sessions_active--;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		srv->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	unlink_inode(s);
+	event_free(s->timer);
+	if (s->reply_timer)
+		event_free(s->reply_timer);
+	sbuf_free(&s->pending_reply);
+	bufferevent_free(s->bev);
+	free(s);
+}
+
+static void send_bytes(struct session *s, const struct sbuf *out)
+{
+	bufferevent_write(s->bev, out->buf, out->len);
+	s->last_tx_ms = now_ms(s);
+}
+
+/* Protocol violation: say what and where, close. Returns -1 for callers. */
+static int protocol_error(struct session *s, const char *what)
+{
+	s->srv->counters.protocol_errors_total++;
+	session_end(s, END_PROTOCOL_ERROR, what);
+	return -1;
+}
+
+static bool service_known(const struct server_config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->n_services; i++)
+		if (strcasecmp(cfg->services[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void schedule_dcd(struct session *s)
+{
+	evtimer_del(s->timer);
+	if (s->srv->cfg.method == DCD_NS_PROBES)
+		arm_timer(s, s->srv->cfg.ns_probe_interval_ms);
+}
+
+/* The descriptor is in: record what the client asks for, ACCEPT or REFUSE. */
+static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
+			     uint16_t client_version)
+{
+	struct event_rec r = { 0 };
+	struct nv_error nerr;
+	struct nv *nv = nv_parse((const char *)text, len, &nerr);
+	const struct nv *n;
+	struct sbuf out = { 0 };
+	bool is_sid = false;
+
+	if (nv == NULL) {
+		char what[240];
+		snprintf(what, sizeof(what), "CONNECT data is not a descriptor: byte %zu: %s",
+			 nerr.offset, nerr.what);
+		tns_put_refuse(&out, 1, 0, "(DESCRIPTION=(ERR=12560))");
+		send_bytes(s, &out);
+		sbuf_free(&out);
+		return protocol_error(s, what);
+	}
+	if ((n = nv_path(nv, "DESCRIPTION", "CONNECT_DATA", "SERVICE_NAME", NULL)) && n->atom)
+		snprintf(s->service, sizeof(s->service), "%s", n->atom);
+	else if ((n = nv_path(nv, "DESCRIPTION", "CONNECT_DATA", "SID", NULL)) && n->atom) {
+		snprintf(s->service, sizeof(s->service), "%s", n->atom);
+		is_sid = true;
+	}
+	if ((n = nv_path(nv, "DESCRIPTION", "EXPIRE_TIME", NULL)) && n->atom) {
+		long v;
+		if (parse_long(n->atom, 0, 1000000, &v) == 0)
+			s->client_expire_time_min = (int)v;
+	}
+	if ((n = nv_path(nv, "DESCRIPTION", "ENABLE", NULL)) && n->atom &&
+	    strcasecmp(n->atom, "BROKEN") == 0)
+		s->client_enable_broken = true;
+	nv_free(nv);
+
+	rec_str(&r, "service", s->service);
+	rec_int(&r, "client_expire_time_min", s->client_expire_time_min);
+	rec_bool(&r, "client_enable_broken", s->client_enable_broken);
+	rec_int(&r, "tns_version", client_version);
+	{
+		struct sbuf d = { 0 };
+		sbuf_add(&d, (const char *)text, len > 1024 ? 1024 : len);
+		rec_str(&r, "descriptor", d.buf);
+		sbuf_free(&d);
+	}
+
+	if (!service_known(&s->srv->cfg, s->service)) {
+		int ora = is_sid ? 12505 : 12514;
+		struct sbuf msg = { 0 };
+		tns_refuse_text(&msg, ora);
+		tns_put_refuse(&out, 4, 0, msg.buf);
+		sbuf_free(&msg);
+		rec_int(&r, "refuse_err", ora);
+		events_emit(s->srv->events, "refuse", s, &r,
+			    "REFUSE %s \"%s\": ORA-%05d (client EXPIRE_TIME=%d%s)",
+			    is_sid ? "SID" : "service", s->service, ora, s->client_expire_time_min,
+			    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+		s->srv->counters.refused_total++;
+		s->state = SESSION_CLOSING;
+		evtimer_del(s->timer);
+		send_bytes(s, &out);
+		sbuf_free(&out);
+		return 0;
+	}
+	{
+		uint16_t v = client_version < s->srv->cfg.max_version ? client_version
+								       : s->srv->cfg.max_version;
+		tns_put_accept(&out, v, 8192, 65535);
+		s->large_sdu = v >= TNS_VERSION_LARGE_SDU;
+		rec_int(&r, "accept_version", v);
+	}
+	events_emit(s->srv->events, "connect", s, &r,
+		    "ACCEPT service \"%s\" (client EXPIRE_TIME=%d%s)", s->service,
+		    s->client_expire_time_min,
+		    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+	s->state = SESSION_OPEN;
+	send_bytes(s, &out);
+	sbuf_free(&out);
+	schedule_dcd(s);
+	return 0;
+}
+
+static void reply_timercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+
+	(void)fd;
+	(void)what;
+	send_bytes(s, &s->pending_reply);
+	sbuf_reset(&s->pending_reply);
+}
+
+/* A call: answer with the same payload, after the delay it asks for. */
+static void handle_call(struct session *s, const uint8_t *payload, size_t n)
+{
+	size_t plen = strlen(CALL_SLEEP_PREFIX);
+	int64_t delay_ms = 0;
+
+	s->calls++;
+	log_debug("session %llu: call %llu, %zu bytes of payload", (unsigned long long)s->id,
+		  (unsigned long long)s->calls, n);
+	if (n > plen && memcmp(payload, CALL_SLEEP_PREFIX, plen) == 0) {
+		char num[24];
+		size_t m = n - plen < sizeof(num) - 1 ? n - plen : sizeof(num) - 1;
+		memcpy(num, payload + plen, m);
+		num[m] = '\0';
+		num[strcspn(num, " ;")] = '\0';
+		if (parse_duration_ms(num, 1, &delay_ms) != 0 || delay_ms > 86400000)
+			delay_ms = 0;
+	}
+	if (delay_ms == 0 && s->pending_reply.len == 0) {
+		struct sbuf out = { 0 };
+		tns_put_data(&out, s->large_sdu, 0, payload, n);
+		send_bytes(s, &out);
+		sbuf_free(&out);
+		return;
+	}
+	tns_put_data(&s->pending_reply, s->large_sdu, 0, payload, n);
+	if (s->reply_timer == NULL)
+		s->reply_timer = evtimer_new(s->srv->base, reply_timercb, s);
+	if (!evtimer_pending(s->reply_timer, NULL)) {
+		struct timeval tv = { .tv_sec = delay_ms / 1000,
+				      .tv_usec = (delay_ms % 1000) * 1000 };
+		evtimer_add(s->reply_timer, &tv);
+	}
+}
+
+/* Handle one whole packet; returns -1 if the session is gone. */
+static int handle_packet(struct session *s, const uint8_t *pkt, const struct tns_header *h)
+{
+	const char *why = NULL;
+	char what[160];
+
+	s->packets_rx++;
+	switch (s->state) {
+	case SESSION_AWAIT_CONNECT: {
+		struct tns_connect c;
+		if (h->type != TNS_CONNECT) {
+			snprintf(what, sizeof(what), "expected CONNECT, got %s (type %u)",
+				 tns_type_name(h->type), h->type);
+			return protocol_error(s, what);
+		}
+		if (tns_connect_decode(pkt, h->length, &c, &why) != TNS_OK)
+			return protocol_error(s, why);
+		if (c.cdata == NULL) {
+			s->state = SESSION_AWAIT_CDATA;
+			s->cdata_expected = c.cdata_len;
+			s->client_version = c.version;
+			return 0;
+		}
+		return handle_descriptor(s, c.cdata, c.cdata_len, c.version);
+	}
+	case SESSION_AWAIT_CDATA: {
+		size_t n;
+		if (h->type != TNS_DATA || h->length < TNS_DATA_HEADER_LEN)
+			return protocol_error(s, "expected the connect data in a DATA packet");
+		n = h->length - TNS_DATA_HEADER_LEN;
+		if (n > s->cdata_expected)
+			n = s->cdata_expected;
+		return handle_descriptor(s, pkt + TNS_DATA_HEADER_LEN, n, s->client_version);
+	}
+	case SESSION_OPEN:
+		break;
+	case SESSION_CLOSING:
+		return 0; /* ignore anything after REFUSE */
+	}
+
+	switch (h->type) {
+	case TNS_DATA: {
+		uint16_t flags;
+		if (h->length < TNS_DATA_HEADER_LEN)
+			return protocol_error(s, "DATA packet shorter than its 2-byte flags");
+		flags = (uint16_t)(pkt[8] << 8 | pkt[9]);
+		if (flags & TNS_DATA_FLAG_EOF) {
+			session_end(s, END_DISCONNECT, "client sent DATA with the EOF flag");
+			return -1;
+		}
+		handle_call(s, pkt + TNS_DATA_HEADER_LEN, h->length - TNS_DATA_HEADER_LEN);
+		return 0;
+	}
+	case TNS_MARKER:
+		/* A break (type 1, data 1) is answered with a reset marker. */
+		if (h->length >= 11 && pkt[8] == 1 && pkt[10] == 1) {
+			struct sbuf out = { 0 };
+			tns_put_marker(&out, s->large_sdu, 1, 2);
+			send_bytes(s, &out);
+			sbuf_free(&out);
+		}
+		return 0;
+	case TNS_ATTENTION:
+	case TNS_NULL:
+		log_debug("session %llu: %s packet tolerated", (unsigned long long)s->id,
+			  tns_type_name(h->type));
+		return 0;
+	case TNS_ACK:
+	case TNS_CONTROL:
+	case TNS_RESEND:
+		return 0; /* tolerated, nothing to answer */
+	case TNS_ABORT:
+		session_end(s, END_DISCONNECT, "client sent ABORT");
+		return -1;
+	default:
+		snprintf(what, sizeof(what), "unexpected %s (type %u) on an open session",
+			 tns_type_name(h->type), h->type);
+		return protocol_error(s, what);
+	}
+}
+
+static void session_readcb(struct bufferevent *bev, void *arg)
+{
+	struct session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	s->last_rx_ms = now_ms(s);
+	for (;;) {
+		struct tns_header h;
+		const char *why = NULL;
+		size_t avail = evbuffer_get_length(in);
+		const uint8_t *p;
+		enum tns_decode rc;
+
+		if (s->state == SESSION_CLOSING) {
+			evbuffer_drain(in, avail);
+			return;
+		}
+		if (avail < TNS_HEADER_LEN)
+			return;
+		p = evbuffer_pullup(in, TNS_HEADER_LEN);
+		rc = tns_header_decode(p, TNS_HEADER_LEN, s->large_sdu, s->srv->cfg.max_packet_bytes,
+				       &h, &why);
+		if (rc == TNS_BAD) {
+			char what[200];
+			snprintf(what, sizeof(what), "%s (header %02x %02x %02x %02x %02x %02x %02x %02x)",
+				 why, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+			protocol_error(s, what);
+			return;
+		}
+		if (avail < h.length)
+			return; /* the rest of the packet is on its way */
+		p = evbuffer_pullup(in, h.length);
+		if (handle_packet(s, p, &h) < 0)
+			return;
+		evbuffer_drain(in, h.length);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > OUTPUT_LIMIT_BYTES) {
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+	}
+}
+
+static void session_writecb(struct bufferevent *bev, void *arg)
+{
+	struct session *s = arg;
+
+	if (s->state == SESSION_CLOSING) {
+		session_end(s, END_REFUSED, NULL);
+		return;
+	}
+	if (!(bufferevent_get_enabled(bev) & EV_READ)) {
+		bufferevent_enable(bev, EV_READ);
+		session_readcb(bev, s);
+	}
+}
+
+static void session_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct session *s = arg;
+	int error = EVUTIL_SOCKET_ERROR();
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		session_end(s, END_EOF,
+			    s->state == SESSION_AWAIT_CONNECT ? "closed before a CONNECT" : NULL);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		struct tcp_end_info ti = { 0 };
+		char detail[160];
+		enum end_cause cause;
+
+		if (s->fd >= 0)
+			sockopt_tcp_end_info(s->fd, &ti);
+		cause = sockopt_classify_error(error, &ti);
+		snprintf(detail, sizeof(detail), "%s (errno %d)", strerror(error), error);
+		session_end(s, cause, detail);
+	}
+}
+
+static void send_ns_probe(struct session *s)
+{
+	struct sbuf out = { 0 };
+	struct event_rec r = { 0 };
+
+	/* Legacy DCD: a DATA packet with no payload, 10 bytes on the wire. */
+	tns_put_data(&out, s->large_sdu, 0, NULL, 0);
+	send_bytes(s, &out);
+	sbuf_free(&out);
+	s->ns_probes_sent++;
+	s->srv->counters.ns_probes_sent_total++;
+	rec_int(&r, "probe", (long long)s->ns_probes_sent);
+	events_emit(s->srv->events, "ns-probe", s, &r, "sent NS probe %llu (10-byte DATA)",
+		    (unsigned long long)s->ns_probes_sent);
+}
+
+static void session_timercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	int64_t now = now_ms(s), idle_ms, interval = s->srv->cfg.ns_probe_interval_ms;
+
+	(void)fd;
+	(void)what;
+	if (s->state != SESSION_OPEN) {
+		/* Oracle's SQLNET.INBOUND_CONNECT_TIMEOUT: ORA-03136 in the alert log. */
+		session_end(s, END_CONNECT_TIMEOUT,
+			    "no complete CONNECT within the inbound connect timeout (ORA-03136)");
+		return;
+	}
+	idle_ms = now - (s->last_rx_ms > s->last_tx_ms ? s->last_rx_ms : s->last_tx_ms);
+	if (idle_ms + 5 >= interval) {
+		send_ns_probe(s);
+		arm_timer(s, interval);
+	} else {
+		arm_timer(s, interval - idle_ms);
+	}
+}
