@@ -86,6 +86,8 @@ struct session {
 	struct event *timer;    /* inbound connect timeout, then NS probes */
 	struct event *reply_timer;
 	struct sbuf pending_reply; /* a delayed call answer */
+	enum end_cause close_cause; /* when CLOSING: reported once flushed */
+	char close_detail[240];
 	struct diag_sample kernel; /* last inet_diag sample */
 	bool kernel_seen;
 	struct session *prev, *next, *hnext;

@@ -21,6 +21,10 @@
 /* A call whose payload starts with this asks the server to take `ms` before
  * answering: how `dcdlab connect` makes a long-running query. */
 #define CALL_SLEEP_PREFIX "dcdlab:sleep="
+/* Until ACCEPT, packets are CONNECT and its descriptor: real ones are a few
+ * hundred bytes, so a connection that has not been accepted may make us
+ * buffer at most this much (bounded memory under connection floods). */
+#define PRE_ACCEPT_MAX_BYTES 16384u
 /* Back-pressure: stop reading while this much output waits for a slow peer. */
 #define OUTPUT_LIMIT_BYTES (1u << 20)
 
@@ -39,6 +43,15 @@ static void arm_timer(struct session *s, int64_t ms)
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
 
 	evtimer_add(s->timer, &tv);
+}
+
+static uint32_t max_packet(const struct session *s)
+{
+	uint32_t max = s->srv->cfg.max_packet_bytes;
+
+	if (s->state != SESSION_OPEN && max > PRE_ACCEPT_MAX_BYTES)
+		max = PRE_ACCEPT_MAX_BYTES;
+	return max;
 }
 
 static unsigned inode_slot(uint32_t inode)
@@ -78,7 +91,7 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	srv->counters.sessions_total++;
 	srv->counters.sessions_active++;
 	/* Bound what one session can make us buffer: one largest packet. */
-	bufferevent_setwatermark(bev, EV_READ, 0, srv->cfg.max_packet_bytes);
+	bufferevent_setwatermark(bev, EV_READ, 0, max_packet(s));
 	bufferevent_setcb(bev, session_readcb, session_writecb, session_eventcb, s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	if (srv->cfg.inbound_connect_timeout_ms > 0)
@@ -115,16 +128,23 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	struct server *srv = s->srv;
 	struct event_rec r = { 0 };
 	int64_t now = now_ms(s);
-	double since_rx_s = (double)(now - s->last_rx_ms) / 1000.0;
-	double since_tx_s = (double)(now - s->last_tx_ms) / 1000.0;
+	double since_data_s = (double)(now - s->last_rx_ms) / 1000.0;
+	double since_packet_s = since_data_s;
 	struct tcp_end_info ti = { 0 };
 	bool have_ti = s->fd >= 0 && sockopt_tcp_end_info(s->fd, &ti) == 0;
 	char kernel[128] = "";
 
+	/* The kernel knows when the peer last sent anything at all - a
+	 * keepalive ACK or the ACK of an NS probe counts, and is not data. */
+	if (have_ti)
+		since_packet_s = (double)(ti.last_ack_recv_ms < ti.last_data_recv_ms
+						  ? ti.last_ack_recv_ms
+						  : ti.last_data_recv_ms) / 1000.0;
 	rec_str(&r, "cause", end_cause_name(cause));
 	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(cause));
-	rec_num(&r, "since_last_rx_s", since_rx_s);
-	rec_num(&r, "since_last_tx_s", since_tx_s);
+	rec_num(&r, "since_last_packet_s", since_packet_s);
+	rec_num(&r, "since_last_data_s", since_data_s);
+	rec_num(&r, "since_last_tx_s", (double)(now - s->last_tx_ms) / 1000.0);
 	rec_num(&r, "duration_s", (double)(now - s->accept_ms) / 1000.0);
 	rec_int(&r, "calls", (long long)s->calls);
 	rec_int(&r, "ns_probes_sent", (long long)s->ns_probes_sent);
@@ -144,12 +164,12 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	}
 	if (end_cause_is_dead_peer(cause))
 		events_emit(srv->events, "dead-peer", s, &r,
-			    "dead peer: %s after %.2f s without a packet from it (tcpi_probes=%u, retransmits=%u)%s",
-			    end_cause_name(cause), since_rx_s, ti.probes, ti.retransmits, kernel);
+			    "dead peer: %s, %.2f s after its last packet (tcpi_probes=%u, retransmits=%u)%s",
+			    end_cause_name(cause), since_packet_s, ti.probes, ti.retransmits, kernel);
 	else
 		events_emit(srv->events, "end", s, &r, "ended: %s%s%s, %.2f s after its last packet",
 			    end_cause_name(cause), detail ? " - " : "", detail ? detail : "",
-			    since_rx_s);
+			    since_packet_s);
 
 	srv->counters.ends_total[cause]++;
 	srv->counters.sessions_active--;
@@ -180,6 +200,18 @@ static int protocol_error(struct session *s, const char *what)
 	s->srv->counters.protocol_errors_total++;
 	session_end(s, END_PROTOCOL_ERROR, what);
 	return -1;
+}
+
+/* Close once what is queued (a REFUSE) has been written; a peer that never
+ * reads gets CLOSE_LINGER_MS, then the session ends anyway. */
+#define CLOSE_LINGER_MS 5000
+static void close_after_flush(struct session *s, enum end_cause cause, const char *detail)
+{
+	s->state = SESSION_CLOSING;
+	s->close_cause = cause;
+	snprintf(s->close_detail, sizeof(s->close_detail), "%s", detail ? detail : "");
+	evtimer_del(s->timer);
+	arm_timer(s, CLOSE_LINGER_MS);
 }
 
 static bool service_known(const struct server_config *cfg, const char *name)
@@ -213,9 +245,11 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		snprintf(what, sizeof(what), "CONNECT data is not a descriptor: byte %zu: %s",
 			 nerr.offset, nerr.what);
 		tns_put_refuse(&out, 1, 0, "(DESCRIPTION=(ERR=12560))");
+		s->srv->counters.protocol_errors_total++;
+		close_after_flush(s, END_PROTOCOL_ERROR, what);
 		send_bytes(s, &out);
 		sbuf_free(&out);
-		return protocol_error(s, what);
+		return 0;
 	}
 	if ((n = nv_path(nv, "DESCRIPTION", "CONNECT_DATA", "SERVICE_NAME", NULL)) && n->atom)
 		snprintf(s->service, sizeof(s->service), "%s", n->atom);
@@ -256,8 +290,7 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 			    is_sid ? "SID" : "service", s->service, ora, s->client_expire_time_min,
 			    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
 		s->srv->counters.refused_total++;
-		s->state = SESSION_CLOSING;
-		evtimer_del(s->timer);
+		close_after_flush(s, END_REFUSED, NULL);
 		send_bytes(s, &out);
 		sbuf_free(&out);
 		return 0;
@@ -274,6 +307,7 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		    s->client_expire_time_min,
 		    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
 	s->state = SESSION_OPEN;
+	bufferevent_setwatermark(s->bev, EV_READ, 0, max_packet(s));
 	send_bytes(s, &out);
 	sbuf_free(&out);
 	schedule_dcd(s);
@@ -426,8 +460,7 @@ static void session_readcb(struct bufferevent *bev, void *arg)
 		if (avail < TNS_HEADER_LEN)
 			return;
 		p = evbuffer_pullup(in, TNS_HEADER_LEN);
-		rc = tns_header_decode(p, TNS_HEADER_LEN, s->large_sdu, s->srv->cfg.max_packet_bytes,
-				       &h, &why);
+		rc = tns_header_decode(p, TNS_HEADER_LEN, s->large_sdu, max_packet(s), &h, &why);
 		if (rc == TNS_BAD) {
 			char what[200];
 			snprintf(what, sizeof(what), "%s (header %02x %02x %02x %02x %02x %02x %02x %02x)",
@@ -453,7 +486,7 @@ static void session_writecb(struct bufferevent *bev, void *arg)
 	struct session *s = arg;
 
 	if (s->state == SESSION_CLOSING) {
-		session_end(s, END_REFUSED, NULL);
+		session_end(s, s->close_cause, s->close_detail[0] ? s->close_detail : NULL);
 		return;
 	}
 	if (!(bufferevent_get_enabled(bev) & EV_READ)) {
@@ -509,6 +542,10 @@ static void session_timercb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (s->state == SESSION_CLOSING) {
+		session_end(s, s->close_cause, "peer did not read our last packet in 5 s");
+		return;
+	}
 	if (s->state != SESSION_OPEN) {
 		/* Oracle's SQLNET.INBOUND_CONNECT_TIMEOUT: ORA-03136 in the alert log. */
 		session_end(s, END_CONNECT_TIMEOUT,

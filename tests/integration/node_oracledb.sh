@@ -1,0 +1,45 @@
+# A real client: the node-oracledb thin driver (pure JavaScript) against
+# dcdlab listen. The listener must read the driver's CONNECT, record the
+# descriptor's EXPIRE_TIME, and its REFUSE must reach the driver: the driver
+# turns ERR=12514 into NJS-518 and ERR=12505 into NJS-519 (lib/thin/sqlnet/
+# networkSession.js), so two distinct driver errors prove it read our codes.
+. tests/lib.sh
+command -v node >/dev/null || skip "needs node (Debian package nodejs)"
+[ -d tests/node/node_modules/oracledb ] || skip "needs the npm package oracledb: run scripts/setup"
+netns_pair
+
+bg ip netns exec "$SRV" "$DCDLAB" listen -l 192.0.2.1:1521 --service orcl --events "$T/ev.json" \
+	--duration 60
+wait_listening "$SRV" 1521
+desc() { echo "(DESCRIPTION=(EXPIRE_TIME=3)(ADDRESS=(PROTOCOL=TCP)(HOST=192.0.2.1)(PORT=1521))(CONNECT_DATA=($1)))"; }
+
+# 1. Known service: ACCEPT; the driver holds the session with client DCD on.
+bg ip netns exec "$CLI" node tests/node/client.js "$(desc SERVICE_NAME=orcl)" 20000
+wait_for "$T/ev.json" '.event == "connect"' 100 || fail "the listener never saw the driver's CONNECT"
+c=$(first "$T/ev.json" '.event == "connect"')
+echo "$c"
+[ "$(jq -r .service <<<"$c")" = orcl ] || fail "service: $c"
+[ "$(jq .client_expire_time_min <<<"$c")" -eq 3 ] || fail "EXPIRE_TIME not recorded: $c"
+ok "listener recorded the driver's descriptor: service orcl, EXPIRE_TIME=3"
+# node-oracledb calls setKeepAlive(true, 3*60000) on its socket (ntTcp.js).
+sleep 0.5
+ss_out=$(ip netns exec "$CLI" ss -tno state established '( dport = :1521 )')
+echo "$ss_out"
+grep -qE 'timer:\(keepalive,(2min5[0-9]sec|3min),0\)' <<<"$ss_out" ||
+	fail "the driver's socket has no ~3 min keepalive timer"
+ok "driver socket: timer:(keepalive,~3min) from EXPIRE_TIME=3"
+
+# 2. Unknown service: REFUSE ERR=12514 -> NJS-518 naming the service.
+out=$(ip netns exec "$CLI" timeout 20 node tests/node/client.js "$(desc SERVICE_NAME=nosuch)" 10000)
+echo "$out"
+[ "$(jq -r .code <<<"$out")" = NJS-518 ] || fail "expected NJS-518 (ORA-12514), got $out"
+jq -r .message <<<"$out" | grep -q '"nosuch" is not registered' || fail "message: $out"
+wait_for "$T/ev.json" '.event == "refuse" and .refuse_err == 12514' 30 || fail "no REFUSE 12514 event"
+ok "unknown service: listener sent ORA-12514, driver raised NJS-518"
+
+# 3. Unknown SID: REFUSE ERR=12505 -> NJS-519.
+out=$(ip netns exec "$CLI" timeout 20 node tests/node/client.js "$(desc SID=nosid)" 10000)
+echo "$out"
+[ "$(jq -r .code <<<"$out")" = NJS-519 ] || fail "expected NJS-519 (ORA-12505), got $out"
+wait_for "$T/ev.json" '.event == "refuse" and .refuse_err == 12505' 30 || fail "no REFUSE 12505 event"
+ok "unknown SID: listener sent ORA-12505, driver raised NJS-519"
