@@ -50,7 +50,8 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all check unit bench demo deps fuzz fuzz-smoke format format-check install uninstall clean help
+
+.PHONY: all check run-check unit bench demo deps fuzz fuzz-smoke format format-check install uninstall clean help
 
 all: dcdlab
 
@@ -83,9 +84,15 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libdcdlab.a
 
 unit: $(TEST_BIN)
 
-# Every test: unit (cmocka), integration (namespaces, real kernel), fuzz smoke.
-check: dcdlab $(TEST_BIN) $(TOOL_BIN)
-	$(Q)BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
+# Every test: unit (cmocka) and integration (namespaces, real kernel).
+# check and demo first install what a fresh Debian 12 lacks, then build in a
+# second make so pkg-config sees the newly installed libraries.
+check:
+	$(Q)scripts/setup -q
+	$(Q)$(MAKE) --no-print-directory run-check
+
+run-check: dcdlab $(TEST_BIN) $(TOOL_BIN)
+	$(Q)BUILD=$(BUILD) tests/run
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
@@ -102,7 +109,7 @@ fuzz: $(FUZZ_BIN)
 	$(Q)for f in $(FUZZ_BIN); do \
 		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 		echo "  FUZZ    $$n for $(FUZZ_SECONDS)s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=build/fuzz/ \
 			build/fuzz/corpus-$$n fuzz/seeds/$${n#fuzz_} 2>build/fuzz/$$n.log \
 			|| { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	done
@@ -110,7 +117,9 @@ fuzz: $(FUZZ_BIN)
 bench: dcdlab
 	$(Q)scripts/bench
 
-demo: dcdlab
+demo:
+	$(Q)scripts/setup -q
+	$(Q)$(MAKE) --no-print-directory dcdlab
 	$(Q)scripts/demo
 
 deps:

@@ -23,70 +23,88 @@ static int cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{
-		.name = "listen",
-		.fn = cmd_listen,
-		.summary = "emulate an Oracle listener's dead connection detection",
-		.usage =
-			"usage: dcdlab listen [options]\n"
-			"\n"
-			"Accepts TNS connections like an Oracle listener and dedicated server, applies\n"
-			"SQLNET.EXPIRE_TIME as the given release would (12c+: TCP keepalive\n"
-			"n*60/6/10 on each socket; 11.2 or USE_NS_PROBES_FOR_DCD: 10-byte NS probes),\n"
-			"and reports how and when each session ends.\n"
-			"\n"
-			"  -l, --listen ADDR:PORT      where to listen (default 127.0.0.1:1521)\n"
-			"  -s, --service NAME          service to ACCEPT; repeatable (default orcl);\n"
-			"                              others get REFUSE with ORA-12514\n"
-			"      --sqlnet FILE           sqlnet.ora (default $TNS_ADMIN/sqlnet.ora if set)\n"
-			"      --release REL           server release: 11.2, 12.1, 19c, ... (default 19c)\n"
-			"      --expire-time MIN       override SQLNET.EXPIRE_TIME\n"
-			"      --ns-probes             USE_NS_PROBES_FOR_DCD=TRUE\n"
-			"      --keepidle S            lab scaling: TCP_KEEPIDLE in seconds\n"
-			"      --keepintvl S           lab scaling: TCP_KEEPINTVL in seconds\n"
-			"      --keepcnt N             lab scaling: TCP_KEEPCNT\n"
-			"      --probe-interval DUR    lab scaling: NS probe interval (legacy DCD)\n"
-			"      --user-timeout DUR      set TCP_USER_TIMEOUT on each session\n"
-			"      --inbound-connect-timeout DUR  close sessions with no CONNECT by then\n"
-			"                              (default SQLNET.INBOUND_CONNECT_TIMEOUT or 60s)\n"
-			"      --events FILE           JSON lines, one object per event ('-' = stdout)\n"
-			"      --metrics ADDR:PORT     serve Prometheus text on /metrics\n"
-			"      --diag-interval DUR     sample the kernel's timers (inet_diag); 0 = off\n"
-			"      --duration DUR          stop after this long\n"
-			"      --exit-after N          stop after N sessions have ended\n"
-			"      --max-sessions N        close connections beyond N open (default 20000)\n"
-			"      --max-packet BYTES      largest TNS packet accepted (default 65536)\n"
-			"  -v, --verbose / -q, --quiet\n",
+	        .name = "listen",
+	        .fn = cmd_listen,
+	        .summary = "emulate an Oracle listener's dead connection detection",
+	        .usage = "usage: dcdlab listen [options]\n"
+	                 "\n"
+	                 "Accepts TNS connections like an Oracle listener and dedicated server, "
+	                 "applies\n"
+	                 "SQLNET.EXPIRE_TIME as the given release would (12c+: TCP keepalive\n"
+	                 "n*60/6/10 on each socket; 11.2 or USE_NS_PROBES_FOR_DCD: 10-byte NS "
+	                 "probes),\n"
+	                 "and reports how and when each session ends.\n"
+	                 "\n"
+	                 "  -l, --listen ADDR:PORT      where to listen (default 127.0.0.1:1521)\n"
+	                 "  -s, --service NAME          service to ACCEPT; repeatable (default "
+	                 "orcl);\n"
+	                 "                              others get REFUSE with ORA-12514\n"
+	                 "      --sqlnet FILE           sqlnet.ora (default $TNS_ADMIN/sqlnet.ora "
+	                 "if set)\n"
+	                 "      --release REL           server release: 11.2, 12.1, 19c, ... "
+	                 "(default 19c)\n"
+	                 "      --expire-time MIN       override SQLNET.EXPIRE_TIME\n"
+	                 "      --ns-probes             USE_NS_PROBES_FOR_DCD=TRUE\n"
+	                 "      --keepidle S            lab scaling: TCP_KEEPIDLE in seconds\n"
+	                 "      --keepintvl S           lab scaling: TCP_KEEPINTVL in seconds\n"
+	                 "      --keepcnt N             lab scaling: TCP_KEEPCNT\n"
+	                 "      --probe-interval DUR    lab scaling: NS probe interval (legacy "
+	                 "DCD)\n"
+	                 "      --user-timeout DUR      set TCP_USER_TIMEOUT on each session\n"
+	                 "      --inbound-connect-timeout DUR  close sessions with no CONNECT by "
+	                 "then\n"
+	                 "                              (default SQLNET.INBOUND_CONNECT_TIMEOUT or "
+	                 "60s)\n"
+	                 "      --events FILE           JSON lines, one object per event ('-' = "
+	                 "stdout)\n"
+	                 "      --metrics ADDR:PORT     serve Prometheus text on /metrics\n"
+	                 "      --diag-interval DUR     sample the kernel's timers (inet_diag); 0 "
+	                 "= off\n"
+	                 "      --duration DUR          stop after this long\n"
+	                 "      --exit-after N          stop after N sessions have ended\n"
+	                 "      --max-sessions N        close connections beyond N open (default "
+	                 "20000)\n"
+	                 "      --max-packet BYTES      largest TNS packet accepted (default "
+	                 "65536)\n"
+	                 "  -v, --verbose / -q, --quiet\n",
 	},
 	{
-		.name = "connect",
-		.fn = cmd_connect,
-		.summary = "a client that follows a plan of calls and idle periods",
-		.usage =
-			"usage: dcdlab connect [options] CONNECT-STRING\n"
-			"\n"
-			"CONNECT-STRING is a (DESCRIPTION=...) descriptor, an Easy Connect string\n"
-			"(host:port/service?expire_time=n) or a tnsnames.ora alias. Each call is\n"
-			"reported as an Oracle client would show it (ORA-03113, ORA-03135, ORA-12514).\n"
-			"\n"
-			"      --plan PLAN             steps: call [DUR], idle DUR, close; N*step repeats\n"
-			"                              (default \"call\"); call DUR: the server takes DUR\n"
-			"      --tnsnames FILE         tnsnames.ora (default $TNS_ADMIN/tnsnames.ora)\n"
-			"      --release REL           client release (default 19c): EXPIRE_TIME in a\n"
-			"                              descriptor needs 19c+\n"
-			"      --sqlnet FILE           client sqlnet.ora (SQLNET.RECV_TIMEOUT)\n"
-			"      --keepidle S --keepintvl S --keepcnt N   lab scaling of client keepalive\n"
-			"      --call-timeout DUR      a call unanswered this long fails with ORA-03135\n"
-			"      --connect-timeout DUR   TCP connect + ACCEPT timeout (default 60s)\n"
-			"      --json                  one JSON object per step on stdout\n"
-			"\n"
-			"exit status: 0 all steps ok, 1 bad configuration, 2 usage, 3 session not\n"
-			"established (ORA-12xxx), 4 a call failed (ORA-03113 / ORA-03135)\n",
+	        .name = "connect",
+	        .fn = cmd_connect,
+	        .summary = "a client that follows a plan of calls and idle periods",
+	        .usage =
+	                "usage: dcdlab connect [options] CONNECT-STRING\n"
+	                "\n"
+	                "CONNECT-STRING is a (DESCRIPTION=...) descriptor, an Easy Connect string\n"
+	                "(host:port/service?expire_time=n) or a tnsnames.ora alias. Each call is\n"
+	                "reported as an Oracle client would show it (ORA-03113, ORA-03135, "
+	                "ORA-12514).\n"
+	                "\n"
+	                "      --plan PLAN             steps: call [DUR], idle DUR, close; N*step "
+	                "repeats\n"
+	                "                              (default \"call\"); call DUR: the server "
+	                "takes DUR\n"
+	                "      --tnsnames FILE         tnsnames.ora (default "
+	                "$TNS_ADMIN/tnsnames.ora)\n"
+	                "      --release REL           client release (default 19c): EXPIRE_TIME "
+	                "in a\n"
+	                "                              descriptor needs 19c+\n"
+	                "      --sqlnet FILE           client sqlnet.ora (SQLNET.RECV_TIMEOUT)\n"
+	                "      --keepidle S --keepintvl S --keepcnt N   lab scaling of client "
+	                "keepalive\n"
+	                "      --call-timeout DUR      a call unanswered this long fails with "
+	                "ORA-03135\n"
+	                "      --connect-timeout DUR   TCP connect + ACCEPT timeout (default 60s)\n"
+	                "      --json                  one JSON object per step on stdout\n"
+	                "\n"
+	                "exit status: 0 all steps ok, 1 bad configuration, 2 usage, 3 session not\n"
+	                "established (ORA-12xxx), 4 a call failed (ORA-03113 / ORA-03135)\n",
 	},
 	{
-		.name = "help",
-		.fn = cmd_help,
-		.summary = "show help for dcdlab or a subcommand",
-		.usage = "usage: dcdlab help [SUBCOMMAND]\n",
+	        .name = "help",
+	        .fn = cmd_help,
+	        .summary = "show help for dcdlab or a subcommand",
+	        .usage = "usage: dcdlab help [SUBCOMMAND]\n",
 	},
 };
 
@@ -95,8 +113,8 @@ static const struct cmd cmds[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: dcdlab [--version] SUBCOMMAND [options]\n\n"
-		     "Shows whether TCP dead connection detection works on a network path.\n\n"
-		     "subcommands:\n");
+	             "Shows whether TCP dead connection detection works on a network path.\n\n"
+	             "subcommands:\n");
 	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out, "\n'dcdlab help SUBCOMMAND' for details; man dcdlab for everything.\n");

@@ -13,11 +13,9 @@ struct dcd_err {
 };
 
 /* Set the message (printf format). NULL `e` is allowed and ignored. */
-void err_set(struct dcd_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void err_set(struct dcd_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Put "prefix: " in front of the current message. */
-void err_prefix(struct dcd_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void err_prefix(struct dcd_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

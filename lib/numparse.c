@@ -42,12 +42,9 @@ static const struct duration_unit {
 	const char *name;
 	int64_t ms;
 } duration_units[] = {
-	{ .name = "ms", .ms = 1 },
-	{ .name = "s", .ms = 1000 },
-	{ .name = "sec", .ms = 1000 },
-	{ .name = "m", .ms = 60000 },
-	{ .name = "min", .ms = 60000 },
-	{ .name = "h", .ms = 3600000 },
+	{ .name = "ms", .ms = 1 },       { .name = "s", .ms = 1000 },
+	{ .name = "sec", .ms = 1000 },   { .name = "m", .ms = 60000 },
+	{ .name = "min", .ms = 60000 },  { .name = "h", .ms = 3600000 },
 	{ .name = "d", .ms = 86400000 },
 };
 

@@ -5,14 +5,13 @@
 #include <stddef.h>
 
 struct sbuf {
-	char *buf;  /* always NUL-terminated once anything was added */
+	char *buf; /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t cap;
 };
 
 /* Append formatted text. Aborts on out-of-memory (nothing sane remains). */
-void sbuf_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void sbuf_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append `n` bytes. */
 void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 /* Append a JSON string literal, quotes included; bytes < 0x20 and >= 0x7f are

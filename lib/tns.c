@@ -6,17 +6,24 @@
 
 /* Byte offsets inside packets (after the 8-byte header where > 8). */
 enum {
-	CN_VERSION = 8, CN_VERSION_MIN = 10, CN_OPTIONS = 12, CN_SDU = 14, CN_TDU = 16,
-	CN_CDATA_LEN = 24, CN_CDATA_OFF = 26, CN_MIN_LEN = 34, CN_INLINE_MAX = 230,
+	CN_VERSION = 8,
+	CN_VERSION_MIN = 10,
+	CN_OPTIONS = 12,
+	CN_SDU = 14,
+	CN_TDU = 16,
+	CN_CDATA_LEN = 24,
+	CN_CDATA_OFF = 26,
+	CN_MIN_LEN = 34,
+	CN_INLINE_MAX = 230,
 	CN_DATA_AT = 74,
 	AC_LEN_V315 = 41, /* through the large TDU, compression and flag2 fields */
 	RF_DATA_AT = 12,
 };
 
 static const char *const type_names[] = {
-	[TNS_CONNECT] = "CONNECT", [TNS_ACCEPT] = "ACCEPT",   [TNS_ACK] = "ACK",
-	[TNS_REFUSE] = "REFUSE",   [TNS_REDIRECT] = "REDIRECT", [TNS_DATA] = "DATA",
-	[TNS_NULL] = "NULL",       [TNS_ABORT] = "ABORT",     [TNS_RESEND] = "RESEND",
+	[TNS_CONNECT] = "CONNECT", [TNS_ACCEPT] = "ACCEPT",       [TNS_ACK] = "ACK",
+	[TNS_REFUSE] = "REFUSE",   [TNS_REDIRECT] = "REDIRECT",   [TNS_DATA] = "DATA",
+	[TNS_NULL] = "NULL",       [TNS_ABORT] = "ABORT",         [TNS_RESEND] = "RESEND",
 	[TNS_MARKER] = "MARKER",   [TNS_ATTENTION] = "ATTENTION", [TNS_CONTROL] = "CONTROL",
 };
 
@@ -52,9 +59,8 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu,
-				  uint32_t max_len, struct tns_header *h,
-				  const char **why)
+enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu, uint32_t max_len,
+                                  struct tns_header *h, const char **why)
 {
 	if (n < TNS_HEADER_LEN)
 		return TNS_NEED_MORE;
@@ -62,7 +68,8 @@ enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu,
 	h->type = p[4];
 	h->flags = p[5];
 	if (h->length < TNS_HEADER_LEN) {
-		*why = h->length == 0 ? "zero packet length" : "packet length below the 8-byte header";
+		*why = h->length == 0 ? "zero packet length"
+		                      : "packet length below the 8-byte header";
 		return TNS_BAD;
 	}
 	if (h->length > max_len) {
@@ -77,7 +84,7 @@ enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu,
 }
 
 enum tns_decode tns_connect_decode(const uint8_t *pkt, size_t len, struct tns_connect *c,
-				   const char **why)
+                                   const char **why)
 {
 	if (len < CN_MIN_LEN) {
 		*why = "CONNECT shorter than its fixed fields (34 bytes)";
@@ -147,7 +154,7 @@ void tns_put_accept(struct sbuf *out, uint16_t version, uint32_t sdu, uint32_t t
 	put16(b + 16, 0x0100); /* 1 in our byte order */
 	put16(b + 18, 0);      /* no accept data */
 	put16(b + 20, (uint16_t)len);
-	b[22] = 0x04 | 0x08;   /* NA disabled, no NA services */
+	b[22] = 0x04 | 0x08; /* NA disabled, no NA services */
 	b[23] = 0x04 | 0x08;
 	if (large) {
 		put32(b + 32, sdu);
@@ -156,8 +163,7 @@ void tns_put_accept(struct sbuf *out, uint16_t version, uint32_t sdu, uint32_t t
 	sbuf_add(out, (const char *)b, len);
 }
 
-void tns_put_refuse(struct sbuf *out, uint8_t user_reason, uint8_t system_reason,
-		    const char *text)
+void tns_put_refuse(struct sbuf *out, uint8_t user_reason, uint8_t system_reason, const char *text)
 {
 	size_t n = strlen(text);
 	uint8_t *p;
@@ -171,8 +177,8 @@ void tns_put_refuse(struct sbuf *out, uint8_t user_reason, uint8_t system_reason
 	sbuf_add(out, text, n);
 }
 
-void tns_put_data(struct sbuf *out, bool large_sdu, uint16_t data_flags,
-		  const void *payload, size_t n)
+void tns_put_data(struct sbuf *out, bool large_sdu, uint16_t data_flags, const void *payload,
+                  size_t n)
 {
 	uint8_t f[2];
 
@@ -220,8 +226,8 @@ void tns_put_connect(struct sbuf *out, const char *descriptor, bool *follows)
 void tns_refuse_text(struct sbuf *out, int ora_err)
 {
 	sbuf_printf(out,
-		    "(DESCRIPTION=(TMP=)(VSNNUM=0)(ERR=%d)(ERROR_STACK=(ERROR=(CODE=%d)(EMFI=4))))",
-		    ora_err, ora_err);
+	            "(DESCRIPTION=(TMP=)(VSNNUM=0)(ERR=%d)(ERROR_STACK=(ERROR=(CODE=%d)(EMFI=4))))",
+	            ora_err, ora_err);
 }
 
 bool tns_is_dcd_probe(const uint8_t *p, size_t n)

@@ -12,7 +12,7 @@
 
 #include "sbuf.h"
 
-#define TNS_HEADER_LEN 8
+#define TNS_HEADER_LEN      8
 #define TNS_DATA_HEADER_LEN 10 /* header + 2-byte data flags */
 
 enum tns_type {
@@ -46,15 +46,14 @@ struct tns_header {
 enum tns_decode {
 	TNS_NEED_MORE = 0, /* not enough bytes yet */
 	TNS_OK = 1,
-	TNS_BAD = -1,      /* `why` says what */
+	TNS_BAD = -1, /* `why` says what */
 };
 
 /* Decode a header from `n` bytes. `large_sdu` selects the 4-byte length.
  * Rejects lengths below the header size or above `max_len`, and unknown
  * types. */
-enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu,
-				  uint32_t max_len, struct tns_header *h,
-				  const char **why);
+enum tns_decode tns_header_decode(const uint8_t *p, size_t n, bool large_sdu, uint32_t max_len,
+                                  struct tns_header *h, const char **why);
 
 struct tns_connect {
 	uint16_t version;
@@ -71,14 +70,13 @@ struct tns_connect {
  * the descriptor does not fit (cdata_len > 230 for modern clients), it comes
  * in the next packet: cdata is NULL and cdata_len says how much to expect. */
 enum tns_decode tns_connect_decode(const uint8_t *pkt, size_t len, struct tns_connect *c,
-				   const char **why);
+                                   const char **why);
 
 /* Append packets. `large_sdu` picks the length format (after ACCEPT). */
 void tns_put_accept(struct sbuf *out, uint16_t version, uint32_t sdu, uint32_t tdu);
-void tns_put_refuse(struct sbuf *out, uint8_t user_reason, uint8_t system_reason,
-		    const char *text);
-void tns_put_data(struct sbuf *out, bool large_sdu, uint16_t data_flags,
-		  const void *payload, size_t n);
+void tns_put_refuse(struct sbuf *out, uint8_t user_reason, uint8_t system_reason, const char *text);
+void tns_put_data(struct sbuf *out, bool large_sdu, uint16_t data_flags, const void *payload,
+                  size_t n);
 void tns_put_marker(struct sbuf *out, bool large_sdu, uint8_t type, uint8_t data);
 /* Append a CONNECT carrying `descriptor` (inline when it fits, else the
  * caller sends it in a DATA packet right after: *follows is set). */

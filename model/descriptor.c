@@ -20,7 +20,7 @@ static void descriptor_init(struct dcd_descriptor *d)
 }
 
 static int copy_atom(char *dst, size_t cap, const struct nv *n, const char *what,
-		     struct dcd_err *err)
+                     struct dcd_err *err)
 {
 	if (n->atom == NULL) {
 		err_set(err, "%s: expected a value, got a list", what);
@@ -60,7 +60,7 @@ static int add_address(struct dcd_descriptor *d, const struct nv *addr, struct d
 	if ((n = nv_find(addr->child, "PORT")) != NULL &&
 	    (n->atom == NULL || parse_long(n->atom, 1, 65535, &port) != 0)) {
 		err_set(err, "ADDRESS PORT: bad value \"%s\": expected 1 to 65535",
-			n->atom ? n->atom : "(list)");
+		        n->atom ? n->atom : "(list)");
 		return -1;
 	}
 	a->port = (uint16_t)port;
@@ -68,8 +68,7 @@ static int add_address(struct dcd_descriptor *d, const struct nv *addr, struct d
 	return 0;
 }
 
-static int collect_addresses(struct dcd_descriptor *d, const struct nv *list,
-			     struct dcd_err *err)
+static int collect_addresses(struct dcd_descriptor *d, const struct nv *list, struct dcd_err *err)
 {
 	for (const struct nv *n = list; n; n = n->next) {
 		if (strcasecmp(n->name, "ADDRESS") == 0) {
@@ -87,23 +86,21 @@ static int collect_addresses(struct dcd_descriptor *d, const struct nv *list,
 	return 0;
 }
 
-static int timeout_param(const struct nv *desc, const char *name, int64_t *out,
-			 struct dcd_err *err)
+static int timeout_param(const struct nv *desc, const char *name, int64_t *out, struct dcd_err *err)
 {
 	const struct nv *n = nv_find(desc, name);
 
 	if (n == NULL)
 		return 0;
 	if (n->atom == NULL || parse_duration_ms(n->atom, 1000, out) != 0) {
-		err_set(err, "%s: bad value \"%s\": expected seconds (or with ms/sec/min)",
-			name, n->atom ? n->atom : "(list)");
+		err_set(err, "%s: bad value \"%s\": expected seconds (or with ms/sec/min)", name,
+		        n->atom ? n->atom : "(list)");
 		return -1;
 	}
 	return 0;
 }
 
-int descriptor_from_nv(struct dcd_descriptor *d, const struct nv *list,
-		       struct dcd_err *err)
+int descriptor_from_nv(struct dcd_descriptor *d, const struct nv *list, struct dcd_err *err)
 {
 	const struct nv *desc = nv_find(list, "DESCRIPTION"), *n;
 	struct sbuf text = { 0 };
@@ -125,7 +122,7 @@ int descriptor_from_nv(struct dcd_descriptor *d, const struct nv *list,
 		long min;
 		if (n->atom == NULL || parse_long(n->atom, 0, 546, &min) != 0) {
 			err_set(err, "EXPIRE_TIME: bad value \"%s\": expected minutes, 0 to 546",
-				n->atom ? n->atom : "(list)");
+			        n->atom ? n->atom : "(list)");
 			return -1;
 		}
 		d->expire_time_min = (int)min;
@@ -133,14 +130,14 @@ int descriptor_from_nv(struct dcd_descriptor *d, const struct nv *list,
 	if ((n = nv_find(desc->child, "ENABLE")) != NULL) {
 		if (n->atom == NULL || strcasecmp(n->atom, "BROKEN") != 0) {
 			err_set(err, "ENABLE: bad value \"%s\": expected BROKEN",
-				n->atom ? n->atom : "(list)");
+			        n->atom ? n->atom : "(list)");
 			return -1;
 		}
 		d->enable_broken = true;
 	}
 	if (timeout_param(desc->child, "CONNECT_TIMEOUT", &d->connect_timeout_ms, err) != 0 ||
 	    timeout_param(desc->child, "TRANSPORT_CONNECT_TIMEOUT",
-			  &d->transport_connect_timeout_ms, err) != 0)
+	                  &d->transport_connect_timeout_ms, err) != 0)
 		return -1;
 	if ((n = nv_find(desc->child, "CONNECT_DATA")) != NULL && n->child) {
 		const struct nv *cd = n->child, *v;
@@ -181,29 +178,32 @@ int descriptor_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *er
 
 /* Easy Connect Plus parameters that matter for DCD, and where they go. */
 static int ez_param(struct dcd_descriptor *d, const char *name, const char *value,
-		    struct dcd_err *err)
+                    struct dcd_err *err)
 {
 	long v;
 
 	if (strcasecmp(name, "expire_time") == 0) {
 		if (parse_long(value, 0, 546, &v) != 0) {
-			err_set(err, "Easy Connect expire_time: bad value \"%s\": expected minutes, 0 to 546",
-				value);
+			err_set(err,
+			        "Easy Connect expire_time: bad value \"%s\": expected minutes, 0 "
+			        "to 546",
+			        value);
 			return -1;
 		}
 		d->expire_time_min = (int)v;
 	} else if (strcasecmp(name, "enable") == 0) {
 		if (strcasecmp(value, "broken") != 0) {
-			err_set(err, "Easy Connect enable: bad value \"%s\": expected broken", value);
+			err_set(err, "Easy Connect enable: bad value \"%s\": expected broken",
+			        value);
 			return -1;
 		}
 		d->enable_broken = true;
 	} else if (strcasecmp(name, "connect_timeout") == 0 ||
-		   strcasecmp(name, "transport_connect_timeout") == 0) {
+	           strcasecmp(name, "transport_connect_timeout") == 0) {
 		int64_t ms;
 		if (parse_duration_ms(value, 1000, &ms) != 0) {
 			err_set(err, "Easy Connect %s: bad value \"%s\": expected seconds", name,
-				value);
+			        value);
 			return -1;
 		}
 		if (strcasecmp(name, "connect_timeout") == 0)
@@ -225,7 +225,7 @@ static void ez_build_text(struct dcd_descriptor *d)
 	if (d->enable_broken)
 		sbuf_printf(&sb, "(ENABLE=BROKEN)");
 	sbuf_printf(&sb, "(ADDRESS=(PROTOCOL=%s)(HOST=%s)(PORT=%u))", d->address[0].protocol,
-		    d->address[0].host, d->address[0].port);
+	            d->address[0].host, d->address[0].port);
 	sbuf_printf(&sb, "(CONNECT_DATA=(SERVICE_NAME=%s)", d->service_name);
 	if (d->server[0])
 		sbuf_printf(&sb, "(SERVER=%s)", d->server);
@@ -255,8 +255,9 @@ int ezconnect_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *err
 	if (*p == '[') {
 		end = strchr(p, ']');
 		if (end == NULL) {
-			err_set(err, "Easy Connect \"%s\", byte %zu: missing ']' after IPv6 address", s,
-				(size_t)(p - s));
+			err_set(err,
+			        "Easy Connect \"%s\", byte %zu: missing ']' after IPv6 address", s,
+			        (size_t)(p - s));
 			return -1;
 		}
 		p++;
@@ -265,7 +266,7 @@ int ezconnect_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *err
 	}
 	if (end == p || (size_t)(end - p) >= sizeof(a->host)) {
 		err_set(err, "Easy Connect \"%s\", byte %zu: expected a host name", s,
-			(size_t)(p - s));
+		        (size_t)(p - s));
 		return -1;
 	}
 	memcpy(a->host, p, (size_t)(end - p));
@@ -276,14 +277,16 @@ int ezconnect_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *err
 		size_t n = strcspn(p + 1, "/?");
 		if (n == 0 || n >= sizeof(buf)) {
 			err_set(err, "Easy Connect \"%s\", byte %zu: expected a port", s,
-				(size_t)(p + 1 - s));
+			        (size_t)(p + 1 - s));
 			return -1;
 		}
 		memcpy(buf, p + 1, n);
 		buf[n] = '\0';
 		if (parse_long(buf, 1, 65535, &port) != 0) {
-			err_set(err, "Easy Connect \"%s\", byte %zu: bad port \"%s\": expected 1 to 65535",
-				s, (size_t)(p + 1 - s), buf);
+			err_set(err,
+			        "Easy Connect \"%s\", byte %zu: bad port \"%s\": expected 1 to "
+			        "65535",
+			        s, (size_t)(p + 1 - s), buf);
 			return -1;
 		}
 		a->port = (uint16_t)port;
@@ -317,9 +320,10 @@ int ezconnect_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *err
 		while (*p) {
 			char name[64], value[128];
 			size_t n = strcspn(p, "&"), eq = strcspn(p, "=&");
-			if (eq >= n || eq == 0 || eq >= sizeof(name) || n - eq - 1 >= sizeof(value)) {
-				err_set(err, "Easy Connect \"%s\", byte %zu: expected name=value", s,
-					(size_t)(p - s));
+			if (eq >= n || eq == 0 || eq >= sizeof(name) ||
+			    n - eq - 1 >= sizeof(value)) {
+				err_set(err, "Easy Connect \"%s\", byte %zu: expected name=value",
+				        s, (size_t)(p - s));
 				return -1;
 			}
 			memcpy(name, p, eq);
@@ -333,15 +337,16 @@ int ezconnect_parse(struct dcd_descriptor *d, const char *s, struct dcd_err *err
 				p++;
 		}
 	} else if (*p != '\0') {
-		err_set(err, "Easy Connect \"%s\", byte %zu: unexpected \"%s\"", s, (size_t)(p - s), p);
+		err_set(err, "Easy Connect \"%s\", byte %zu: unexpected \"%s\"", s, (size_t)(p - s),
+		        p);
 		return -1;
 	}
 	ez_build_text(d);
 	return 0;
 }
 
-int tnsnames_lookup(struct dcd_descriptor *d, const char *file, const char *text,
-		    size_t len, const char *alias, struct dcd_err *err)
+int tnsnames_lookup(struct dcd_descriptor *d, const char *file, const char *text, size_t len,
+                    const char *alias, struct dcd_err *err)
 {
 	struct ora_entry *entries, *e;
 	int rc = -1;
@@ -365,7 +370,8 @@ int tnsnames_lookup(struct dcd_descriptor *d, const char *file, const char *text
 				tok[--n] = '\0';
 			/* Aliases may carry a domain: orcl.example.com matches orcl. */
 			if (strcasecmp(tok, alias) == 0 ||
-			    (strncasecmp(tok, alias, strlen(alias)) == 0 && tok[strlen(alias)] == '.'))
+			    (strncasecmp(tok, alias, strlen(alias)) == 0 &&
+			     tok[strlen(alias)] == '.'))
 				hit = 1;
 		}
 		free(names);
@@ -402,8 +408,8 @@ out:
 	return rc;
 }
 
-int descriptor_resolve(struct dcd_descriptor *d, const char *what,
-		       const char *tnsnames_path, struct dcd_err *err)
+int descriptor_resolve(struct dcd_descriptor *d, const char *what, const char *tnsnames_path,
+                       struct dcd_err *err)
 {
 	char path[4096];
 	size_t len;
@@ -419,8 +425,10 @@ int descriptor_resolve(struct dcd_descriptor *d, const char *what,
 	if (tnsnames_path == NULL) {
 		const char *admin = getenv("TNS_ADMIN");
 		if (admin == NULL) {
-			err_set(err, "\"%s\" looks like a tnsnames.ora alias, but neither --tnsnames nor $TNS_ADMIN is set",
-				what);
+			err_set(err,
+			        "\"%s\" looks like a tnsnames.ora alias, but neither --tnsnames "
+			        "nor $TNS_ADMIN is set",
+			        what);
 			return -1;
 		}
 		snprintf(path, sizeof(path), "%s/tnsnames.ora", admin);

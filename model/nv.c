@@ -63,11 +63,13 @@ static char *read_token(struct nv_parser *p, bool is_value)
 
 	skip_blank(p);
 	if (peek(p) == '"' || peek(p) == '\'') {
+		size_t open_at = p->pos;
 		char q = p->s[p->pos++];
 		while (p->pos < p->len && p->s[p->pos] != q)
 			sbuf_add(&sb, &p->s[p->pos++], 1);
 		if (p->pos >= p->len) {
 			sbuf_free(&sb);
+			p->pos = open_at; /* point at the opening quote */
 			fail(p, "unterminated quoted string");
 			return NULL;
 		}
@@ -124,6 +126,12 @@ static struct nv *parse_pair(struct nv_parser *p, int depth)
 		abort();
 	n->offset = p->pos++;
 	n->name = read_token(p, false);
+	if (n->name != NULL && n->name[0] == '\0') {
+		free(n->name); /* ("" = x): a quoted empty name is no name */
+		n->name = NULL;
+		fail(p, "expected a name after '('");
+		goto bad;
+	}
 	if (n->name == NULL) {
 		if (!p->err || p->err->what[0] == '\0')
 			fail(p, "expected a name after '('");
@@ -190,6 +198,14 @@ struct nv *nv_parse(const char *text, size_t len, struct nv_error *err)
 		err->offset = 0;
 		err->what[0] = '\0';
 	}
+	{
+		const char *nul = memchr(text, '\0', len);
+		if (nul) {
+			p.pos = (size_t)(nul - text);
+			fail(&p, "NUL byte in text");
+			return NULL;
+		}
+	}
 	skip_blank(&p);
 	if (p.pos == len) {
 		fail(&p, "empty value");
@@ -232,12 +248,31 @@ const struct nv *nv_path(const struct nv *root, ...)
 	return n;
 }
 
+/* Write a name or atom so that it reads back the same: backslash before
+ * the characters that mean something here, and before outer blanks. */
+static void put_escaped(struct sbuf *out, const char *s, bool is_name)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool special = c == '(' || c == ')' || c == '\\' || (is_name && c == '=') ||
+		               ((c == '"' || c == '\'') && i == 0) ||
+		               (isspace((unsigned char)c) && (i == 0 || i == n - 1));
+		if (special)
+			sbuf_add(out, "\\", 1);
+		sbuf_add(out, &c, 1);
+	}
+}
+
 void nv_format(const struct nv *list, struct sbuf *out)
 {
 	for (; list; list = list->next) {
-		sbuf_printf(out, "(%s=", list->name);
+		sbuf_add(out, "(", 1);
+		put_escaped(out, list->name, true);
+		sbuf_add(out, "=", 1);
 		if (list->atom)
-			sbuf_add(out, list->atom, strlen(list->atom));
+			put_escaped(out, list->atom, false);
 		else
 			nv_format(list->child, out);
 		sbuf_add(out, ")", 1);

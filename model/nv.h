@@ -16,10 +16,10 @@
 
 struct nv {
 	char *name;
-	char *atom;        /* NULL when the value is a list of pairs */
-	struct nv *child;  /* first pair of the value, when a list */
-	struct nv *next;   /* next sibling */
-	size_t offset;     /* byte offset of '(' in the parsed text */
+	char *atom;       /* NULL when the value is a list of pairs */
+	struct nv *child; /* first pair of the value, when a list */
+	struct nv *next;  /* next sibling */
+	size_t offset;    /* byte offset of '(' in the parsed text */
 };
 
 /* Where parsing stopped and why; offset is a byte offset into the text. */

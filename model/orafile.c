@@ -143,8 +143,8 @@ static void finish(struct pending *pd, struct ora_entry ***tail)
 	pd->depth = 0;
 }
 
-int orafile_parse(const char *file, const char *text, size_t len,
-		  struct ora_entry **out, struct dcd_err *err)
+int orafile_parse(const char *file, const char *text, size_t len, struct ora_entry **out,
+                  struct dcd_err *err)
 {
 	struct ora_entry **tail = out;
 	struct pending pd = { 0 };
@@ -172,10 +172,8 @@ int orafile_parse(const char *file, const char *text, size_t len,
 		if (first == content)
 			continue; /* blank or comment-only line */
 		blank_start = first > 0;
-		continues = pd.e != NULL &&
-			    (blank_start ||
-			     ((s[0] == '(' || s[0] == ')') &&
-			      (pd.depth > 0 || pd.value.len == 0)));
+		continues = pd.e != NULL && (blank_start || ((s[0] == '(' || s[0] == ')') &&
+		                                             (pd.depth > 0 || pd.value.len == 0)));
 		if (continues) {
 			sbuf_add(&pd.value, "\n", 1);
 			sbuf_add(&pd.value, s, content);
@@ -183,15 +181,17 @@ int orafile_parse(const char *file, const char *text, size_t len,
 			continue;
 		}
 		if (blank_start) {
-			err_set(err, "%s:%d: continuation line (starts with white space) before any NAME = value",
-				file, line);
+			err_set(err,
+			        "%s:%d: continuation line (starts with white space) before any "
+			        "NAME = value",
+			        file, line);
 			goto fail;
 		}
 		finish(&pd, &tail);
 		const char *eq = memchr(s, '=', content);
 		if (eq == NULL) {
 			err_set(err, "%s:%d: expected NAME = value, got \"%.*s\"", file, line,
-				(int)(content > 60 ? 60 : content), s);
+			        (int)(content > 60 ? 60 : content), s);
 			goto fail;
 		}
 		size_t name_len = (size_t)(eq - s);
@@ -216,6 +216,10 @@ int orafile_parse(const char *file, const char *text, size_t len,
 	finish(&pd, &tail);
 	return 0;
 fail:
+	if (pd.e) { /* the entry being read when the error came */
+		free(pd.e->name);
+		free(pd.e);
+	}
 	sbuf_free(&pd.value);
 	return -1;
 }

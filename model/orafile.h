@@ -13,18 +13,18 @@
 #include "../lib/err.h"
 
 struct ora_entry {
-	char *name;        /* as written, blanks trimmed ("a, b" for aliases) */
-	char *value;       /* comments blanked, outer blanks trimmed */
-	int line;          /* line of the name */
-	int value_line;    /* line and column where value[0] sits */
+	char *name;     /* as written, blanks trimmed ("a, b" for aliases) */
+	char *value;    /* comments blanked, outer blanks trimmed */
+	int line;       /* line of the name */
+	int value_line; /* line and column where value[0] sits */
 	int value_col;
 	struct ora_entry *next;
 };
 
 /* Split `text` (named `file` in messages) into entries. Returns 0, or -1 with
  * "file:line: ..." in `err`; entries read before the error are kept in *out. */
-int orafile_parse(const char *file, const char *text, size_t len,
-		  struct ora_entry **out, struct dcd_err *err);
+int orafile_parse(const char *file, const char *text, size_t len, struct ora_entry **out,
+                  struct dcd_err *err);
 
 /* Read a whole file (at most 16 MiB) into a NUL-terminated buffer. */
 char *file_slurp(const char *path, size_t *len, struct dcd_err *err);

@@ -9,17 +9,17 @@
 #include <stdbool.h>
 
 enum end_cause {
-	END_EOF,                /* peer closed the TCP connection (FIN) */
-	END_DISCONNECT,         /* peer sent a TNS DATA with the EOF flag */
-	END_RST,                /* connection reset by peer or middlebox */
-	END_KEEPALIVE_TIMEOUT,  /* KEEPCNT probes unanswered: ETIMEDOUT */
-	END_RETRANS_TIMEOUT,    /* data (e.g. NS probe) never ACKed: ETIMEDOUT */
-	END_USER_TIMEOUT,       /* TCP_USER_TIMEOUT expired */
-	END_CONNECT_TIMEOUT,    /* no complete CONNECT in time (ORA-03136) */
-	END_REFUSED,            /* we sent REFUSE */
-	END_PROTOCOL_ERROR,     /* bytes that are not TNS */
-	END_SHUTDOWN,           /* we shut down */
-	END_ERROR,              /* any other socket error */
+	END_EOF,               /* peer closed the TCP connection (FIN) */
+	END_DISCONNECT,        /* peer sent a TNS DATA with the EOF flag */
+	END_RST,               /* connection reset by peer or middlebox */
+	END_KEEPALIVE_TIMEOUT, /* KEEPCNT probes unanswered: ETIMEDOUT */
+	END_RETRANS_TIMEOUT,   /* data (e.g. NS probe) never ACKed: ETIMEDOUT */
+	END_USER_TIMEOUT,      /* TCP_USER_TIMEOUT expired */
+	END_CONNECT_TIMEOUT,   /* no complete CONNECT in time (ORA-03136) */
+	END_REFUSED,           /* we sent REFUSE */
+	END_PROTOCOL_ERROR,    /* bytes that are not TNS */
+	END_SHUTDOWN,          /* we shut down */
+	END_ERROR,             /* any other socket error */
 	END_CAUSE_COUNT
 };
 

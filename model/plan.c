@@ -39,8 +39,9 @@ int plan_parse(struct plan *p, const char *text, struct dcd_err *err)
 		if (star) {
 			*star = '\0';
 			if (parse_long(w, 1, PLAN_MAX_STEPS, &repeat) != 0) {
-				err_set(err, "plan, byte %zu: bad repeat count \"%s\": expected 1 to %d",
-					off, w, PLAN_MAX_STEPS);
+				err_set(err,
+				        "plan, byte %zu: bad repeat count \"%s\": expected 1 to %d",
+				        off, w, PLAN_MAX_STEPS);
 				return -1;
 			}
 			w = star + 1;
@@ -55,30 +56,35 @@ int plan_parse(struct plan *p, const char *text, struct dcd_err *err)
 		if (strcasecmp(word, "call") == 0) {
 			st.op = PLAN_CALL;
 			if (fields == 2 && parse_duration_ms(arg, 1000, &st.duration_ms) != 0) {
-				err_set(err, "plan, byte %zu: call \"%s\": expected a duration such as 5s",
-					off, arg);
+				err_set(err,
+				        "plan, byte %zu: call \"%s\": expected a duration such as "
+				        "5s",
+				        off, arg);
 				return -1;
 			}
 		} else if (strcasecmp(word, "idle") == 0) {
 			st.op = PLAN_IDLE;
 			if (fields != 2 || parse_duration_ms(arg, 1000, &st.duration_ms) != 0) {
-				err_set(err, "plan, byte %zu: idle needs a duration such as 30s, got \"%s\"",
-					off, arg);
+				err_set(err,
+				        "plan, byte %zu: idle needs a duration such as 30s, got "
+				        "\"%s\"",
+				        off, arg);
 				return -1;
 			}
 		} else if (strcasecmp(word, "close") == 0) {
 			st.op = PLAN_CLOSE;
 		} else {
-			err_set(err, "plan, byte %zu: unknown step \"%s\": expected call, idle or close",
-				off, word);
+			err_set(err,
+			        "plan, byte %zu: unknown step \"%s\": expected call, idle or close",
+			        off, word);
 			return -1;
 		}
 		/* Anything after the argument is a mistake worth naming. */
 		{
 			char extra[8];
 			if (sscanf(w, "%*s %*s %7s", extra) == 1) {
-				err_set(err, "plan, byte %zu: unexpected \"%s\" after \"%s %s\"", off,
-					extra, word, arg);
+				err_set(err, "plan, byte %zu: unexpected \"%s\" after \"%s %s\"",
+				        off, extra, word, arg);
 				return -1;
 			}
 		}

@@ -30,8 +30,7 @@ int release_parse(const char *s, struct oracle_release *out, struct dcd_err *err
 	/* Drop a trailing "c", "ai", "g" suffix: 19c, 23ai, 11g. */
 	for (p = buf + n; p > buf && isalpha((unsigned char)p[-1]); p--)
 		;
-	if (*p && strcasecmp(p, "c") != 0 && strcasecmp(p, "ai") != 0 &&
-	    strcasecmp(p, "g") != 0)
+	if (*p && strcasecmp(p, "c") != 0 && strcasecmp(p, "ai") != 0 && strcasecmp(p, "g") != 0)
 		goto bad;
 	*p = '\0';
 	dot = strchr(buf, '.');
@@ -101,9 +100,8 @@ static void keepalive_side(struct dcd_side *s, struct keepalive ka)
 }
 
 void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqlnet,
-			 const struct dcd_descriptor *desc,
-			 struct oracle_release server_release,
-			 struct oracle_release client_release, const struct os_tcp *os)
+                         const struct dcd_descriptor *desc, struct oracle_release server_release,
+                         struct oracle_release client_release, const struct os_tcp *os)
 {
 	static const struct oracle_release r12_1 = { 12, 1 }, r19 = { 19, 0 };
 	int expire = sqlnet ? sqlnet->expire_time_min : SQLNET_UNSET;
@@ -116,28 +114,30 @@ void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqln
 
 	if (expire <= 0) {
 		snprintf(srv->why, sizeof(srv->why), "SQLNET.EXPIRE_TIME %s: no DCD",
-			 expire == 0 ? "is 0" : "is not set");
+		         expire == 0 ? "is 0" : "is not set");
 	} else if (release_cmp(server_release, r12_1) < 0 ||
-		   (sqlnet && sqlnet->use_ns_probes_for_dcd == 1)) {
+	           (sqlnet && sqlnet->use_ns_probes_for_dcd == 1)) {
 		srv->method = DCD_NS_PROBES;
 		srv->ns_probe_interval_s = expire * 60;
 		/* The probe is data: a dead peer is found when its retransmissions
 		 * run out (tcp_retries2), counted from the first unanswered probe. */
 		srv->detect_ms = (int64_t)expire * 60000 +
-				 tcp_retrans_timeout_ms(os->tcp_retries2, os->rto_min_ms);
+		                 tcp_retrans_timeout_ms(os->tcp_retries2, os->rto_min_ms);
 		snprintf(srv->why, sizeof(srv->why),
-			 "SQLNET.EXPIRE_TIME=%d with %s: 10-byte NS probe every %d s, failure by retransmission (tcp_retries2=%d)",
-			 expire,
-			 release_cmp(server_release, r12_1) < 0 ? "a pre-12c server"
-								: "USE_NS_PROBES_FOR_DCD=TRUE",
-			 expire * 60, os->tcp_retries2);
+		         "SQLNET.EXPIRE_TIME=%d with %s: 10-byte NS probe every %d s, failure by "
+		         "retransmission (tcp_retries2=%d)",
+		         expire,
+		         release_cmp(server_release, r12_1) < 0 ? "a pre-12c server"
+		                                                : "USE_NS_PROBES_FOR_DCD=TRUE",
+		         expire * 60, os->tcp_retries2);
 	} else {
 		keepalive_side(srv, (struct keepalive){ .idle_s = expire * 60,
-							.intvl_s = ORACLE_DCD_KEEPINTVL_S,
-							.cnt = ORACLE_DCD_KEEPCNT });
+		                                        .intvl_s = ORACLE_DCD_KEEPINTVL_S,
+		                                        .cnt = ORACLE_DCD_KEEPCNT });
 		snprintf(srv->why, sizeof(srv->why),
-			 "SQLNET.EXPIRE_TIME=%d on a 12c+ server: TCP keepalive %d/%d/%d on each session socket",
-			 expire, expire * 60, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT);
+		         "SQLNET.EXPIRE_TIME=%d on a 12c+ server: TCP keepalive %d/%d/%d on each "
+		         "session socket",
+		         expire, expire * 60, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT);
 	}
 
 	if (desc == NULL) {
@@ -145,24 +145,25 @@ void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqln
 	} else if (desc->expire_time_min > 0 && release_cmp(client_release, r19) >= 0) {
 		int n = desc->expire_time_min;
 		keepalive_side(cli, (struct keepalive){ .idle_s = n * 60,
-							.intvl_s = ORACLE_DCD_KEEPINTVL_S,
-							.cnt = ORACLE_DCD_KEEPCNT });
+		                                        .intvl_s = ORACLE_DCD_KEEPINTVL_S,
+		                                        .cnt = ORACLE_DCD_KEEPCNT });
 		snprintf(cli->why, sizeof(cli->why),
-			 "(EXPIRE_TIME=%d) in the descriptor, 19c+ client: keepalive %d/%d/%d",
-			 n, n * 60, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT);
+		         "(EXPIRE_TIME=%d) in the descriptor, 19c+ client: keepalive %d/%d/%d", n,
+		         n * 60, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT);
 	} else if (desc->enable_broken) {
 		keepalive_side(cli, os->keepalive);
 		snprintf(cli->why, sizeof(cli->why),
-			 "(ENABLE=BROKEN): SO_KEEPALIVE with the OS defaults %d/%d/%d%s",
-			 os->keepalive.idle_s, os->keepalive.intvl_s, os->keepalive.cnt,
-			 desc->expire_time_min > 0 ? " (EXPIRE_TIME ignored before 19c)" : "");
+		         "(ENABLE=BROKEN): SO_KEEPALIVE with the OS defaults %d/%d/%d%s",
+		         os->keepalive.idle_s, os->keepalive.intvl_s, os->keepalive.cnt,
+		         desc->expire_time_min > 0 ? " (EXPIRE_TIME ignored before 19c)" : "");
 	} else if (desc->expire_time_min > 0) {
 		snprintf(cli->why, sizeof(cli->why),
-			 "(EXPIRE_TIME=%d) is ignored by clients before 19c: no client-side DCD",
-			 desc->expire_time_min);
+		         "(EXPIRE_TIME=%d) is ignored by clients before 19c: no client-side DCD",
+		         desc->expire_time_min);
 	} else {
-		snprintf(cli->why, sizeof(cli->why),
-			 "descriptor has neither EXPIRE_TIME nor ENABLE=BROKEN: no client-side DCD");
+		snprintf(
+		        cli->why, sizeof(cli->why),
+		        "descriptor has neither EXPIRE_TIME nor ENABLE=BROKEN: no client-side DCD");
 	}
 }
 
@@ -171,12 +172,12 @@ static void describe_side(const char *who, const struct dcd_side *s, struct sbuf
 	sbuf_printf(out, "%s: %s", who, dcd_method_name(s->method));
 	if (s->method == DCD_KEEPALIVE)
 		sbuf_printf(out, " idle=%ds intvl=%ds cnt=%d", s->keepalive.idle_s,
-			    s->keepalive.intvl_s, s->keepalive.cnt);
+		            s->keepalive.intvl_s, s->keepalive.cnt);
 	else if (s->method == DCD_NS_PROBES)
 		sbuf_printf(out, " every %ds", s->ns_probe_interval_s);
 	if (s->detect_ms >= 0)
 		sbuf_printf(out, "; dead peer noticed %.1f s after its last packet",
-			    (double)s->detect_ms / 1000.0);
+		            (double)s->detect_ms / 1000.0);
 	else
 		sbuf_printf(out, "; a dead peer is never noticed");
 	sbuf_printf(out, " (%s)\n", s->why);

@@ -24,9 +24,9 @@ int release_parse(const char *s, struct oracle_release *out, struct dcd_err *err
 int release_cmp(struct oracle_release a, struct oracle_release b);
 
 enum dcd_method {
-	DCD_NONE,       /* nothing probes: a vanished peer is never noticed */
-	DCD_KEEPALIVE,  /* TCP keepalive on the socket (12c+ server, client) */
-	DCD_NS_PROBES,  /* 10-byte TNS DATA probes, failure by retransmission */
+	DCD_NONE,      /* nothing probes: a vanished peer is never noticed */
+	DCD_KEEPALIVE, /* TCP keepalive on the socket (12c+ server, client) */
+	DCD_NS_PROBES, /* 10-byte TNS DATA probes, failure by retransmission */
 };
 
 const char *dcd_method_name(enum dcd_method m);
@@ -50,10 +50,10 @@ extern const struct os_tcp os_tcp_linux_default;
 
 struct dcd_side {
 	enum dcd_method method;
-	struct keepalive keepalive;  /* when DCD_KEEPALIVE */
-	int ns_probe_interval_s;     /* when DCD_NS_PROBES */
-	int64_t detect_ms;           /* last activity to detection; -1 = never */
-	char why[240];               /* which setting led here, in words */
+	struct keepalive keepalive; /* when DCD_KEEPALIVE */
+	int ns_probe_interval_s;    /* when DCD_NS_PROBES */
+	int64_t detect_ms;          /* last activity to detection; -1 = never */
+	char why[240];              /* which setting led here, in words */
 };
 
 struct dcd_profile {
@@ -65,14 +65,13 @@ struct dcd_profile {
 
 /* Oracle's fixed 12c+ DCD keepalive interval and count (MOS 1591874.1). */
 #define ORACLE_DCD_KEEPINTVL_S 6
-#define ORACLE_DCD_KEEPCNT 10
+#define ORACLE_DCD_KEEPCNT     10
 
 /* Derive both sides. `sqlnet` is the server's sqlnet.ora (may be NULL),
  * `desc` the client's descriptor (may be NULL). */
 void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqlnet,
-			 const struct dcd_descriptor *desc,
-			 struct oracle_release server_release,
-			 struct oracle_release client_release, const struct os_tcp *os);
+                         const struct dcd_descriptor *desc, struct oracle_release server_release,
+                         struct oracle_release client_release, const struct os_tcp *os);
 
 /* Time in ms from the first unacknowledged transmission until the kernel
  * gives up after `retries` retransmissions (net/ipv4/tcp_timer.c,

@@ -87,8 +87,8 @@ void sqlnet_init(struct sqlnet_config *cfg)
 	cfg->tcp_connect_timeout_ms = SQLNET_UNSET;
 }
 
-int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text,
-		 size_t len, struct dcd_err *err)
+int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text, size_t len,
+                 struct dcd_err *err)
 {
 	struct ora_entry *entries;
 	int rc;
@@ -108,9 +108,8 @@ int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text,
 				continue;
 			expected = p->apply(cfg, e->value);
 			if (expected != NULL) {
-				err_set(err, "%s:%d:%d: %s: bad value \"%.80s\": expected %s",
-					file, e->value_line, e->value_col, p->name, e->value,
-					expected);
+				err_set(err, "%s:%d:%d: %s: bad value \"%.80s\": expected %s", file,
+				        e->value_line, e->value_col, p->name, e->value, expected);
 				return -1;
 			}
 		}

@@ -33,8 +33,8 @@ void sqlnet_init(struct sqlnet_config *cfg);
 
 /* Parse sqlnet.ora text named `file`. Returns 0, or -1 with
  * "file:line:col: NAME: bad value "v": expected ..." in `err`. */
-int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text,
-		 size_t len, struct dcd_err *err);
+int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text, size_t len,
+                 struct dcd_err *err);
 
 /* Read and parse a file. */
 int sqlnet_load(struct sqlnet_config *cfg, const char *path, struct dcd_err *err);

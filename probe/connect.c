@@ -34,10 +34,10 @@
 /* Exit codes, for scripts. */
 enum {
 	EXIT_OK = 0,
-	EXIT_CONFIG = 1,    /* bad option or file */
+	EXIT_CONFIG = 1, /* bad option or file */
 	EXIT_USAGE = 2,
-	EXIT_CONNECT = 3,   /* could not establish the session (ORA-12xxx) */
-	EXIT_CALL = 4,      /* a call failed (ORA-03113, ORA-03135) */
+	EXIT_CONNECT = 3, /* could not establish the session (ORA-12xxx) */
+	EXIT_CALL = 4,    /* a call failed (ORA-03113, ORA-03135) */
 };
 
 /* The Oracle errors a client shows, by cause. */
@@ -49,7 +49,8 @@ static const struct ora_error {
 	{ 3135, "connection lost contact" },
 	{ 12170, "TNS:Connect timeout occurred" },
 	{ 12505, "TNS:listener does not currently know of SID given in connect descriptor" },
-	{ 12514, "TNS:listener does not currently know of service requested in connect descriptor" },
+	{ 12514,
+	  "TNS:listener does not currently know of service requested in connect descriptor" },
 	{ 12537, "TNS:connection closed" },
 	{ 12541, "TNS:no listener" },
 	{ 12543, "TNS:destination host unreachable" },
@@ -69,10 +70,10 @@ struct client {
 	int fd;
 	bool large_sdu;
 	int64_t t0_ms;
-	int64_t call_timeout_ms;   /* 0: wait forever (Oracle's default) */
+	int64_t call_timeout_ms; /* 0: wait forever (Oracle's default) */
 	int64_t connect_timeout_ms;
-	uint64_t probes_seen;      /* legacy NS probes read */
-	struct sbuf in;            /* bytes read, not yet a whole packet */
+	uint64_t probes_seen; /* legacy NS probes read */
+	struct sbuf in;       /* bytes read, not yet a whole packet */
 	bool json;
 };
 
@@ -82,7 +83,7 @@ static double elapsed_s(const struct client *c)
 }
 
 static void report(const struct client *c, const char *step, int ora, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 static void report(const struct client *c, const char *step, int ora, const char *fmt, ...)
 {
@@ -99,13 +100,14 @@ static void report(const struct client *c, const char *step, int ora, const char
 		if (ora)
 			sbuf_printf(&sb, ",\"ora\":\"ORA-%05d\"", ora);
 		sbuf_printf(&sb, ",\"ns_probes_seen\":%llu,\"message\":",
-			    (unsigned long long)c->probes_seen);
+		            (unsigned long long)c->probes_seen);
 		sbuf_json_str(&sb, msg);
 		sbuf_add(&sb, "}\n", 2);
 		fputs(sb.buf, stdout);
 		sbuf_free(&sb);
 	} else if (ora) {
-		printf("[%8.3f] %s: ORA-%05d: %s (%s)\n", elapsed_s(c), step, ora, ora_text(ora), msg);
+		printf("[%8.3f] %s: ORA-%05d: %s (%s)\n", elapsed_s(c), step, ora, ora_text(ora),
+		       msg);
 	} else {
 		printf("[%8.3f] %s: %s\n", elapsed_s(c), step, msg);
 	}
@@ -113,7 +115,7 @@ static void report(const struct client *c, const char *step, int ora, const char
 }
 
 static int connect_tcp(struct client *c, const struct dcd_address *a, int *ora, char *why,
-		       size_t whylen)
+                       size_t whylen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
 	char port[8];
@@ -156,9 +158,10 @@ static int connect_tcp(struct client *c, const struct dcd_address *a, int *ora, 
 		return 0;
 	}
 	freeaddrinfo(res);
-	*ora = saved == ECONNREFUSED ? 12541
-	       : saved == ETIMEDOUT  ? 12170
-	       : (saved == EHOSTUNREACH || saved == ENETUNREACH) ? 12543 : 12560;
+	*ora = saved == ECONNREFUSED                             ? 12541
+	       : saved == ETIMEDOUT                              ? 12170
+	       : (saved == EHOSTUNREACH || saved == ENETUNREACH) ? 12543
+	                                                         : 12560;
 	snprintf(why, whylen, "%s:%u: %s", a->host, a->port, strerror(saved ? saved : EIO));
 	return -1;
 }
@@ -190,8 +193,9 @@ static int read_packet(struct client *c, int64_t timeout_ms, struct tns_header *
 	for (;;) {
 		const char *why;
 		if (c->in.len >= TNS_HEADER_LEN) {
-			enum tns_decode rc = tns_header_decode((const uint8_t *)c->in.buf, c->in.len,
-							       c->large_sdu, 4u << 20, h, &why);
+			enum tns_decode rc =
+			        tns_header_decode((const uint8_t *)c->in.buf, c->in.len,
+			                          c->large_sdu, 4u << 20, h, &why);
 			if (rc == TNS_BAD) {
 				errno = EPROTO;
 				return -1;
@@ -240,7 +244,7 @@ static int ora_for_errno(int e)
 }
 
 static int do_connect(struct client *c, const struct dcd_descriptor *d, int *ora, char *why,
-		      size_t whylen)
+                      size_t whylen)
 {
 	struct sbuf out = { 0 };
 	struct tns_header h;
@@ -261,7 +265,9 @@ static int do_connect(struct client *c, const struct dcd_descriptor *d, int *ora
 	if (rc <= 0) {
 		*ora = rc == 0 ? 12170 : 12537;
 		snprintf(why, whylen, "waiting for ACCEPT: %s",
-			 rc == 0 ? "timed out" : errno ? strerror(errno) : "connection closed");
+		         rc == 0 ? "timed out"
+		         : errno ? strerror(errno)
+		                 : "connection closed");
 		return -1;
 	}
 	const uint8_t *p = (const uint8_t *)c->in.buf;
@@ -275,7 +281,8 @@ static int do_connect(struct client *c, const struct dcd_descriptor *d, int *ora
 	if (h.type == TNS_REFUSE) {
 		/* "(DESCRIPTION=(TMP=)(VSNNUM=0)(ERR=12514)...)" after 12 bytes. */
 		struct nv_error nerr;
-		struct nv *nv = h.length > 12 ? nv_parse((const char *)p + 12, h.length - 12, &nerr) : NULL;
+		struct nv *nv =
+		        h.length > 12 ? nv_parse((const char *)p + 12, h.length - 12, &nerr) : NULL;
 		const struct nv *e = nv ? nv_path(nv, "DESCRIPTION", "ERR", NULL) : NULL;
 		long code = 12564;
 		if (e && e->atom)
@@ -300,7 +307,8 @@ static int do_call(struct client *c, int n, int64_t server_ms, char *why, size_t
 	struct tns_header h;
 
 	if (server_ms > 0)
-		snprintf(payload, sizeof(payload), "dcdlab:sleep=%lldms call=%d", (long long)server_ms, n);
+		snprintf(payload, sizeof(payload), "dcdlab:sleep=%lldms call=%d",
+		         (long long)server_ms, n);
 	else
 		snprintf(payload, sizeof(payload), "dcdlab:call=%d", n);
 	tns_put_data(&out, c->large_sdu, 0, payload, strlen(payload));
@@ -320,14 +328,15 @@ static int do_call(struct client *c, int n, int64_t server_ms, char *why, size_t
 		rc = left < 0 ? 0 : read_packet(c, left, &h);
 		if (rc == 0) {
 			snprintf(why, whylen, "no answer within the call timeout of %.3g s",
-				 (double)c->call_timeout_ms / 1000.0);
+			         (double)c->call_timeout_ms / 1000.0);
 			return 3135;
 		}
 		if (rc < 0) {
 			int e = errno;
-			snprintf(why, whylen, "%s", e == 0 ? "connection closed by peer (FIN)"
-						       : e == EPROTO ? "bytes that are not TNS"
-						       : strerror(e));
+			snprintf(why, whylen, "%s",
+			         e == 0        ? "connection closed by peer (FIN)"
+			         : e == EPROTO ? "bytes that are not TNS"
+			                       : strerror(e));
 			return ora_for_errno(e);
 		}
 		if (tns_is_dcd_probe((const uint8_t *)c->in.buf, h.length)) {
@@ -339,7 +348,7 @@ static int do_call(struct client *c, int n, int64_t server_ms, char *why, size_t
 		consume(c, h.length);
 		if (answer) {
 			snprintf(why, whylen, "answered in %.3f s",
-				 (double)(clock_now_ms(&clock_monotonic) - t) / 1000.0);
+			         (double)(clock_now_ms(&clock_monotonic) - t) / 1000.0);
 			return 0;
 		}
 	}
@@ -354,8 +363,16 @@ static void sleep_ms(int64_t ms)
 }
 
 enum {
-	OPT_PLAN = 256, OPT_TNSNAMES, OPT_RELEASE, OPT_KEEPIDLE, OPT_KEEPINTVL, OPT_KEEPCNT,
-	OPT_CALL_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_SQLNET, OPT_JSON,
+	OPT_PLAN = 256,
+	OPT_TNSNAMES,
+	OPT_RELEASE,
+	OPT_KEEPIDLE,
+	OPT_KEEPINTVL,
+	OPT_KEEPCNT,
+	OPT_CALL_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_SQLNET,
+	OPT_JSON,
 };
 
 static const struct option connect_longopts[] = {
@@ -405,8 +422,9 @@ int cmd_connect(int argc, char **argv)
 		case OPT_KEEPINTVL:
 		case OPT_KEEPCNT:
 			if (parse_long(optarg, 1, opt == OPT_KEEPCNT ? 127 : 32767, &v) != 0) {
-				log_error("--%s \"%s\": expected %s", connect_longopts[opt - OPT_PLAN].name,
-					  optarg, opt == OPT_KEEPCNT ? "1 to 127" : "seconds, 1 to 32767");
+				log_error("--%s \"%s\": expected %s",
+				          connect_longopts[opt - OPT_PLAN].name, optarg,
+				          opt == OPT_KEEPCNT ? "1 to 127" : "seconds, 1 to 32767");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -422,7 +440,9 @@ int cmd_connect(int argc, char **argv)
 			int64_t ms;
 			if (parse_duration_ms(optarg, 1000, &ms) != 0) {
 				log_error("--%s \"%s\": expected a duration such as 5s",
-					  opt == OPT_CALL_TIMEOUT ? "call-timeout" : "connect-timeout", optarg);
+				          opt == OPT_CALL_TIMEOUT ? "call-timeout"
+				                                  : "connect-timeout",
+				          optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -453,8 +473,9 @@ int cmd_connect(int argc, char **argv)
 		goto out;
 	}
 	/* The client's own sqlnet.ora: RECV_TIMEOUT bounds calls. */
-	c.call_timeout_ms = call_timeout_ms >= 0 ? call_timeout_ms
-			    : sq.recv_timeout_ms > 0 ? sq.recv_timeout_ms : 0;
+	c.call_timeout_ms = call_timeout_ms >= 0     ? call_timeout_ms
+	                    : sq.recv_timeout_ms > 0 ? sq.recv_timeout_ms
+	                                             : 0;
 	if (d.connect_timeout_ms > 0)
 		c.connect_timeout_ms = d.connect_timeout_ms;
 	if (d.transport_connect_timeout_ms > 0)
@@ -474,11 +495,15 @@ int cmd_connect(int argc, char **argv)
 		bool on = prof.client.method == DCD_KEEPALIVE;
 		if (ka_over.idle_s || ka_over.intvl_s || ka_over.cnt) {
 			if (!on)
-				ka = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT };
+				ka = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
+					                 ORACLE_DCD_KEEPCNT };
 			on = true;
-			if (ka_over.idle_s) ka.idle_s = ka_over.idle_s;
-			if (ka_over.intvl_s) ka.intvl_s = ka_over.intvl_s;
-			if (ka_over.cnt) ka.cnt = ka_over.cnt;
+			if (ka_over.idle_s)
+				ka.idle_s = ka_over.idle_s;
+			if (ka_over.intvl_s)
+				ka.intvl_s = ka_over.intvl_s;
+			if (ka_over.cnt)
+				ka.cnt = ka_over.cnt;
 		}
 		if (on && sockopt_keepalive_apply(c.fd, &ka, &got, &err) != 0) {
 			log_error("%s", err.msg);
@@ -486,8 +511,8 @@ int cmd_connect(int argc, char **argv)
 			goto out;
 		}
 		if (on)
-			report(&c, "keepalive", 0, "client DCD: SO_KEEPALIVE=1 %d/%d/%d (%s)", got.idle_s,
-			       got.intvl_s, got.cnt, prof.client.why);
+			report(&c, "keepalive", 0, "client DCD: SO_KEEPALIVE=1 %d/%d/%d (%s)",
+			       got.idle_s, got.intvl_s, got.cnt, prof.client.why);
 	}
 	if (do_connect(&c, &d, &ora, why, sizeof(why)) != 0) {
 		report(&c, "connect", ora, "%s", why);
@@ -503,7 +528,8 @@ int cmd_connect(int argc, char **argv)
 		if (st->op == PLAN_IDLE) {
 			char dur[32];
 			snprintf(step, sizeof(step), "idle");
-			report(&c, step, 0, "idle for %s", fmt_duration_ms(st->duration_ms, dur, sizeof(dur)));
+			report(&c, step, 0, "idle for %s",
+			       fmt_duration_ms(st->duration_ms, dur, sizeof(dur)));
 			sleep_ms(st->duration_ms);
 		} else if (st->op == PLAN_CALL) {
 			snprintf(step, sizeof(step), "call %d", ++call);

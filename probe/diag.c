@@ -83,7 +83,7 @@ int diag_dump(struct diag *d, uint16_t sport, diag_cb cb, void *arg, struct dcd_
 		int rc = idiagnl_msg_alloc_cache(d->sk, families[i], IDIAGNL_SS_ALL, &cache);
 		if (rc < 0) {
 			err_set(err, "inet_diag dump (%s): %s", i ? "IPv6" : "IPv4",
-				nl_geterror(rc));
+			        nl_geterror(rc));
 			return -1;
 		}
 		w.family = families[i];

@@ -14,7 +14,7 @@ struct events {
 };
 
 struct events *events_open(const char *json_path, const struct dcd_clock *clock,
-			   struct dcd_err *err)
+                           struct dcd_err *err)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
@@ -75,8 +75,8 @@ void rec_bool(struct event_rec *r, const char *key, bool value)
 	sbuf_printf(&r->fields, "%s", value ? "true" : "false");
 }
 
-void events_emit(struct events *ev, const char *type, const struct session *s,
-		 struct event_rec *r, const char *fmt, ...)
+void events_emit(struct events *ev, const char *type, const struct session *s, struct event_rec *r,
+                 const char *fmt, ...)
 {
 	double t_s = (double)(clock_now_ms(&ev->clock) - ev->t0_ms) / 1000.0;
 	va_list ap;
@@ -88,7 +88,8 @@ void events_emit(struct events *ev, const char *type, const struct session *s,
 		sbuf_printf(&line, "{\"time\":\"%s\",\"t_s\":%.3f,\"event\":", wall, t_s);
 		sbuf_json_str(&line, type);
 		if (s) {
-			sbuf_printf(&line, ",\"session\":%llu,\"peer\":", (unsigned long long)s->id);
+			sbuf_printf(&line,
+			            ",\"session\":%llu,\"peer\":", (unsigned long long)s->id);
 			sbuf_json_str(&line, s->peer);
 		}
 		if (r->fields.len)

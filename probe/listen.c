@@ -38,10 +38,10 @@ struct listen_opts {
 	const char *events_path;
 	const char *metrics_addr;
 	const char *release;
-	int expire_time_min;       /* -1: from sqlnet.ora */
-	int ns_probes;             /* -1: from sqlnet.ora */
+	int expire_time_min;          /* -1: from sqlnet.ora */
+	int ns_probes;                /* -1: from sqlnet.ora */
 	struct keepalive ka_override; /* 0 fields: from the profile */
-	int64_t probe_interval_ms; /* 0: from the profile */
+	int64_t probe_interval_ms;    /* 0: from the profile */
 	int64_t user_timeout_ms;
 	int64_t inbound_timeout_ms; /* -1: sqlnet.ora or 60 s */
 	int64_t diag_interval_ms;
@@ -64,13 +64,14 @@ struct listen_ctx {
 
 static void libevent_log(int severity, const char *msg)
 {
-	log_msg(severity >= EVENT_LOG_ERR ? LOG_ERROR
-		: severity >= EVENT_LOG_WARN ? LOG_WARN : LOG_DEBUG, "libevent: %s", msg);
+	log_msg(severity >= EVENT_LOG_ERR    ? LOG_ERROR
+	        : severity >= EVENT_LOG_WARN ? LOG_WARN
+	                                     : LOG_DEBUG,
+	        "libevent: %s", msg);
 }
 
 /* "host:port", "[v6]:port" or ":port" into a sockaddr. */
-int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen,
-		   struct dcd_err *err)
+int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen, struct dcd_err *err)
 {
 	char buf[300];
 
@@ -113,7 +114,7 @@ void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
 }
 
 static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
-		      int salen, void *arg)
+                      int salen, void *arg)
 {
 	struct listen_ctx *lc = arg;
 	struct server *srv = &lc->srv;
@@ -130,7 +131,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	format_sockaddr(sa, peer, sizeof(peer));
 	if ((long)srv->counters.sessions_active >= lc->opts.max_sessions) {
 		log_warn("%s: refused at TCP level: %ld sessions open (--max-sessions)", peer,
-			 lc->opts.max_sessions);
+		         lc->opts.max_sessions);
 		evutil_closesocket(fd);
 		return;
 	}
@@ -164,7 +165,8 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		rec_int(&r, "so_keepalive", 0);
 		rec_str(&r, "dcd", dcd_method_name(cfg->method));
 		if (cfg->method == DCD_NS_PROBES)
-			rec_num(&r, "ns_probe_interval_s", (double)cfg->ns_probe_interval_ms / 1000.0);
+			rec_num(&r, "ns_probe_interval_s",
+			        (double)cfg->ns_probe_interval_ms / 1000.0);
 	}
 	if (cfg->user_timeout_ms > 0) {
 		if (sockopt_user_timeout(fd, cfg->user_timeout_ms, &err) != 0) {
@@ -175,16 +177,18 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	}
 	if (cfg->method == DCD_KEEPALIVE)
 		events_emit(srv->events, "accept", s, &r,
-			    "accepted; getsockopt: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d TCP_KEEPCNT=%d (dead peer noticed after %d s)",
-			    cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
-			    cfg->keepalive.idle_s + cfg->keepalive.intvl_s * cfg->keepalive.cnt);
+		            "accepted; getsockopt: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d "
+		            "TCP_KEEPCNT=%d (dead peer noticed after %d s)",
+		            cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
+		            cfg->keepalive.idle_s + cfg->keepalive.intvl_s * cfg->keepalive.cnt);
 	else if (cfg->method == DCD_NS_PROBES)
 		events_emit(srv->events, "accept", s, &r,
-			    "accepted; legacy DCD: SO_KEEPALIVE=0, NS probe after %.1f s idle",
-			    (double)cfg->ns_probe_interval_ms / 1000.0);
+		            "accepted; legacy DCD: SO_KEEPALIVE=0, NS probe after %.1f s idle",
+		            (double)cfg->ns_probe_interval_ms / 1000.0);
 	else
 		events_emit(srv->events, "accept", s, &r,
-			    "accepted; no DCD: SO_KEEPALIVE=0 (cleared: accepted sockets inherit libevent's listener setting)");
+		            "accepted; no DCD: SO_KEEPALIVE=0 (cleared: accepted sockets inherit "
+		            "libevent's listener setting)");
 }
 
 static void on_accept_error(struct evconnlistener *lev, void *arg)
@@ -215,8 +219,10 @@ static void on_kernel_sample(const struct diag_sample *d, void *arg)
 	rec_int(&r, "expires_ms", d->expires_ms);
 	rec_int(&r, "retrans", d->retrans);
 	events_emit(lc->srv.events, "kernel", s, &r, "kernel (inet_diag): timer:(%s,%.1fs,%u)%s",
-		    diag_timer_name(d->timer), d->expires_ms / 1000.0, d->retrans,
-		    d->timer == DIAG_TIMER_KEEPALIVE && d->retrans > 0 ? " - keepalive probes unanswered" : "");
+	            diag_timer_name(d->timer), d->expires_ms / 1000.0, d->retrans,
+	            d->timer == DIAG_TIMER_KEEPALIVE && d->retrans > 0
+	                    ? " - keepalive probes unanswered"
+	                    : "");
 }
 
 static void diag_tick(evutil_socket_t fd, short what, void *arg)
@@ -242,13 +248,15 @@ static void stop(struct listen_ctx *lc, const char *why)
 		if (end_cause_is_dead_peer((enum end_cause)i))
 			dead += c->ends_total[i];
 	fprintf(stderr,
-		"dcdlab listen: %llu sessions, %llu refused, %llu NS probes sent, %llu dead peers (",
-		(unsigned long long)c->sessions_total, (unsigned long long)c->refused_total,
-		(unsigned long long)c->ns_probes_sent_total, (unsigned long long)dead);
+	        "dcdlab listen: %llu sessions, %llu refused, %llu NS probes sent, %llu dead peers "
+	        "(",
+	        (unsigned long long)c->sessions_total, (unsigned long long)c->refused_total,
+	        (unsigned long long)c->ns_probes_sent_total, (unsigned long long)dead);
 	for (int i = 0, first = 1; i < END_CAUSE_COUNT; i++)
 		if (c->ends_total[i]) {
-			fprintf(stderr, "%s%s %llu", first ? "" : ", ", end_cause_name((enum end_cause)i),
-				(unsigned long long)c->ends_total[i]);
+			fprintf(stderr, "%s%s %llu", first ? "" : ", ",
+			        end_cause_name((enum end_cause)i),
+			        (unsigned long long)c->ends_total[i]);
 			first = 0;
 		}
 	fprintf(stderr, ")\n");
@@ -277,7 +285,7 @@ static void on_metrics(struct evhttp_request *req, void *arg)
 	metrics_format(&lc->srv, &text);
 	evbuffer_add(b, text.buf, text.len);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
-			  "text/plain; version=0.0.4");
+	                  "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 	sbuf_free(&text);
@@ -306,9 +314,23 @@ static void housekeeping(evutil_socket_t fd, short what, void *arg)
 }
 
 enum {
-	OPT_SQLNET = 256, OPT_EVENTS, OPT_METRICS, OPT_RELEASE, OPT_EXPIRE, OPT_NSPROBES,
-	OPT_KEEPIDLE, OPT_KEEPINTVL, OPT_KEEPCNT, OPT_PROBE_INTERVAL, OPT_USER_TIMEOUT,
-	OPT_INBOUND, OPT_DIAG, OPT_DURATION, OPT_MAX_SESSIONS, OPT_MAX_PACKET, OPT_EXIT_AFTER,
+	OPT_SQLNET = 256,
+	OPT_EVENTS,
+	OPT_METRICS,
+	OPT_RELEASE,
+	OPT_EXPIRE,
+	OPT_NSPROBES,
+	OPT_KEEPIDLE,
+	OPT_KEEPINTVL,
+	OPT_KEEPCNT,
+	OPT_PROBE_INTERVAL,
+	OPT_USER_TIMEOUT,
+	OPT_INBOUND,
+	OPT_DIAG,
+	OPT_DURATION,
+	OPT_MAX_SESSIONS,
+	OPT_MAX_PACKET,
+	OPT_EXIT_AFTER,
 };
 
 static const struct option listen_longopts[] = {
@@ -344,15 +366,20 @@ static int bad_opt(const char *opt, const char *value, const char *expected)
 }
 
 static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
-			     struct server_config *cfg)
+                             struct server_config *cfg)
 {
 	long v;
 	int c;
 
 	*o = (struct listen_opts){
-		.listen_addr = "127.0.0.1:1521", .release = "19c", .expire_time_min = -1,
-		.ns_probes = -1, .inbound_timeout_ms = -1, .diag_interval_ms = 1000,
-		.max_sessions = 20000, .max_packet = 65536,
+		.listen_addr = "127.0.0.1:1521",
+		.release = "19c",
+		.expire_time_min = -1,
+		.ns_probes = -1,
+		.inbound_timeout_ms = -1,
+		.diag_interval_ms = 1000,
+		.max_sessions = 20000,
+		.max_packet = 65536,
 	};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "l:s:vqh", listen_longopts, NULL)) != -1) {
@@ -376,8 +403,8 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 		case OPT_KEEPIDLE:
 		case OPT_KEEPINTVL:
 			if (parse_long(optarg, 1, 32767, &v) != 0)
-				return bad_opt(c == OPT_KEEPIDLE ? "--keepidle" : "--keepintvl", optarg,
-					       "seconds, 1 to 32767 (the kernel's range)");
+				return bad_opt(c == OPT_KEEPIDLE ? "--keepidle" : "--keepintvl",
+				               optarg, "seconds, 1 to 32767 (the kernel's range)");
 			if (c == OPT_KEEPIDLE)
 				o->ka_override.idle_s = (int)v;
 			else
@@ -385,18 +412,21 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 			break;
 		case OPT_KEEPCNT:
 			if (parse_long(optarg, 1, 127, &v) != 0)
-				return bad_opt("--keepcnt", optarg, "1 to 127 (the kernel's range)");
+				return bad_opt("--keepcnt", optarg,
+				               "1 to 127 (the kernel's range)");
 			o->ka_override.cnt = (int)v;
 			break;
 		case OPT_PROBE_INTERVAL:
 			if (parse_duration_ms(optarg, 1000, &o->probe_interval_ms) != 0 ||
 			    o->probe_interval_ms < 100)
-				return bad_opt("--probe-interval", optarg, "a duration of at least 100ms");
+				return bad_opt("--probe-interval", optarg,
+				               "a duration of at least 100ms");
 			break;
 		case OPT_USER_TIMEOUT:
 			if (parse_duration_ms(optarg, 1, &o->user_timeout_ms) != 0 ||
 			    o->user_timeout_ms > 0x7fffffff)
-				return bad_opt("--user-timeout", optarg, "a duration (bare number: ms)");
+				return bad_opt("--user-timeout", optarg,
+				               "a duration (bare number: ms)");
 			break;
 		case OPT_INBOUND:
 			if (parse_duration_ms(optarg, 1000, &o->inbound_timeout_ms) != 0)
@@ -420,7 +450,8 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 			break;
 		case OPT_EXIT_AFTER:
 			if (parse_long(optarg, 1, 1000000000, &o->exit_after_ends) != 0)
-				return bad_opt("--exit-after", optarg, "a number of ended sessions");
+				return bad_opt("--exit-after", optarg,
+				               "a number of ended sessions");
 			break;
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'q': log_set_level(LOG_WARN); break;
@@ -476,7 +507,7 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 		if (cfg->method != DCD_KEEPALIVE) {
 			cfg->method = DCD_KEEPALIVE;
 			cfg->keepalive = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
-							     ORACLE_DCD_KEEPCNT };
+				                             ORACLE_DCD_KEEPCNT };
 		}
 		if (o->ka_override.idle_s)
 			cfg->keepalive.idle_s = o->ka_override.idle_s;
@@ -490,7 +521,8 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 		cfg->ns_probe_interval_ms = o->probe_interval_ms;
 	}
 	if (cfg->method == DCD_KEEPALIVE && cfg->keepalive.idle_s > 32767) {
-		log_error("TCP_KEEPIDLE %d s is above Linux's limit of 32767 s", cfg->keepalive.idle_s);
+		log_error("TCP_KEEPIDLE %d s is above Linux's limit of 32767 s",
+		          cfg->keepalive.idle_s);
 		return -1;
 	}
 	cfg->user_timeout_ms = (unsigned)o->user_timeout_ms;
@@ -517,13 +549,14 @@ static void raise_fd_limit(void)
 }
 
 static void print_config(const struct listen_ctx *lc, const struct sqlnet_config *sq,
-			 const struct dcd_profile *prof)
+                         const struct dcd_profile *prof)
 {
 	const struct server_config *cfg = &lc->srv.cfg;
 	struct sbuf d = { 0 };
 
 	dcd_profile_describe(prof, &d);
-	log_info("profile from %s, release %s:", sq->file[0] ? sq->file : "flags", lc->opts.release);
+	log_info("profile from %s, release %s:", sq->file[0] ? sq->file : "flags",
+	         lc->opts.release);
 	{
 		char *line = strtok(d.buf, "\n");
 		if (line)
@@ -531,16 +564,17 @@ static void print_config(const struct listen_ctx *lc, const struct sqlnet_config
 	}
 	sbuf_free(&d);
 	if (cfg->method == DCD_KEEPALIVE)
-		log_info("applying on each session: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d TCP_KEEPCNT=%d%s",
-			 cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
-			 cfg->keepalive.idle_s != prof->server.keepalive.idle_s ||
-					 cfg->keepalive.intvl_s != prof->server.keepalive.intvl_s ||
-					 cfg->keepalive.cnt != prof->server.keepalive.cnt
-				 ? " (lab-scaled by --keepidle/--keepintvl/--keepcnt)"
-				 : "");
+		log_info("applying on each session: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d "
+		         "TCP_KEEPINTVL=%d TCP_KEEPCNT=%d%s",
+		         cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
+		         cfg->keepalive.idle_s != prof->server.keepalive.idle_s ||
+		                         cfg->keepalive.intvl_s != prof->server.keepalive.intvl_s ||
+		                         cfg->keepalive.cnt != prof->server.keepalive.cnt
+		                 ? " (lab-scaled by --keepidle/--keepintvl/--keepcnt)"
+		                 : "");
 	else if (cfg->method == DCD_NS_PROBES)
 		log_info("applying on each session: 10-byte NS probe after %.1f s idle",
-			 (double)cfg->ns_probe_interval_ms / 1000.0);
+		         (double)cfg->ns_probe_interval_ms / 1000.0);
 	else
 		log_info("applying on each session: nothing (no DCD)");
 }
@@ -576,7 +610,7 @@ int cmd_listen(int argc, char **argv)
 		goto out;
 	}
 	lc->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-						 : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                                         : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	raise_fd_limit();
 	event_set_log_callback(libevent_log);
 	lc->srv.base = event_base_new();
@@ -588,11 +622,11 @@ int cmd_listen(int argc, char **argv)
 		goto out;
 	}
 	lc->lev = evconnlistener_new_bind(lc->srv.base, on_accept, lc,
-					  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
-					  (struct sockaddr *)&ss, sslen);
+	                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+	                                  (struct sockaddr *)&ss, sslen);
 	if (lc->lev == NULL) {
 		log_error("listen on %s: %s", lc->opts.listen_addr,
-			  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		rc = 1;
 		goto out;
 	}
@@ -608,16 +642,18 @@ int cmd_listen(int argc, char **argv)
 			goto out;
 		}
 		if (ms.ss_family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ms)->sin_addr, host, sizeof(host));
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ms)->sin_addr, host,
+			          sizeof(host));
 			mport = ntohs(((struct sockaddr_in *)&ms)->sin_port);
 		} else {
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ms)->sin6_addr, host, sizeof(host));
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ms)->sin6_addr, host,
+			          sizeof(host));
 			mport = ntohs(((struct sockaddr_in6 *)&ms)->sin6_port);
 		}
 		lc->http = evhttp_new(lc->srv.base);
 		if (evhttp_bind_socket(lc->http, host, mport) != 0) {
 			log_error("--metrics %s: cannot bind: %s", lc->opts.metrics_addr,
-				  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+			          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 			rc = 1;
 			goto out;
 		}
@@ -631,7 +667,7 @@ int cmd_listen(int argc, char **argv)
 			goto out;
 		}
 		struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
-				      .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
+			              .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
 		lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
 		event_add(lc->diag_timer, &tv);
 	}
@@ -644,7 +680,7 @@ int cmd_listen(int argc, char **argv)
 		lc->stop_timer = NULL;
 		if (lc->opts.duration_ms > 0) {
 			struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
-					      .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
+				              .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
 			lc->stop_timer = evtimer_new(lc->srv.base, on_stop_timer, lc);
 			evtimer_add(lc->stop_timer, &tv);
 		}
@@ -655,7 +691,7 @@ int cmd_listen(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		print_config(lc, &sq, &prof);
 		log_info("listening on %s, services: %s%s", lc->opts.listen_addr,
-			 lc->srv.cfg.services[0], lc->srv.cfg.n_services > 1 ? ", ..." : "");
+		         lc->srv.cfg.services[0], lc->srv.cfg.n_services > 1 ? ", ..." : "");
 		event_base_dispatch(lc->srv.base);
 		event_free(e);
 	}

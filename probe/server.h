@@ -26,13 +26,13 @@
 struct server_config {
 	const char *services[SERVER_MAX_SERVICES]; /* ACCEPTed service names */
 	int n_services;
-	uint32_t max_packet_bytes;     /* larger packets are protocol errors */
-	uint16_t max_version;          /* highest TNS version we negotiate */
+	uint32_t max_packet_bytes;          /* larger packets are protocol errors */
+	uint16_t max_version;               /* highest TNS version we negotiate */
 	int64_t inbound_connect_timeout_ms; /* 0 = none */
-	enum dcd_method method;        /* what the server does for DCD */
-	struct keepalive keepalive;    /* effective settings, when keepalive */
-	int64_t ns_probe_interval_ms;  /* effective interval, when NS probes */
-	unsigned user_timeout_ms;      /* TCP_USER_TIMEOUT, 0 = not set */
+	enum dcd_method method;             /* what the server does for DCD */
+	struct keepalive keepalive;         /* effective settings, when keepalive */
+	int64_t ns_probe_interval_ms;       /* effective interval, when NS probes */
+	unsigned user_timeout_ms;           /* TCP_USER_TIMEOUT, 0 = not set */
 };
 
 struct counters {
@@ -53,8 +53,8 @@ struct server {
 	struct server_config cfg;
 	struct events *events;
 	struct counters counters;
-	struct session *sessions;      /* doubly linked, newest first */
-	struct session *by_inode[4096];/* inode hash, chained through hnext */
+	struct session *sessions;       /* doubly linked, newest first */
+	struct session *by_inode[4096]; /* inode hash, chained through hnext */
 	uint64_t next_session_id;
 };
 
@@ -69,23 +69,23 @@ struct session {
 	struct server *srv;
 	uint64_t id;
 	struct bufferevent *bev;
-	int fd;                 /* -1 when not a socket (tests) */
-	uint32_t inode;         /* for matching inet_diag samples */
-	char peer[64];          /* "192.0.2.2:40000" */
+	int fd;         /* -1 when not a socket (tests) */
+	uint32_t inode; /* for matching inet_diag samples */
+	char peer[64];  /* "192.0.2.2:40000" */
 	enum session_state state;
 	bool large_sdu;
 	uint16_t cdata_expected;
 	uint16_t client_version; /* from CONNECT, for the ACCEPT */
 	int64_t accept_ms;
-	int64_t last_rx_ms;     /* last bytes from the peer */
-	int64_t last_tx_ms;     /* last bytes we queued */
+	int64_t last_rx_ms; /* last bytes from the peer */
+	int64_t last_tx_ms; /* last bytes we queued */
 	char service[128];
 	int client_expire_time_min; /* from the client's descriptor; -1 absent */
 	bool client_enable_broken;
 	uint64_t packets_rx, calls, ns_probes_sent;
-	struct event *timer;    /* inbound connect timeout, then NS probes */
+	struct event *timer; /* inbound connect timeout, then NS probes */
 	struct event *reply_timer;
-	struct sbuf pending_reply; /* a delayed call answer */
+	struct sbuf pending_reply;  /* a delayed call answer */
 	enum end_cause close_cause; /* when CLOSING: reported once flushed */
 	char close_detail[240];
 	struct diag_sample kernel; /* last inet_diag sample */
@@ -94,8 +94,7 @@ struct session {
 };
 
 /* Create a session on `bev` (already connected; owned from now on). */
-struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
-			    const char *peer);
+struct session *session_new(struct server *srv, struct bufferevent *bev, int fd, const char *peer);
 
 /* End a session: report `cause` (with `detail`, may be NULL), free it. */
 void session_end(struct session *s, enum end_cause cause, const char *detail);
@@ -105,7 +104,7 @@ struct session *session_by_inode(struct server *srv, uint32_t inode);
 
 /* Events: one JSON object per line to a file, readable lines to stderr. */
 struct events *events_open(const char *json_path, const struct dcd_clock *clock,
-			   struct dcd_err *err);
+                           struct dcd_err *err);
 void events_close(struct events *ev);
 
 /* A JSON object under construction; `fields` holds ,"k":v pairs. */
@@ -120,9 +119,8 @@ void rec_bool(struct event_rec *r, const char *key, bool value);
 
 /* Emit event `type` about session `s` (NULL for server events) with the
  * fields in `r` (consumed), and the readable line `fmt`. */
-void events_emit(struct events *ev, const char *type, const struct session *s,
-		 struct event_rec *r, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+void events_emit(struct events *ev, const char *type, const struct session *s, struct event_rec *r,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Prometheus text for the counters. */
 void metrics_format(const struct server *srv, struct sbuf *out);

@@ -69,8 +69,7 @@ struct session *session_by_inode(struct server *srv, uint32_t inode)
 	return NULL;
 }
 
-struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
-			    const char *peer)
+struct session *session_new(struct server *srv, struct bufferevent *bev, int fd, const char *peer)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
@@ -138,8 +137,9 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	 * keepalive ACK or the ACK of an NS probe counts, and is not data. */
 	if (have_ti)
 		since_packet_s = (double)(ti.last_ack_recv_ms < ti.last_data_recv_ms
-						  ? ti.last_ack_recv_ms
-						  : ti.last_data_recv_ms) / 1000.0;
+		                                  ? ti.last_ack_recv_ms
+		                                  : ti.last_data_recv_ms) /
+		                 1000.0;
 	rec_str(&r, "cause", end_cause_name(cause));
 	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(cause));
 	rec_num(&r, "since_last_packet_s", since_packet_s);
@@ -159,17 +159,19 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 		rec_str(&r, "kernel_timer", diag_timer_name(s->kernel.timer));
 		rec_int(&r, "kernel_retrans", s->kernel.retrans);
 		snprintf(kernel, sizeof(kernel), "; kernel last showed timer:(%s,%.1fs,%u)",
-			 diag_timer_name(s->kernel.timer), s->kernel.expires_ms / 1000.0,
-			 s->kernel.retrans);
+		         diag_timer_name(s->kernel.timer), s->kernel.expires_ms / 1000.0,
+		         s->kernel.retrans);
 	}
 	if (end_cause_is_dead_peer(cause))
 		events_emit(srv->events, "dead-peer", s, &r,
-			    "dead peer: %s, %.2f s after its last packet (tcpi_probes=%u, retransmits=%u)%s",
-			    end_cause_name(cause), since_packet_s, ti.probes, ti.retransmits, kernel);
+		            "dead peer: %s, %.2f s after its last packet (tcpi_probes=%u, "
+		            "retransmits=%u)%s",
+		            end_cause_name(cause), since_packet_s, ti.probes, ti.retransmits,
+		            kernel);
 	else
-		events_emit(srv->events, "end", s, &r, "ended: %s%s%s, %.2f s after its last packet",
-			    end_cause_name(cause), detail ? " - " : "", detail ? detail : "",
-			    since_packet_s);
+		events_emit(srv->events, "end", s, &r,
+		            "ended: %s%s%s, %.2f s after its last packet", end_cause_name(cause),
+		            detail ? " - " : "", detail ? detail : "", since_packet_s);
 
 	srv->counters.ends_total[cause]++;
 	srv->counters.sessions_active--;
@@ -231,7 +233,7 @@ static void schedule_dcd(struct session *s)
 
 /* The descriptor is in: record what the client asks for, ACCEPT or REFUSE. */
 static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
-			     uint16_t client_version)
+                             uint16_t client_version)
 {
 	struct event_rec r = { 0 };
 	struct nv_error nerr;
@@ -243,7 +245,7 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 	if (nv == NULL) {
 		char what[240];
 		snprintf(what, sizeof(what), "CONNECT data is not a descriptor: byte %zu: %s",
-			 nerr.offset, nerr.what);
+		         nerr.offset, nerr.what);
 		tns_put_refuse(&out, 1, 0, "(DESCRIPTION=(ERR=12560))");
 		s->srv->counters.protocol_errors_total++;
 		close_after_flush(s, END_PROTOCOL_ERROR, what);
@@ -286,9 +288,9 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		sbuf_free(&msg);
 		rec_int(&r, "refuse_err", ora);
 		events_emit(s->srv->events, "refuse", s, &r,
-			    "REFUSE %s \"%s\": ORA-%05d (client EXPIRE_TIME=%d%s)",
-			    is_sid ? "SID" : "service", s->service, ora, s->client_expire_time_min,
-			    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+		            "REFUSE %s \"%s\": ORA-%05d (client EXPIRE_TIME=%d%s)",
+		            is_sid ? "SID" : "service", s->service, ora, s->client_expire_time_min,
+		            s->client_enable_broken ? ", ENABLE=BROKEN" : "");
 		s->srv->counters.refused_total++;
 		close_after_flush(s, END_REFUSED, NULL);
 		send_bytes(s, &out);
@@ -297,15 +299,14 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 	}
 	{
 		uint16_t v = client_version < s->srv->cfg.max_version ? client_version
-								       : s->srv->cfg.max_version;
+		                                                      : s->srv->cfg.max_version;
 		tns_put_accept(&out, v, 8192, 65535);
 		s->large_sdu = v >= TNS_VERSION_LARGE_SDU;
 		rec_int(&r, "accept_version", v);
 	}
 	events_emit(s->srv->events, "connect", s, &r,
-		    "ACCEPT service \"%s\" (client EXPIRE_TIME=%d%s)", s->service,
-		    s->client_expire_time_min,
-		    s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+	            "ACCEPT service \"%s\" (client EXPIRE_TIME=%d%s)", s->service,
+	            s->client_expire_time_min, s->client_enable_broken ? ", ENABLE=BROKEN" : "");
 	s->state = SESSION_OPEN;
 	bufferevent_setwatermark(s->bev, EV_READ, 0, max_packet(s));
 	send_bytes(s, &out);
@@ -332,7 +333,7 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 
 	s->calls++;
 	log_debug("session %llu: call %llu, %zu bytes of payload", (unsigned long long)s->id,
-		  (unsigned long long)s->calls, n);
+	          (unsigned long long)s->calls, n);
 	if (n > plen && memcmp(payload, CALL_SLEEP_PREFIX, plen) == 0) {
 		char num[24];
 		size_t m = n - plen < sizeof(num) - 1 ? n - plen : sizeof(num) - 1;
@@ -354,7 +355,7 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 		s->reply_timer = evtimer_new(s->srv->base, reply_timercb, s);
 	if (!evtimer_pending(s->reply_timer, NULL)) {
 		struct timeval tv = { .tv_sec = delay_ms / 1000,
-				      .tv_usec = (delay_ms % 1000) * 1000 };
+			              .tv_usec = (delay_ms % 1000) * 1000 };
 		evtimer_add(s->reply_timer, &tv);
 	}
 }
@@ -371,7 +372,7 @@ static int handle_packet(struct session *s, const uint8_t *pkt, const struct tns
 		struct tns_connect c;
 		if (h->type != TNS_CONNECT) {
 			snprintf(what, sizeof(what), "expected CONNECT, got %s (type %u)",
-				 tns_type_name(h->type), h->type);
+			         tns_type_name(h->type), h->type);
 			return protocol_error(s, what);
 		}
 		if (tns_connect_decode(pkt, h->length, &c, &why) != TNS_OK)
@@ -393,10 +394,8 @@ static int handle_packet(struct session *s, const uint8_t *pkt, const struct tns
 			n = s->cdata_expected;
 		return handle_descriptor(s, pkt + TNS_DATA_HEADER_LEN, n, s->client_version);
 	}
-	case SESSION_OPEN:
-		break;
-	case SESSION_CLOSING:
-		return 0; /* ignore anything after REFUSE */
+	case SESSION_OPEN: break;
+	case SESSION_CLOSING: return 0; /* ignore anything after REFUSE */
 	}
 
 	switch (h->type) {
@@ -424,18 +423,15 @@ static int handle_packet(struct session *s, const uint8_t *pkt, const struct tns
 	case TNS_ATTENTION:
 	case TNS_NULL:
 		log_debug("session %llu: %s packet tolerated", (unsigned long long)s->id,
-			  tns_type_name(h->type));
+		          tns_type_name(h->type));
 		return 0;
 	case TNS_ACK:
 	case TNS_CONTROL:
-	case TNS_RESEND:
-		return 0; /* tolerated, nothing to answer */
-	case TNS_ABORT:
-		session_end(s, END_DISCONNECT, "client sent ABORT");
-		return -1;
+	case TNS_RESEND: return 0; /* tolerated, nothing to answer */
+	case TNS_ABORT: session_end(s, END_DISCONNECT, "client sent ABORT"); return -1;
 	default:
 		snprintf(what, sizeof(what), "unexpected %s (type %u) on an open session",
-			 tns_type_name(h->type), h->type);
+		         tns_type_name(h->type), h->type);
 		return protocol_error(s, what);
 	}
 }
@@ -463,8 +459,9 @@ static void session_readcb(struct bufferevent *bev, void *arg)
 		rc = tns_header_decode(p, TNS_HEADER_LEN, s->large_sdu, max_packet(s), &h, &why);
 		if (rc == TNS_BAD) {
 			char what[200];
-			snprintf(what, sizeof(what), "%s (header %02x %02x %02x %02x %02x %02x %02x %02x)",
-				 why, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+			snprintf(what, sizeof(what),
+			         "%s (header %02x %02x %02x %02x %02x %02x %02x %02x)", why, p[0],
+			         p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
 			protocol_error(s, what);
 			return;
 		}
@@ -503,7 +500,7 @@ static void session_eventcb(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_EOF) {
 		session_end(s, END_EOF,
-			    s->state == SESSION_AWAIT_CONNECT ? "closed before a CONNECT" : NULL);
+		            s->state == SESSION_AWAIT_CONNECT ? "closed before a CONNECT" : NULL);
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
@@ -532,7 +529,7 @@ static void send_ns_probe(struct session *s)
 	s->srv->counters.ns_probes_sent_total++;
 	rec_int(&r, "probe", (long long)s->ns_probes_sent);
 	events_emit(s->srv->events, "ns-probe", s, &r, "sent NS probe %llu (10-byte DATA)",
-		    (unsigned long long)s->ns_probes_sent);
+	            (unsigned long long)s->ns_probes_sent);
 }
 
 static void session_timercb(evutil_socket_t fd, short what, void *arg)
@@ -549,7 +546,7 @@ static void session_timercb(evutil_socket_t fd, short what, void *arg)
 	if (s->state != SESSION_OPEN) {
 		/* Oracle's SQLNET.INBOUND_CONNECT_TIMEOUT: ORA-03136 in the alert log. */
 		session_end(s, END_CONNECT_TIMEOUT,
-			    "no complete CONNECT within the inbound connect timeout (ORA-03136)");
+		            "no complete CONNECT within the inbound connect timeout (ORA-03136)");
 		return;
 	}
 	idle_ms = now - (s->last_rx_ms > s->last_tx_ms ? s->last_rx_ms : s->last_tx_ms);

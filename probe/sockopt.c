@@ -45,13 +45,13 @@ int sockopt_keepalive_read(int fd, int *on, struct keepalive *ka, struct dcd_err
 		return -1;
 	for (size_t i = 0; i < 3; i++)
 		if (get_int(fd, ka_opts[i].level, ka_opts[i].opt, ka_opts[i].name, fields[i],
-			    err) != 0)
+		            err) != 0)
 			return -1;
 	return 0;
 }
 
 int sockopt_keepalive_apply(int fd, const struct keepalive *ka, struct keepalive *readback,
-			    struct dcd_err *err)
+                            struct dcd_err *err)
 {
 	const int values[] = { ka->idle_s, ka->intvl_s, ka->cnt };
 	int on;
@@ -59,7 +59,7 @@ int sockopt_keepalive_apply(int fd, const struct keepalive *ka, struct keepalive
 	/* Set the timings before SO_KEEPALIVE so the timer is armed with them. */
 	for (size_t i = 0; i < 3; i++)
 		if (set_int(fd, ka_opts[i].level, ka_opts[i].opt, ka_opts[i].name, values[i],
-			    err) != 0)
+		            err) != 0)
 			return -1;
 	if (set_int(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE", 1, err) != 0)
 		return -1;
@@ -68,8 +68,8 @@ int sockopt_keepalive_apply(int fd, const struct keepalive *ka, struct keepalive
 	if (!on || readback->idle_s != ka->idle_s || readback->intvl_s != ka->intvl_s ||
 	    readback->cnt != ka->cnt) {
 		err_set(err, "getsockopt reads back SO_KEEPALIVE=%d %d/%d/%d, not 1 %d/%d/%d", on,
-			readback->idle_s, readback->intvl_s, readback->cnt, ka->idle_s,
-			ka->intvl_s, ka->cnt);
+		        readback->idle_s, readback->intvl_s, readback->cnt, ka->idle_s, ka->intvl_s,
+		        ka->cnt);
 		return -1;
 	}
 	return 0;
@@ -114,8 +114,7 @@ enum end_cause sockopt_classify_error(int error, const struct tcp_end_info *ti)
 {
 	switch (error) {
 	case ECONNRESET:
-	case EPIPE:
-		return END_RST;
+	case EPIPE: return END_RST;
 	case ETIMEDOUT:
 		/* tcp_write_timeout / tcp_keepalive_timer both end in ETIMEDOUT;
 		 * icsk_probes_out counts keepalive probes, icsk_retransmits data
@@ -125,7 +124,6 @@ enum end_cause sockopt_classify_error(int error, const struct tcp_end_info *ti)
 		if (ti->probes > 0 && ti->retransmits == 0)
 			return END_KEEPALIVE_TIMEOUT;
 		return END_RETRANS_TIMEOUT;
-	default:
-		return END_ERROR;
+	default: return END_ERROR;
 	}
 }

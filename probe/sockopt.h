@@ -13,7 +13,7 @@
  * then read all four back with getsockopt into `readback`. On failure `err`
  * names the option: "setsockopt TCP_KEEPIDLE=40000: Invalid argument". */
 int sockopt_keepalive_apply(int fd, const struct keepalive *ka, struct keepalive *readback,
-			    struct dcd_err *err);
+                            struct dcd_err *err);
 
 /* Read the socket's keepalive settings; `on` gets SO_KEEPALIVE. */
 int sockopt_keepalive_read(int fd, int *on, struct keepalive *ka, struct dcd_err *err);
