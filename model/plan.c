@@ -31,6 +31,7 @@ int plan_parse(struct plan *p, const char *text, struct dcd_err *err)
 		w = item;
 		while (isspace((unsigned char)*w))
 			w++;
+		off += (size_t)(w - item); /* point at the step, not the blanks */
 		if (*w == '\0') {
 			err_set(err, "plan, byte %zu: empty step", off);
 			return -1;

@@ -493,7 +493,9 @@ int cmd_connect(int argc, char **argv)
 		/* Client-side DCD before the first byte, as the drivers do. */
 		struct keepalive ka = prof.client.keepalive, got;
 		bool on = prof.client.method == DCD_KEEPALIVE;
+		const char *why_ka = prof.client.why;
 		if (ka_over.idle_s || ka_over.intvl_s || ka_over.cnt) {
+			why_ka = "lab-scaled by --keepidle/--keepintvl/--keepcnt";
 			if (!on)
 				ka = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
 					                 ORACLE_DCD_KEEPCNT };
@@ -512,7 +514,7 @@ int cmd_connect(int argc, char **argv)
 		}
 		if (on)
 			report(&c, "keepalive", 0, "client DCD: SO_KEEPALIVE=1 %d/%d/%d (%s)",
-			       got.idle_s, got.intvl_s, got.cnt, prof.client.why);
+			       got.idle_s, got.intvl_s, got.cnt, why_ka);
 	}
 	if (do_connect(&c, &d, &ora, why, sizeof(why)) != 0) {
 		report(&c, "connect", ora, "%s", why);
@@ -535,8 +537,11 @@ int cmd_connect(int argc, char **argv)
 			snprintf(step, sizeof(step), "call %d", ++call);
 			ora = do_call(&c, call, st->duration_ms, why, sizeof(why));
 			if (ora) {
-				report(&c, step, ora, "%s; %llu NS probes had arrived", why,
-				       (unsigned long long)c.probes_seen);
+				if (c.probes_seen > 0)
+					report(&c, step, ora, "%s; %llu NS probes had arrived", why,
+					       (unsigned long long)c.probes_seen);
+				else
+					report(&c, step, ora, "%s", why);
 				rc = EXIT_CALL;
 				goto out;
 			}

@@ -269,6 +269,14 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		s->client_enable_broken = true;
 	nv_free(nv);
 
+	char asks[64];
+	if (s->client_expire_time_min >= 0)
+		snprintf(asks, sizeof(asks), "client asks EXPIRE_TIME=%d%s",
+		         s->client_expire_time_min,
+		         s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+	else
+		snprintf(asks, sizeof(asks), "client asks %s",
+		         s->client_enable_broken ? "ENABLE=BROKEN" : "no DCD of its own");
 	rec_str(&r, "service", s->service);
 	rec_int(&r, "client_expire_time_min", s->client_expire_time_min);
 	rec_bool(&r, "client_enable_broken", s->client_enable_broken);
@@ -287,10 +295,8 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		tns_put_refuse(&out, 4, 0, msg.buf);
 		sbuf_free(&msg);
 		rec_int(&r, "refuse_err", ora);
-		events_emit(s->srv->events, "refuse", s, &r,
-		            "REFUSE %s \"%s\": ORA-%05d (client EXPIRE_TIME=%d%s)",
-		            is_sid ? "SID" : "service", s->service, ora, s->client_expire_time_min,
-		            s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+		events_emit(s->srv->events, "refuse", s, &r, "REFUSE %s \"%s\": ORA-%05d (%s)",
+		            is_sid ? "SID" : "service", s->service, ora, asks);
 		s->srv->counters.refused_total++;
 		close_after_flush(s, END_REFUSED, NULL);
 		send_bytes(s, &out);
@@ -304,9 +310,8 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 		s->large_sdu = v >= TNS_VERSION_LARGE_SDU;
 		rec_int(&r, "accept_version", v);
 	}
-	events_emit(s->srv->events, "connect", s, &r,
-	            "ACCEPT service \"%s\" (client EXPIRE_TIME=%d%s)", s->service,
-	            s->client_expire_time_min, s->client_enable_broken ? ", ENABLE=BROKEN" : "");
+	events_emit(s->srv->events, "connect", s, &r, "ACCEPT service \"%s\" (%s)", s->service,
+	            asks);
 	s->state = SESSION_OPEN;
 	bufferevent_setwatermark(s->bev, EV_READ, 0, max_packet(s));
 	send_bytes(s, &out);

@@ -36,7 +36,7 @@ static void test_plan_errors(void **state)
 		{ "", "plan: empty" },
 		{ "call,,call", "plan, byte 5: empty step" },
 		{ "idle", "plan, byte 0: idle needs a duration such as 30s" },
-		{ "call, idle forever", "plan, byte 5: idle needs a duration" },
+		{ "call, idle forever", "plan, byte 6: idle needs a duration" },
 		{ "call 5 parsecs", "unexpected \"parsecs\"" },
 		{ "dance", "unknown step \"dance\": expected call, idle or close" },
 		{ "0*call", "bad repeat count \"0\"" },

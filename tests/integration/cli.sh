@@ -1,0 +1,36 @@
+# The command line: help, version, and errors that say what was wrong.
+. tests/lib.sh
+
+run() { # WANT-EXIT WANT-TEXT ARGS...
+	local want=$1 text=$2 out rc
+	shift 2
+	out=$("$DCDLAB" "$@" 2>&1)
+	rc=$?
+	[ "$rc" -eq "$want" ] || fail "dcdlab $*: exit $rc, expected $want; output: $out"
+	grep -qF -- "$text" <<<"$out" || fail "dcdlab $*: no \"$text\" in: $out"
+	ok "dcdlab $* -> $rc, \"$text\""
+}
+
+run 0 "dcdlab 0.1.0" --version
+run 0 "subcommands:" help
+run 0 "usage: dcdlab listen" help listen
+run 0 "usage: dcdlab connect" connect --help
+run 2 "no subcommand \"nope\"" help nope
+run 2 "unknown subcommand \"frobnicate\"" frobnicate
+run 2 "usage: dcdlab" 
+run 2 "--expire-time \"ten\": expected minutes, 0 to 546" listen --expire-time ten
+run 2 "--keepidle \"40000\": expected seconds, 1 to 32767" listen --keepidle 40000
+run 2 "--keepcnt \"0\": expected 1 to 127" listen --keepcnt 0
+run 2 "--probe-interval \"10ms\": expected a duration of at least 100ms" listen --probe-interval 10ms
+run 1 "--release: release \"7\": expected 11.2" listen --release 7
+run 1 "tests/data/bad-expire.ora:4:22: SQLNET.EXPIRE_TIME: bad value \"ten\"" listen --sqlnet tests/data/bad-expire.ora
+run 1 "tests/data/none.ora: No such file or directory" listen --sqlnet tests/data/none.ora
+run 2 "--listen: address \"nowhere\": expected HOST:PORT" listen -l nowhere
+run 2 "unexpected argument \"extra\"" listen extra
+run 2 "missing CONNECT-STRING" connect
+run 1 "plan, byte 6: unknown step \"dance\"" connect --plan "call, dance" h:1/x
+run 1 "Easy Connect \"h:99999/x\", byte 2: bad port \"99999\"" connect h:99999/x
+run 1 "connect descriptor, byte 30: missing ')' at end of text" connect "(DESCRIPTION=(ADDRESS=(HOST=h)"
+run 1 "tests/data/tnsnames.ora: no entry named \"nosuch\"" connect --tnsnames tests/data/tnsnames.ora nosuch
+run 1 "neither --tnsnames nor \$TNS_ADMIN is set" connect orcl
+run 2 "--call-timeout \"soon\": expected a duration" connect --call-timeout soon h/x
