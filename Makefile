@@ -114,8 +114,8 @@ fuzz: $(FUZZ_BIN)
 			|| { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	done
 
-bench: dcdlab
-	$(Q)scripts/bench
+bench: dcdlab $(TOOL_BIN)
+	$(Q)BUILD=$(BUILD) scripts/bench
 
 demo:
 	$(Q)scripts/setup -q
