@@ -30,8 +30,6 @@
 #include "server.h"
 #include "sockopt.h"
 
-void session_set_inode(struct session *s, uint32_t inode);
-
 struct listen_opts {
 	const char *listen_addr;
 	const char *sqlnet_path;

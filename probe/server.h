@@ -96,6 +96,9 @@ struct session {
 /* Create a session on `bev` (already connected; owned from now on). */
 struct session *session_new(struct server *srv, struct bufferevent *bev, int fd, const char *peer);
 
+/* Index a session by its socket's inode, to match inet_diag samples. */
+void session_set_inode(struct session *s, uint32_t inode);
+
 /* End a session: report `cause` (with `detail`, may be NULL), free it. */
 void session_end(struct session *s, enum end_cause cause, const char *detail);
 

@@ -98,8 +98,6 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	return s;
 }
 
-/* Index by inode once listen.c has read it. */
-void session_set_inode(struct session *s, uint32_t inode);
 void session_set_inode(struct session *s, uint32_t inode)
 {
 	unsigned slot = inode_slot(inode);

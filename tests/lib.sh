@@ -34,7 +34,8 @@ need_root() {
 # bg CMD...: start in the background and remember it for cleanup.
 bg() { "$@" & _pids+=($!); }
 
-# Two namespaces, server 192.0.2.1 and client 192.0.2.2, one veth between.
+# Two namespaces, server 192.0.2.1 / 2001:db8::1 and client 192.0.2.2 /
+# 2001:db8::2, one veth between.
 netns_pair() {
 	need_root
 	ip netns add "$SRV" || fail "ip netns add $SRV"
@@ -44,6 +45,8 @@ netns_pair() {
 	ip link add vs netns "$SRV" type veth peer name vc netns "$CLI" || fail "veth"
 	ip -n "$SRV" addr add 192.0.2.1/24 dev vs
 	ip -n "$CLI" addr add 192.0.2.2/24 dev vc
+	ip -n "$SRV" addr add 2001:db8::1/64 dev vs nodad
+	ip -n "$CLI" addr add 2001:db8::2/64 dev vc nodad
 	for n in "$SRV" "$CLI"; do ip -n "$n" link set lo up; done
 	ip -n "$SRV" link set vs up
 	ip -n "$CLI" link set vc up

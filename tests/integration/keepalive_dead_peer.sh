@@ -8,7 +8,7 @@ netns_pair
 
 bg ip netns exec "$SRV" "$DCDLAB" listen -l 192.0.2.1:1521 --sqlnet etc/sqlnet.ora \
 	--keepidle 2 --keepintvl 1 --keepcnt 3 --diag-interval 100ms \
-	--events "$T/ev.json" --exit-after 1 --duration 30
+	--events "$T/ev.json" --metrics 192.0.2.1:9464 --duration 30
 wait_listening "$SRV" 1521
 bg ip netns exec "$CLI" "$DCDLAB" connect --connect-timeout 5s --plan "call, idle 60s" \
 	192.0.2.1:1521/orcl
@@ -37,3 +37,8 @@ d=$(first "$T/ev.json" '.event == "dead-peer"')
 secs=$(jq .since_last_packet_s <<<"$d")
 within "$secs" 5 10 || fail "dead peer noticed after $secs s, expected 5 s +- 10%"
 ok "dead peer: keepalive-timeout after $secs s (expected 5 s), 3 probes unanswered"
+
+m=$(ip netns exec "$SRV" curl -sf http://192.0.2.1:9464/metrics) || fail "no /metrics"
+grep -qx 'dcdlab_dead_peers_total{cause="keepalive-timeout"} 1' <<<"$m" || fail "metrics: $m"
+grep -qx 'dcdlab_sessions_active 0' <<<"$m" || fail "metrics: $m"
+ok "metrics: dead peers by cause, keepalive-timeout 1"
