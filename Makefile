@@ -43,7 +43,7 @@ else
 Q := @
 endif
 
-LIB_SRC := $(wildcard lib/*.c) $(wildcard model/*.c) $(wildcard probe/*.c)
+LIB_SRC := $(wildcard lib/*.c) $(wildcard model/*.c) $(wildcard probe/*.c) $(wildcard capture/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -57,7 +57,7 @@ all: dcdlab
 
 # ./dcdlab is always the build of the current SANITIZE setting.
 dcdlab: $(BUILD)/dcdlab
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@  # rename: works while ./dcdlab runs
 
 $(BUILD)/dcdlab: $(BUILD)/dcdlab.o $(BUILD)/libdcdlab.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "capture/capture.h"
 #include "probe/probe.h"
 
 #ifndef DCDLAB_VERSION
@@ -99,6 +100,47 @@ static const struct cmd cmds[] = {
 	                "\n"
 	                "exit status: 0 all steps ok, 1 bad configuration, 2 usage, 3 session not\n"
 	                "established (ORA-12xxx), 4 a call failed (ORA-03113 / ORA-03135)\n",
+	},
+	{
+	        .name = "analyze",
+	        .fn = cmd_analyze,
+	        .summary = "keepalives, dead peers and firewall drops in a capture",
+	        .usage = "usage: dcdlab analyze [options] FILE|-\n"
+	                 "       dcdlab analyze -i IFACE [-f FILTER] [-Z USER] [options]\n"
+	                 "\n"
+	                 "Reads a pcap or pcapng capture (or - for stdin, or a live interface) in "
+	                 "one\n"
+	                 "pass and tells, per TCP flow, whether DCD is working: keepalive probes "
+	                 "and\n"
+	                 "ACKs per side, the keepalive settings they imply and the profile they "
+	                 "match\n"
+	                 "(Oracle EXPIRE_TIME=n, Linux defaults, Windows, custom), legacy NS "
+	                 "probes, idle\n"
+	                 "gaps, and a verdict: alive, closed, dead-peer, firewall-drop or unknown, "
+	                 "with\n"
+	                 "the packets that show it. Across flows: the middlebox idle timeout "
+	                 "bracket.\n"
+	                 "\n"
+	                 "      --json                  JSON lines: one object per flow, then a "
+	                 "summary\n"
+	                 "      --flow ID|ADDR:PORT     one flow's timeline\n"
+	                 "      --svg FILE              draw that timeline (with --flow)\n"
+	                 "      --fw-timeout DUR        mark a firewall idle timeout in the SVG\n"
+	                 "      --fail-on LIST          exit 1 if any flow has one of these "
+	                 "verdicts\n"
+	                 "                              (e.g. dead-peer,firewall-drop)\n"
+	                 "      --packets               list each classified packet: NUMBER CLASS\n"
+	                 "  -i, --interface IFACE       capture live (until Ctrl-C, -c or "
+	                 "--duration)\n"
+	                 "  -f, --filter EXPR           BPF filter for -i (default \"tcp port "
+	                 "1521\")\n"
+	                 "  -Z, --user USER             drop root privileges after opening IFACE\n"
+	                 "  -c, --count N               stop after N packets\n"
+	                 "      --duration DUR          stop after DUR of capture time\n"
+	                 "\n"
+	                 "exit status: 0 ok, 1 --fail-on matched, 2 usage, 3 unreadable or "
+	                 "truncated\n"
+	                 "input (what was read is still reported)\n",
 	},
 	{
 	        .name = "help",

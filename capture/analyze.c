@@ -1,0 +1,883 @@
+/* analyze.c - where a packet becomes a verdict.
+ *
+ * analyzer_packet() finds the flow, then classify() reads the segment
+ * against what each side has sent so far (Linux keepalive: a segment of 0
+ * or 1 byte with seq = snd_una - 1, net/ipv4/tcp_output.c
+ * tcp_xmit_probe_skb; Wireshark's rule in packet-tcp.c is the same test
+ * against "next expected seq"), and finish_flow() turns the flow's state
+ * into a verdict with evidence.
+ *
+ * Where Wireshark goes wrong, and what is done here instead:
+ *  - capture starting in an idle period: Wireshark has no next-expected seq
+ *    and calls the probes Dup ACKs. Here the peer's ACK number stands in for
+ *    it, and a first zero-length segment is held as a candidate until the
+ *    peer's ACK (ack == seq + 1) or a repeat of it settles what it was.
+ *  - Linux zero-window probes have the same shape (seq = snd_una - 1): a
+ *    probe while the peer's last window was 0 is a zero-window probe.
+ *  - after a side's FIN its pure ACKs are never keepalives.
+ *  - a keepalive ACK whose window changed is still a keepalive ACK.
+ *  - both sides probing: each side's pending probe is tracked apart. */
+#include "analyze.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/tns.h"
+
+/* A gap this long without a packet counts as idle (for drops/bracket). */
+#define IDLE_GAP_MS 1000u
+/* How long a closed flow is kept for its last ACKs (capture time). */
+#define CLOSE_LINGER_MS 5000u
+#define CHUNK_FLOWS     4096u
+
+enum half_bits {
+	H_SEEN = 1 << 0,
+	H_NXT = 1 << 1, /* nxt is known */
+	H_ACK = 1 << 2, /* last_ack is known */
+	H_FIN = 1 << 3,
+	H_RST = 1 << 4,
+	H_ZERO_WIN = 1 << 5, /* its last window was 0 */
+	H_PROBE_PENDING = 1 << 6,
+	H_ONE_BYTE = 1 << 7,     /* 1-byte probes: Windows */
+	H_CAND = 1 << 8,         /* an unsettled zero-length segment (capture began idle) */
+	H_DATA_PENDING = 1 << 9, /* data sent and not yet ACKed */
+	H_PENDING_AFTER_GAP = 1 << 10,
+	H_PENDING_NS = 1 << 11,
+	H_RST_INJECTED = 1 << 12,
+	H_TTL = 1 << 13,
+};
+
+/* What one endpoint has sent. Times are ms since the capture's start. */
+struct half {
+	uint32_t nxt;          /* next sequence number expected from it */
+	uint32_t last_ack;     /* the last ACK number it sent */
+	uint32_t probe_seq;    /* its pending probe, or candidate */
+	uint32_t t_last;       /* its last packet */
+	uint32_t t_last_probe; /* also the candidate's time while H_CAND */
+	uint32_t t_pending;    /* first unACKed data */
+	uint32_t t_rst;
+	uint32_t t_last_retrans;
+	uint32_t idle_ms;   /* inferred KEEPIDLE, 0 unknown */
+	uint32_t intvl_ms;  /* inferred KEEPINTVL, 0 unknown */
+	uint32_t pkt_unans; /* first probe of the current unanswered run,
+				 * or the candidate while H_CAND */
+	uint32_t t_unans;
+	uint32_t pkt_pending;
+	uint32_t pkt_rst;
+	uint32_t packets;
+	uint16_t probes, probe_acks, zwp, ns_probes, retrans, retrans_pending;
+	uint16_t unans_run;
+	uint16_t bits;
+	uint8_t ttl; /* of its packets before any RST */
+	uint8_t rst_ttl;
+};
+
+struct flow {
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	uint8_t family;
+	uint8_t client; /* which side is the client (0/1) */
+	uint8_t state;  /* FLOW_FREE, FLOW_OPEN, FLOW_CLOSING */
+	uint8_t pending_gap_side;
+	uint32_t id;
+	uint32_t t_first, t_last;
+	uint32_t max_gap, survived_gap, pending_gap;
+	uint32_t pkt_gap; /* first packet after the pending/drop gap */
+	uint32_t t_gap;
+	uint16_t unseen_acked; /* ACKs for data never seen here (saturating) */
+	uint32_t self;         /* its own number in the chunks */
+	struct half h[2];
+};
+
+enum { FLOW_FREE, FLOW_OPEN, FLOW_CLOSING };
+
+const unsigned FLOW_BYTES = sizeof(struct flow);
+
+struct analyzer {
+	report_fn on_report;
+	pkt_fn on_pkt;
+	void *arg;
+	uint64_t t0_us;
+	bool started;
+	uint32_t now_ms, last_ms;
+	uint32_t last_flow_id;
+	bool last_dir_client;
+	/* Flows live in fixed chunks (never moved); the index maps a hash to
+	 * flow number + 1, open addressing with linear probing. */
+	struct flow **chunks;
+	uint32_t n_chunks, n_flows_alloc, free_head, n_open, next_id;
+	uint32_t *index;
+	uint32_t index_mask, index_used, index_tomb;
+	/* Closed flows wait here for their linger to pass (FIFO). */
+	uint32_t *closing;
+	uint32_t closing_cap, closing_head, closing_tail;
+	struct summary s;
+};
+
+const double gap_bucket_s[GAP_BUCKETS] = {
+	10, 60, 300, 600, 1800, 3600, 7200, 14400, 86400, 1e300
+};
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+	[VERDICT_ALIVE] = "alive",         [VERDICT_CLOSED] = "closed",
+	[VERDICT_DEAD_PEER] = "dead-peer", [VERDICT_FIREWALL_DROP] = "firewall-drop",
+	[VERDICT_UNKNOWN] = "unknown",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+int verdict_parse(const char *s)
+{
+	for (int i = 0; i < VERDICT_COUNT; i++)
+		if (strcasecmp(s, verdict_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *pkt_class_name(enum pkt_class c)
+{
+	switch (c) {
+	case PKT_KEEPALIVE: return "keepalive";
+	case PKT_KEEPALIVE_ACK: return "keepalive-ack";
+	case PKT_ZERO_WINDOW_PROBE: return "zero-window-probe";
+	case PKT_NS_PROBE: return "ns-probe";
+	case PKT_RETRANSMISSION: return "retransmission";
+	}
+	return "?";
+}
+
+/* Serial-number arithmetic (RFC 1982): a < b modulo 2^32. */
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline struct flow *flow_at(const struct analyzer *a, uint32_t n)
+{
+	return &a->chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
+}
+
+static uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a1, uint16_t p1,
+                         unsigned alen)
+{
+	/* Symmetric: both directions of a flow hash alike. FNV-1a per side,
+	 * then combined with an order-independent mix. */
+	uint64_t h0 = 1469598103934665603ull, h1 = 1469598103934665603ull;
+	for (unsigned i = 0; i < alen; i++) {
+		h0 = (h0 ^ a0[i]) * 1099511628211ull;
+		h1 = (h1 ^ a1[i]) * 1099511628211ull;
+	}
+	h0 = (h0 ^ p0) * 1099511628211ull;
+	h1 = (h1 ^ p1) * 1099511628211ull;
+	uint64_t h = (h0 + h1) ^ ((h0 ^ h1) >> 29);
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+static void index_grow(struct analyzer *a);
+
+static void index_insert(struct analyzer *a, uint64_t h, uint32_t n)
+{
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
+
+	while (a->index[i] != 0 && a->index[i] != UINT32_MAX)
+		i = (i + 1) & a->index_mask;
+	if (a->index[i] == UINT32_MAX)
+		a->index_tomb--;
+	else
+		a->index_used++;
+	a->index[i] = n + 1;
+}
+
+static uint64_t flow_hash(const struct flow *f)
+{
+	unsigned alen = f->family == 4 ? 4 : 16;
+	return hash_key(f->addr[0], f->port[0], f->addr[1], f->port[1], alen);
+}
+
+static void index_grow(struct analyzer *a)
+{
+	uint32_t old_size = a->index ? a->index_mask + 1 : 0;
+	uint32_t *old = a->index;
+	uint32_t size = old_size ? old_size * 2 : 1024;
+
+	/* Grow only if the table is really fuller, not just tombstoned. */
+	if (old_size && (uint64_t)(a->index_used - a->index_tomb) * 4 < (uint64_t)old_size)
+		size = old_size;
+	a->index = calloc(size, sizeof(uint32_t));
+	if (a->index == NULL) {
+		fputs("dcdlab analyze: out of memory for the flow index\n", stderr);
+		abort();
+	}
+	a->index_mask = size - 1;
+	a->index_used = a->index_tomb = 0;
+	for (uint32_t i = 0; i < old_size; i++)
+		if (old[i] != 0 && old[i] != UINT32_MAX)
+			index_insert(a, flow_hash(flow_at(a, old[i] - 1)), old[i] - 1);
+	free(old);
+}
+
+static uint32_t flow_alloc(struct analyzer *a)
+{
+	uint32_t n;
+
+	if (a->free_head != UINT32_MAX) {
+		n = a->free_head;
+		a->free_head = flow_at(a, n)->id; /* a free flow's id links the list */
+		return n;
+	}
+	if (a->n_flows_alloc % CHUNK_FLOWS == 0) {
+		struct flow **c = realloc(a->chunks, (a->n_chunks + 1) * sizeof(*c));
+		if (c == NULL)
+			abort();
+		a->chunks = c;
+		a->chunks[a->n_chunks] = malloc(CHUNK_FLOWS * sizeof(struct flow));
+		if (a->chunks[a->n_chunks] == NULL) {
+			fputs("dcdlab analyze: out of memory for flows\n", stderr);
+			abort();
+		}
+		a->n_chunks++;
+	}
+	return a->n_flows_alloc++;
+}
+
+struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg)
+{
+	struct analyzer *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		abort();
+	a->on_report = on_report;
+	a->on_pkt = on_pkt;
+	a->arg = arg;
+	a->free_head = UINT32_MAX;
+	a->s.longest_survived_gap_s = -1;
+	a->s.shortest_drop_gap_s = -1;
+	index_grow(a);
+	return a;
+}
+
+static void mark(struct analyzer *a, uint32_t pkt, enum pkt_class c)
+{
+	if (a->on_pkt)
+		a->on_pkt(pkt, c, a->arg);
+}
+
+/* Look up (or create) the flow of `p`; *dir is the sending side. */
+static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+{
+	unsigned alen = p->family == 4 ? 4 : 16;
+	uint64_t h = hash_key(p->src, p->sport, p->dst, p->dport, alen);
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tomb = UINT32_MAX;
+
+	for (;;) {
+		uint32_t v = a->index[i];
+		if (v == 0)
+			break;
+		if (v == UINT32_MAX) {
+			if (tomb == UINT32_MAX)
+				tomb = i;
+		} else {
+			struct flow *f = flow_at(a, v - 1);
+			if (f->family == p->family) {
+				if (f->port[0] == p->sport && f->port[1] == p->dport &&
+				    memcmp(f->addr[0], p->src, alen) == 0 &&
+				    memcmp(f->addr[1], p->dst, alen) == 0) {
+					*dir = 0;
+					return f;
+				}
+				if (f->port[1] == p->sport && f->port[0] == p->dport &&
+				    memcmp(f->addr[1], p->src, alen) == 0 &&
+				    memcmp(f->addr[0], p->dst, alen) == 0) {
+					*dir = 1;
+					return f;
+				}
+			}
+		}
+		i = (i + 1) & a->index_mask;
+	}
+	/* New flow. Keep the index at most 3/4 full (tombstones included). */
+	if ((uint64_t)(a->index_used + 1) * 4 > (uint64_t)(a->index_mask + 1) * 3) {
+		index_grow(a);
+		return flow_find(a, p, dir);
+	}
+	uint32_t n = flow_alloc(a);
+	struct flow *f = flow_at(a, n);
+	memset(f, 0, sizeof(*f));
+	f->self = n;
+	f->family = p->family;
+	memcpy(f->addr[0], p->src, alen);
+	memcpy(f->addr[1], p->dst, alen);
+	f->port[0] = p->sport;
+	f->port[1] = p->dport;
+	f->state = FLOW_OPEN;
+	f->id = ++a->next_id;
+	f->t_first = a->now_ms;
+	/* The client is the SYN sender, else the side with the higher port
+	 * (servers listen on well-known ports such as 1521). */
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
+		f->client = 0;
+	else if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+		f->client = 1;
+	else
+		f->client = p->sport > p->dport ? 0 : 1;
+	(void)tomb;
+	index_insert(a, h, n);
+	a->n_open++;
+	a->s.flows++;
+	if (a->n_open > a->s.max_open_flows)
+		a->s.max_open_flows = a->n_open;
+	*dir = 0;
+	return f;
+}
+
+static void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
+{
+	uint64_t h = flow_hash(f);
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
+
+	while (a->index[i] != 0) {
+		if (a->index[i] == n + 1) {
+			a->index[i] = UINT32_MAX;
+			a->index_tomb++;
+			break;
+		}
+		i = (i + 1) & a->index_mask;
+	}
+	f->state = FLOW_FREE;
+	f->id = a->free_head;
+	a->free_head = n;
+	a->n_open--;
+}
+
+static uint32_t flow_number(const struct analyzer *a, const struct flow *f)
+{
+	(void)a;
+	return f->self;
+}
+
+static void probe_answered(struct analyzer *a, struct half *x, uint32_t pkt_answer, bool pure_ack,
+                           struct half *y)
+{
+	x->bits &= ~H_PROBE_PENDING;
+	x->unans_run = 0;
+	if (pure_ack) {
+		y->probe_acks++;
+		mark(a, pkt_answer, PKT_KEEPALIVE_ACK);
+	}
+}
+
+/* A keepalive probe from x at now. */
+static void on_probe(struct analyzer *a, struct half *x, const struct half *y, uint32_t seq,
+                     uint32_t len, uint32_t pkt, uint32_t now)
+{
+	x->probes++;
+	if (len == 1)
+		x->bits |= H_ONE_BYTE;
+	if (x->bits & H_PROBE_PENDING) {
+		/* Unanswered: probes come every KEEPINTVL. */
+		x->unans_run++;
+		x->intvl_ms = now - x->t_last_probe;
+	} else {
+		if (x->probes > 1 && x->unans_run == 0 && x->t_last_probe && x->idle_ms == 0)
+			x->idle_ms = now - x->t_last_probe; /* answered: every KEEPIDLE */
+		else if (x->probes > 1 && x->unans_run == 0 && x->t_last_probe)
+			x->idle_ms = now - x->t_last_probe;
+		else if (x->probes == 1 && (y->bits & H_SEEN) && !seq_lt(now, y->t_last))
+			/* Idle counts from the last packet received (tcp_timer.c,
+			 * keepalive_time_elapsed). */
+			x->idle_ms = now - y->t_last;
+		x->unans_run = 1;
+		x->pkt_unans = pkt;
+		x->t_unans = now;
+	}
+	x->t_last_probe = now;
+	x->probe_seq = seq;
+	x->bits |= H_PROBE_PENDING;
+	mark(a, pkt, PKT_KEEPALIVE);
+}
+
+static void finish_flow(struct analyzer *a, struct flow *f);
+
+static void classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
+                     uint32_t pkt)
+{
+	struct half *x = &f->h[dir], *y = &f->h[!dir];
+	uint32_t now = a->now_ms, len = p->payload_len;
+	uint8_t fl = p->flags;
+	bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
+
+	/* Idle gaps: the time without any packet, either way. */
+	if (f->t_last || f->h[0].bits & H_SEEN || f->h[1].bits & H_SEEN) {
+		uint32_t gap = now - f->t_last;
+		if (gap > f->max_gap)
+			f->max_gap = gap;
+		if (gap >= IDLE_GAP_MS) {
+			unsigned b = 0;
+			while (b < GAP_BUCKETS - 1 && (double)gap / 1000.0 >= gap_bucket_s[b])
+				b++;
+			a->s.gaps[b]++;
+			f->pending_gap = gap;
+			f->pending_gap_side = (uint8_t)dir;
+			f->pkt_gap = pkt;
+			f->t_gap = now;
+		} else if (f->pending_gap && dir != f->pending_gap_side && !(fl & TCP_RST)) {
+			/* The other side answered after the gap: it survived. */
+			if (f->pending_gap > f->survived_gap)
+				f->survived_gap = f->pending_gap;
+			f->pending_gap = 0;
+		}
+	}
+	f->t_last = now;
+	x->packets++;
+
+	if (fl & TCP_RST) {
+		x->bits |= H_RST;
+		x->t_rst = now;
+		x->pkt_rst = pkt;
+		x->rst_ttl = p->ttl;
+		/* A middlebox's RST comes from another hop count. */
+		if ((x->bits & H_TTL) && p->ttl != x->ttl)
+			x->bits |= H_RST_INJECTED;
+	} else {
+		x->ttl = p->ttl;
+		x->bits |= H_TTL;
+	}
+
+	/* A keepalive probe's shape (0 or 1 byte at seq = expected - 1): it is
+	 * sent by a timer, so it answers nothing the peer asked. */
+	bool probe_shape = !ctl && len <= 1 && !(x->bits & H_FIN) &&
+	                   (((x->bits & H_NXT) && p->seq == x->nxt - 1) ||
+	                    (!(x->bits & H_NXT) && (y->bits & H_ACK) && p->seq == y->last_ack - 1));
+
+	/* What does this segment answer? */
+	if (fl & TCP_ACK) {
+		/* x's ACK settles y's candidate (capture began idle). */
+		if ((y->bits & H_CAND) && !(fl & TCP_RST)) {
+			y->bits &= ~H_CAND;
+			if (p->ack == y->probe_seq + 1) {
+				on_probe(a, y, x, y->probe_seq, 0, y->pkt_unans, y->t_last_probe);
+				y->nxt = y->probe_seq + 1;
+			} else {
+				y->nxt = y->probe_seq;
+			}
+			y->bits |= H_NXT;
+		}
+		if ((y->bits & H_PROBE_PENDING) && !(fl & TCP_RST) && !probe_shape &&
+		    !seq_lt(p->ack, y->probe_seq + 1))
+			probe_answered(a, y, pkt, len == 0 && !ctl, x);
+		if ((y->bits & H_DATA_PENDING) && !seq_lt(p->ack, y->nxt)) {
+			y->bits &= ~(H_DATA_PENDING | H_PENDING_AFTER_GAP | H_PENDING_NS);
+			y->retrans_pending = 0;
+		}
+		/* ACK for bytes never seen: the capture point lost them. */
+		if ((y->bits & H_NXT) && seq_lt(y->nxt, p->ack) && !(fl & TCP_SYN) &&
+		    f->unseen_acked < UINT16_MAX)
+			f->unseen_acked++;
+		x->last_ack = p->ack;
+		x->bits |= H_ACK;
+	}
+
+	/* What is this segment? */
+	if (!ctl && len <= 1 && !(x->bits & H_FIN)) {
+		bool known = (x->bits & H_NXT) || (y->bits & H_ACK);
+		uint32_t expected = (x->bits & H_NXT) ? x->nxt : y->last_ack;
+		if (known && p->seq == expected - 1) {
+			if (y->bits & H_ZERO_WIN) {
+				x->zwp++;
+				mark(a, pkt, PKT_ZERO_WINDOW_PROBE);
+			} else {
+				on_probe(a, x, y, p->seq, len, pkt, now);
+			}
+			goto done;
+		}
+		if (!known && len == 0) {
+			if ((x->bits & H_CAND) && p->seq == x->probe_seq &&
+			    now - x->t_last_probe >= 500) {
+				/* The same zero-length segment again, unanswered and
+				 * at least 0.5 s later: probes (peer silent). */
+				x->bits &= ~H_CAND;
+				on_probe(a, x, y, x->probe_seq, 0, x->pkt_unans, x->t_last_probe);
+				x->nxt = x->probe_seq + 1;
+				x->bits |= H_NXT;
+				on_probe(a, x, y, p->seq, 0, pkt, now);
+				goto done;
+			}
+			x->bits |= H_CAND;
+			x->probe_seq = p->seq;
+			x->t_last_probe = now;
+			x->pkt_unans = pkt;
+			goto done;
+		}
+	}
+	if (len > 0) {
+		bool ns = len == TNS_DATA_HEADER_LEN &&
+		          (p->caplen_payload < TNS_DATA_HEADER_LEN ||
+		           tns_is_dcd_probe(p->payload, p->caplen_payload));
+		bool retrans =
+		        (x->bits & H_NXT) && !seq_lt(x->nxt, p->seq + len) && !(x->bits & H_CAND);
+		if (retrans) {
+			x->retrans++;
+			x->t_last_retrans = now;
+			if (x->bits & H_DATA_PENDING)
+				x->retrans_pending++;
+			mark(a, pkt, PKT_RETRANSMISSION);
+		} else {
+			if (ns) {
+				x->ns_probes++;
+				mark(a, pkt, PKT_NS_PROBE);
+			}
+			if (!(x->bits & H_DATA_PENDING)) {
+				x->bits |= H_DATA_PENDING;
+				x->t_pending = now;
+				x->pkt_pending = pkt;
+				x->retrans_pending = 0;
+				if (f->pending_gap && f->pending_gap_side == dir &&
+				    f->pkt_gap == pkt)
+					x->bits |= H_PENDING_AFTER_GAP;
+				if (ns)
+					x->bits |= H_PENDING_NS;
+			}
+		}
+	}
+	if (x->bits & H_CAND) {
+		/* Anything else from x settles its candidate as a plain ACK. */
+		x->bits &= ~H_CAND;
+	}
+	{
+		uint32_t end = p->seq + len + ((fl & TCP_SYN) ? 1 : 0) + ((fl & TCP_FIN) ? 1 : 0);
+		if (!(fl & TCP_RST) && (!(x->bits & H_NXT) || seq_lt(x->nxt, end))) {
+			x->nxt = end;
+			x->bits |= H_NXT;
+		}
+	}
+done:
+	if (fl & TCP_FIN)
+		x->bits |= H_FIN;
+	if (!(fl & (TCP_SYN | TCP_RST))) {
+		if (p->win == 0)
+			x->bits |= H_ZERO_WIN;
+		else
+			x->bits &= ~H_ZERO_WIN;
+	}
+	x->bits |= H_SEEN;
+	x->t_last = now;
+}
+
+static void format_addr(const struct flow *f, int side, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(f->family == 4 ? AF_INET : AF_INET6, f->addr[side], host, sizeof(host));
+	if (f->family == 4)
+		snprintf(buf, len, "%s:%u", host, f->port[side]);
+	else
+		snprintf(buf, len, "[%s]:%u", host, f->port[side]);
+}
+
+static void add_evidence(struct flow_report *r, uint32_t pkt, uint32_t t_ms, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static void add_evidence(struct flow_report *r, uint32_t pkt, uint32_t t_ms, const char *fmt, ...)
+{
+	va_list ap;
+	struct evidence *e;
+
+	if (r->n_evidence == REPORT_MAX_EVIDENCE)
+		return;
+	e = &r->evidence[r->n_evidence++];
+	e->pkt = pkt;
+	e->t_s = t_ms / 1000.0;
+	va_start(ap, fmt);
+	vsnprintf(e->what, sizeof(e->what), fmt, ap);
+	va_end(ap);
+}
+
+/* Which known keepalive configuration the inferred numbers match. */
+static void match_profile(struct side_report *s)
+{
+	s->expire_time_min = -1;
+	if (s->probes == 0) {
+		s->profile = "none";
+		return;
+	}
+	if (s->one_byte_probes) {
+		s->profile = "windows";
+		return;
+	}
+	if (s->idle_s > 0) {
+		double min = s->idle_s / 60.0;
+		long n = (long)(min + 0.5);
+		bool near_minutes =
+		        n >= 1 && (s->idle_s > n * 60 * 0.98 && s->idle_s < n * 60 * 1.02 + 1);
+		bool intvl6 = s->interval_s < 0 || (s->interval_s > 5.4 && s->interval_s < 6.6);
+		bool intvl75 = s->interval_s < 0 || (s->interval_s > 70 && s->interval_s < 80);
+		if (s->idle_s > 7200 * 0.98 && s->idle_s < 7200 * 1.02 + 1 && intvl75) {
+			s->profile = "linux-default";
+			return;
+		}
+		if (near_minutes && intvl6 && n <= 546) {
+			s->profile = "oracle-dcd";
+			s->expire_time_min = (int)n;
+			return;
+		}
+	}
+	s->profile = "custom";
+}
+
+static void side_report(const struct flow *f, int side, struct side_report *s)
+{
+	const struct half *h = &f->h[side];
+
+	format_addr(f, side, s->addr, sizeof(s->addr));
+	s->packets = h->packets;
+	s->probes = h->probes;
+	s->probe_acks = h->probe_acks;
+	s->zero_window_probes = h->zwp;
+	s->ns_probes = h->ns_probes;
+	s->retransmissions = h->retrans;
+	s->one_byte_probes = h->bits & H_ONE_BYTE;
+	s->idle_s = h->idle_ms ? h->idle_ms / 1000.0 : -1;
+	s->interval_s = h->intvl_ms ? h->intvl_ms / 1000.0 : -1;
+	/* Probes unanswered when the prober reset: its KEEPCNT. */
+	s->count = (h->bits & H_RST) && (h->bits & H_PROBE_PENDING) ? h->unans_run : -1;
+	match_profile(s);
+}
+
+static void finish_flow(struct analyzer *a, struct flow *f)
+{
+	struct flow_report r;
+	int c = f->client;
+
+	memset(&r, 0, sizeof(r));
+	r.id = f->id;
+	/* An unsettled candidate at the end was a lone zero-length segment. */
+	for (int d = 0; d < 2; d++) {
+		struct half *h = &f->h[d];
+		h->bits &= ~H_CAND;
+	}
+	side_report(f, c, &r.client);
+	side_report(f, !c, &r.server);
+	r.first_s = f->t_first / 1000.0;
+	r.last_s = f->t_last / 1000.0;
+	r.packets = r.client.packets + r.server.packets;
+	r.idle_max_s = f->max_gap / 1000.0;
+	r.survived_gap_s = f->survived_gap ? f->survived_gap / 1000.0 : -1;
+	r.drop_gap_s = -1;
+	r.detect_s = -1;
+	r.verdict = VERDICT_UNKNOWN;
+
+	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
+		const struct half *x = &f->h[d], *y = &f->h[!d];
+		const char *who = d == c ? "client" : "server";
+		/* dead-peer: probes unanswered, then the prober's RST. */
+		if ((x->bits & H_RST) && (x->bits & H_PROBE_PENDING) && x->unans_run > 0 &&
+		    !(x->bits & H_RST_INJECTED)) {
+			r.verdict = VERDICT_DEAD_PEER;
+			r.detect_s = (x->t_rst - y->t_last) / 1000.0;
+			add_evidence(&r, x->pkt_unans, x->t_unans,
+			             "%s keepalive probe 1 of %u unanswered", who, x->unans_run);
+			add_evidence(&r, x->pkt_rst, x->t_rst,
+			             "%s RST after %u unanswered probes, %.2f s after the peer's "
+			             "last packet",
+			             who, x->unans_run, r.detect_s);
+		}
+	}
+	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
+		const struct half *x = &f->h[d], *y = &f->h[!d];
+		const char *who = d == c ? "client" : "server";
+		/* Data (or an NS probe) sent, retransmitted, never answered. */
+		if ((x->bits & H_DATA_PENDING) && x->retrans_pending > 0 && !(y->bits & H_RST) &&
+		    seq_lt(y->t_last, x->t_pending + 1)) {
+			if (x->bits & H_PENDING_NS) {
+				r.verdict = VERDICT_DEAD_PEER;
+				r.detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
+				add_evidence(&r, x->pkt_pending, x->t_pending,
+				             "%s NS probe (10-byte TNS DATA) never ACKed", who);
+				add_evidence(&r, 0, x->t_last_retrans,
+				             "%s retransmitted it %u times; last %.2f s after the "
+				             "peer's last packet",
+				             who, x->retrans_pending, r.detect_s);
+			} else if (x->bits & H_PENDING_AFTER_GAP) {
+				r.verdict = VERDICT_FIREWALL_DROP;
+				r.drop_gap_s = f->pending_gap / 1000.0;
+				add_evidence(&r, x->pkt_pending, x->t_pending,
+				             "%s data after %.1f s idle, never answered", who,
+				             r.drop_gap_s);
+				add_evidence(&r, 0, x->t_last_retrans,
+				             "%s retransmitted it %u times", who,
+				             x->retrans_pending);
+			} else {
+				r.verdict = VERDICT_DEAD_PEER;
+				r.detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
+				add_evidence(&r, x->pkt_pending, x->t_pending,
+				             "%s data never ACKed, retransmitted %u times", who,
+				             x->retrans_pending);
+			}
+		}
+	}
+	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
+		const struct half *x = &f->h[d];
+		const char *who = d == c ? "client" : "server";
+		/* A RST that did not come from the host it claims to. */
+		if ((x->bits & H_RST) && (x->bits & H_RST_INJECTED)) {
+			r.verdict = VERDICT_FIREWALL_DROP;
+			if (f->pending_gap)
+				r.drop_gap_s = f->pending_gap / 1000.0;
+			add_evidence(&r, x->pkt_rst, x->t_rst,
+			             "RST in the name of the %s with TTL %u; its packets had TTL "
+			             "%u: injected by a middlebox",
+			             who, x->rst_ttl, x->ttl);
+		}
+	}
+	if (r.verdict == VERDICT_UNKNOWN && f->unseen_acked && f->pending_gap) {
+		r.verdict = VERDICT_FIREWALL_DROP;
+		r.drop_gap_s = f->pending_gap / 1000.0;
+		add_evidence(&r, f->pkt_gap, f->t_gap,
+		             "after %.1f s idle the peer ACKed data never seen here (%u times): "
+		             "data lost on the path",
+		             r.drop_gap_s, f->unseen_acked);
+	}
+	if (r.verdict == VERDICT_UNKNOWN) {
+		const struct half *h0 = &f->h[0], *h1 = &f->h[1];
+		if ((h0->bits & H_RST) || (h1->bits & H_RST) ||
+		    ((h0->bits & H_FIN) && (h1->bits & H_FIN))) {
+			int d = (h0->bits & H_RST) ? 0 : (h1->bits & H_RST) ? 1 : -1;
+			r.verdict = VERDICT_CLOSED;
+			if (d >= 0)
+				add_evidence(&r, f->h[d].pkt_rst, f->h[d].t_rst, "%s sent RST",
+				             d == c ? "client" : "server");
+			else
+				add_evidence(&r, 0, f->t_last, "FIN both ways");
+		} else if ((h0->bits & H_SEEN) && (h1->bits & H_SEEN)) {
+			r.verdict = VERDICT_ALIVE;
+		}
+	}
+	if (f->survived_gap && (a->s.longest_survived_gap_s < 0 ||
+	                        f->survived_gap / 1000.0 > a->s.longest_survived_gap_s))
+		a->s.longest_survived_gap_s = f->survived_gap / 1000.0;
+	if (r.verdict == VERDICT_FIREWALL_DROP && r.drop_gap_s > 0 &&
+	    (a->s.shortest_drop_gap_s < 0 || r.drop_gap_s < a->s.shortest_drop_gap_s))
+		a->s.shortest_drop_gap_s = r.drop_gap_s;
+	a->s.by_verdict[r.verdict]++;
+	if (a->on_report)
+		a->on_report(&r, a->arg);
+}
+
+static void closing_push(struct analyzer *a, uint32_t n)
+{
+	if (a->closing_tail - a->closing_head == a->closing_cap) {
+		uint32_t cap = a->closing_cap ? a->closing_cap * 2 : 1024;
+		uint32_t *q = malloc(cap * sizeof(*q));
+		if (q == NULL)
+			abort();
+		for (uint32_t i = 0; i < a->closing_cap; i++)
+			q[i] = a->closing[(a->closing_head + i) % a->closing_cap];
+		a->closing_tail = a->closing_cap;
+		a->closing_head = 0;
+		free(a->closing);
+		a->closing = q;
+		a->closing_cap = cap;
+	}
+	a->closing[a->closing_tail++ % a->closing_cap] = n;
+}
+
+/* Report and forget flows that closed more than the linger ago. */
+static void expire_closed(struct analyzer *a)
+{
+	while (a->closing_head != a->closing_tail) {
+		uint32_t n = a->closing[a->closing_head % a->closing_cap];
+		struct flow *f = flow_at(a, n);
+		if (f->state == FLOW_CLOSING && a->now_ms - f->t_last < CLOSE_LINGER_MS)
+			break;
+		a->closing_head++;
+		if (f->state != FLOW_CLOSING)
+			continue; /* reopened: it went back to FLOW_OPEN */
+		finish_flow(a, f);
+		flow_release(a, f, n);
+	}
+}
+
+void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p)
+{
+	struct flow *f;
+	int dir;
+
+	if (!a->started) {
+		a->started = true;
+		a->t0_us = ts_us;
+	}
+	/* Out-of-order timestamps are clamped, never negative. */
+	a->now_ms = ts_us > a->t0_us ? (uint32_t)((ts_us - a->t0_us) / 1000) : 0;
+	if (a->now_ms > a->last_ms)
+		a->last_ms = a->now_ms;
+	a->s.packets++;
+	a->s.tcp_packets++;
+	f = flow_find(a, p, &dir);
+	/* A new SYN on a finished flow starts a new session. */
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    (f->h[0].bits & (H_FIN | H_RST) || f->h[1].bits & (H_FIN | H_RST))) {
+		uint32_t n = flow_number(a, f);
+		finish_flow(a, f);
+		flow_release(a, f, n);
+		f = flow_find(a, p, &dir);
+	}
+	classify(a, f, dir, p, pkt);
+	a->last_flow_id = f->id;
+	a->last_dir_client = dir == f->client;
+	if (f->state == FLOW_OPEN &&
+	    ((p->flags & TCP_RST) || ((f->h[0].bits & H_FIN) && (f->h[1].bits & H_FIN)))) {
+		f->state = FLOW_CLOSING;
+		closing_push(a, flow_number(a, f));
+	}
+	if ((a->s.packets & 1023) == 0)
+		expire_closed(a);
+}
+
+uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client)
+{
+	*from_client = a->last_dir_client;
+	return a->last_flow_id;
+}
+
+void analyzer_skip(struct analyzer *a, enum decode_result why)
+{
+	a->s.packets++;
+	if ((unsigned)why < 8)
+		a->s.skipped[why]++;
+}
+
+void analyzer_finish(struct analyzer *a, struct summary *s)
+{
+	/* Closed flows first, in closing order, then the rest by number. */
+	a->now_ms = UINT32_MAX;
+	expire_closed(a);
+	for (uint32_t n = 0; n < a->n_flows_alloc; n++) {
+		struct flow *f = flow_at(a, n);
+		if (f->state != FLOW_FREE) {
+			finish_flow(a, f);
+			flow_release(a, f, n);
+		}
+	}
+	a->s.duration_s = a->last_ms / 1000.0;
+	*s = a->s;
+}
+
+void analyzer_free(struct analyzer *a)
+{
+	if (a == NULL)
+		return;
+	for (uint32_t c = 0; c < a->n_chunks; c++)
+		free(a->chunks[c]);
+	free(a->chunks);
+	free(a->index);
+	free(a->closing);
+	free(a);
+}

@@ -1,0 +1,115 @@
+/* analyze.h - TCP flows to DCD verdicts, one streaming pass, bounded memory.
+ *
+ * Feed every decoded TCP segment in capture order; the analyzer keeps a
+ * small state per flow (see FLOW_BYTES), classifies segments (keepalive
+ * probe, keepalive ACK, zero-window probe, NS probe, retransmission), and
+ * when a flow ends - or the capture does - hands a `flow_report` with its
+ * verdict and evidence to the caller. Finished flows are forgotten, so
+ * memory follows the number of concurrently open flows. */
+#ifndef DCDLAB_ANALYZE_H
+#define DCDLAB_ANALYZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+enum verdict {
+	VERDICT_ALIVE,
+	VERDICT_CLOSED,
+	VERDICT_DEAD_PEER,
+	VERDICT_FIREWALL_DROP,
+	VERDICT_UNKNOWN,
+	VERDICT_COUNT
+};
+
+const char *verdict_name(enum verdict v);
+/* Parse "dead-peer" etc.; returns -1 if unknown. */
+int verdict_parse(const char *s);
+
+enum pkt_class {
+	PKT_KEEPALIVE = 1,
+	PKT_KEEPALIVE_ACK,
+	PKT_ZERO_WINDOW_PROBE,
+	PKT_NS_PROBE,
+	PKT_RETRANSMISSION,
+};
+
+const char *pkt_class_name(enum pkt_class c);
+
+#define REPORT_MAX_EVIDENCE 6
+
+struct evidence {
+	uint32_t pkt; /* packet number, from 1 */
+	double t_s;   /* seconds since the capture's first packet */
+	char what[120];
+};
+
+/* What one endpoint did, keepalive-wise. */
+struct side_report {
+	char addr[64]; /* "192.0.2.1:1521" */
+	unsigned packets;
+	unsigned probes;     /* keepalive probes it sent */
+	unsigned probe_acks; /* keepalive ACKs it sent */
+	unsigned zero_window_probes;
+	unsigned ns_probes;
+	unsigned retransmissions;
+	bool one_byte_probes; /* Windows */
+	double idle_s;        /* inferred TCP_KEEPIDLE, < 0 unknown */
+	double interval_s;    /* inferred TCP_KEEPINTVL, < 0 unknown */
+	int count;            /* unanswered probes before its RST, -1 unknown */
+	const char *profile;  /* oracle-dcd, linux-default, windows, custom, none */
+	int expire_time_min;  /* when profile is oracle-dcd, else -1 */
+};
+
+struct flow_report {
+	uint32_t id; /* in order of first packet */
+	struct side_report client, server;
+	double first_s, last_s; /* since the capture's first packet */
+	unsigned packets;
+	enum verdict verdict;
+	double detect_s;       /* dead-peer: peer's last packet to the prober giving up */
+	double idle_max_s;     /* longest time without a packet, either way */
+	double drop_gap_s;     /* firewall-drop: the idle gap before it, else -1 */
+	double survived_gap_s; /* longest gap after which both sides spoke */
+	struct evidence evidence[REPORT_MAX_EVIDENCE];
+	int n_evidence;
+};
+
+/* Called for each finished flow; `r` lives until the callback returns. */
+typedef void (*report_fn)(const struct flow_report *r, void *arg);
+/* Called for each classified segment (when asked for). */
+typedef void (*pkt_fn)(uint32_t pkt, enum pkt_class c, void *arg);
+
+#define GAP_BUCKETS 10
+/* Upper bounds of the idle-gap histogram buckets, in seconds. */
+extern const double gap_bucket_s[GAP_BUCKETS];
+
+struct summary {
+	uint64_t packets, tcp_packets, skipped[8]; /* skipped by decode result */
+	uint64_t flows;
+	uint64_t by_verdict[VERDICT_COUNT];
+	uint64_t gaps[GAP_BUCKETS];    /* idle gaps >= 1 s, by length */
+	double longest_survived_gap_s; /* bracket low; < 0 none */
+	double shortest_drop_gap_s;    /* bracket high; < 0 none */
+	uint32_t max_open_flows;
+	double duration_s;
+};
+
+struct analyzer;
+
+struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg);
+/* One decoded segment: `ts_us` capture time, `pkt` its number (from 1). */
+void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p);
+/* The flow of the last packet given, and whether the client sent it. */
+uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client);
+/* Count a frame that did not decode to TCP. */
+void analyzer_skip(struct analyzer *a, enum decode_result why);
+/* End of input: report the flows still open, fill `s`. */
+void analyzer_finish(struct analyzer *a, struct summary *s);
+void analyzer_free(struct analyzer *a);
+
+/* Bytes of state per tracked flow (the flow itself; the index adds ~8). */
+extern const unsigned FLOW_BYTES;
+
+#endif

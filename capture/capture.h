@@ -1,0 +1,7 @@
+/* capture.h - the capture subcommand. */
+#ifndef DCDLAB_CAPTURE_H
+#define DCDLAB_CAPTURE_H
+
+int cmd_analyze(int argc, char **argv);
+
+#endif

@@ -1,0 +1,620 @@
+/* cmd_analyze.c - `dcdlab analyze`: read a capture (file, stdin or live),
+ * run every TCP segment through the analyzer, print a verdict per flow and
+ * a summary: table for people, JSON lines for tools, exit status for CI. */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "../lib/log.h"
+#include "../lib/numparse.h"
+#include "../lib/sbuf.h"
+#include "../model/firewall.h"
+#include "analyze.h"
+#include "capture.h"
+#include "decode.h"
+#include "timeline.h"
+
+/* Exit codes. */
+enum { AN_OK = 0, AN_FAIL_ON = 1, AN_USAGE = 2, AN_INPUT = 3 };
+
+struct an_ctx {
+	bool json;
+	bool list_packets;
+	const char *flow_sel; /* --flow: id or ADDR:PORT */
+	uint32_t flow_id;     /* resolved id of the selected flow */
+	const char *svg_path;
+	double fw_timeout_s;
+	unsigned fail_on; /* bit per verdict */
+	unsigned failed;  /* flows whose verdict is in fail_on */
+	unsigned rows;
+	struct timeline tl;
+	struct flow_report sel_report;
+	bool sel_done;
+	FILE *out;
+	struct analyzer *an;
+	uint32_t cur_pkt; /* packet being processed */
+};
+
+static volatile sig_atomic_t stop_live;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	stop_live = 1;
+}
+
+static bool selected(struct an_ctx *c, const struct flow_report *r)
+{
+	if (c->flow_sel == NULL)
+		return true;
+	if (c->flow_id)
+		return r->id == c->flow_id;
+	return strcmp(r->client.addr, c->flow_sel) == 0 || strcmp(r->server.addr, c->flow_sel) == 0;
+}
+
+static void json_side(struct sbuf *sb, const struct side_report *s)
+{
+	sbuf_printf(sb, "{\"addr\":");
+	sbuf_json_str(sb, s->addr);
+	sbuf_printf(sb,
+	            ",\"packets\":%u,\"probes\":%u,\"acks\":%u,\"zero_window_probes\":%u,"
+	            "\"ns_probes\":%u,\"retransmissions\":%u",
+	            s->packets, s->probes, s->probe_acks, s->zero_window_probes, s->ns_probes,
+	            s->retransmissions);
+	if (s->idle_s >= 0)
+		sbuf_printf(sb, ",\"idle_s\":%.3f", s->idle_s);
+	else
+		sbuf_printf(sb, ",\"idle_s\":null");
+	if (s->interval_s >= 0)
+		sbuf_printf(sb, ",\"interval_s\":%.3f", s->interval_s);
+	else
+		sbuf_printf(sb, ",\"interval_s\":null");
+	if (s->count >= 0)
+		sbuf_printf(sb, ",\"count\":%d", s->count);
+	else
+		sbuf_printf(sb, ",\"count\":null");
+	sbuf_printf(sb, ",\"profile\":\"%s\"", s->profile);
+	if (s->expire_time_min >= 0)
+		sbuf_printf(sb, ",\"expire_time_min\":%d}", s->expire_time_min);
+	else
+		sbuf_printf(sb, ",\"expire_time_min\":null}");
+}
+
+/* The side that probed most speaks for the flow's keepalive. */
+static const struct side_report *prober(const struct flow_report *r)
+{
+	return r->server.probes >= r->client.probes ? &r->server : &r->client;
+}
+
+static void print_json(struct an_ctx *c, const struct flow_report *r)
+{
+	struct sbuf sb = { 0 };
+	const struct side_report *p = prober(r);
+
+	sbuf_printf(&sb, "{\"type\":\"flow\",\"flow\":%u,\"client\":", r->id);
+	sbuf_json_str(&sb, r->client.addr);
+	sbuf_printf(&sb, ",\"server\":");
+	sbuf_json_str(&sb, r->server.addr);
+	sbuf_printf(&sb, ",\"first_s\":%.6f,\"last_s\":%.6f,\"packets\":%u,\"verdict\":\"%s\"",
+	            r->first_s, r->last_s, r->packets, verdict_name(r->verdict));
+	if (r->detect_s >= 0)
+		sbuf_printf(&sb, ",\"detect_s\":%.3f", r->detect_s);
+	if (r->drop_gap_s >= 0)
+		sbuf_printf(&sb, ",\"drop_gap_s\":%.3f", r->drop_gap_s);
+	sbuf_printf(&sb, ",\"evidence\":[");
+	for (int i = 0; i < r->n_evidence; i++) {
+		sbuf_printf(&sb, "%s{\"pkt\":%u,\"t_s\":%.6f,\"what\":", i ? "," : "",
+		            r->evidence[i].pkt, r->evidence[i].t_s);
+		sbuf_json_str(&sb, r->evidence[i].what);
+		sbuf_add(&sb, "}", 1);
+	}
+	sbuf_printf(&sb, "],\"keepalive\":{\"probes\":%u,\"acks\":%u,\"client\":",
+	            r->client.probes + r->server.probes,
+	            r->client.probe_acks + r->server.probe_acks);
+	json_side(&sb, &r->client);
+	sbuf_printf(&sb, ",\"server\":");
+	json_side(&sb, &r->server);
+	sbuf_printf(&sb, ",\"prober\":\"%s\"",
+	            p->probes ? (p == &r->server ? "server" : "client") : "none");
+	if (p->idle_s >= 0)
+		sbuf_printf(&sb, ",\"idle_s\":%.3f", p->idle_s);
+	else
+		sbuf_printf(&sb, ",\"idle_s\":null");
+	if (p->interval_s >= 0)
+		sbuf_printf(&sb, ",\"interval_s\":%.3f", p->interval_s);
+	else
+		sbuf_printf(&sb, ",\"interval_s\":null");
+	if (p->count >= 0)
+		sbuf_printf(&sb, ",\"count\":%d", p->count);
+	else
+		sbuf_printf(&sb, ",\"count\":null");
+	sbuf_printf(&sb, ",\"profile\":\"%s\",\"expire_time_min\":", p->profile);
+	if (p->expire_time_min >= 0)
+		sbuf_printf(&sb, "%d}", p->expire_time_min);
+	else
+		sbuf_printf(&sb, "null}");
+	sbuf_printf(&sb, ",\"idle_max_s\":%.3f,\"ns_probes\":%u}\n", r->idle_max_s,
+	            r->client.ns_probes + r->server.ns_probes);
+	fputs(sb.buf, c->out);
+	sbuf_free(&sb);
+}
+
+static void print_row(struct an_ctx *c, const struct flow_report *r)
+{
+	const struct side_report *p = prober(r);
+	char ka[96] = "-", detail[160] = "";
+
+	if (c->rows++ == 0)
+		fprintf(c->out, "%6s  %-24s %-24s %7s  %-13s  %-30s  %s\n", "flow", "client",
+		        "server", "packets", "verdict", "keepalive (prober: idle/intvl/cnt)",
+		        "detail");
+	if (p->probes) {
+		char idle[16] = "?", intvl[16] = "?", cnt[8] = "?";
+		if (p->idle_s >= 0)
+			snprintf(idle, sizeof(idle), "%.0fs", p->idle_s);
+		if (p->interval_s >= 0)
+			snprintf(intvl, sizeof(intvl), "%.0fs", p->interval_s);
+		if (p->count >= 0)
+			snprintf(cnt, sizeof(cnt), "%d", p->count);
+		snprintf(ka, sizeof(ka), "%s %u: %s/%s/%s %s", p == &r->server ? "srv" : "cli",
+		         p->probes, idle, intvl, cnt, p->profile);
+		if (p->expire_time_min >= 0)
+			snprintf(ka + strlen(ka), sizeof(ka) - strlen(ka), "=%d",
+			         p->expire_time_min);
+	} else if (r->client.ns_probes + r->server.ns_probes) {
+		snprintf(ka, sizeof(ka), "NS probes: %u",
+		         r->client.ns_probes + r->server.ns_probes);
+	}
+	if (r->verdict == VERDICT_DEAD_PEER)
+		snprintf(detail, sizeof(detail), "found %.2f s after the peer's last packet",
+		         r->detect_s);
+	else if (r->verdict == VERDICT_FIREWALL_DROP && r->drop_gap_s >= 0)
+		snprintf(detail, sizeof(detail), "dropped after %.1f s idle", r->drop_gap_s);
+	else if (r->n_evidence)
+		snprintf(detail, sizeof(detail), "%s", r->evidence[0].what);
+	else
+		snprintf(detail, sizeof(detail), "longest idle %.1f s", r->idle_max_s);
+	fprintf(c->out, "%6u  %-24s %-24s %7u  %-13s  %-30s  %s\n", r->id, r->client.addr,
+	        r->server.addr, r->packets, verdict_name(r->verdict), ka, detail);
+}
+
+static void on_report(const struct flow_report *r, void *arg)
+{
+	struct an_ctx *c = arg;
+
+	if (c->fail_on & (1u << r->verdict))
+		c->failed++;
+	if (!selected(c, r))
+		return;
+	if (c->flow_sel) {
+		if (!c->sel_done) {
+			c->sel_report = *r;
+			c->sel_done = true;
+		}
+		return;
+	}
+	if (c->json)
+		print_json(c, r);
+	else
+		print_row(c, r);
+}
+
+static void on_pkt(uint32_t pkt, enum pkt_class cls, void *arg)
+{
+	struct an_ctx *c = arg;
+
+	if (c->list_packets)
+		fprintf(c->out, "%u %s\n", pkt, pkt_class_name(cls));
+	if (c->flow_sel)
+		timeline_mark(&c->tl, pkt, cls);
+}
+
+static void print_summary(struct an_ctx *c, const struct summary *s)
+{
+	double lo = s->longest_survived_gap_s, hi = s->shortest_drop_gap_s;
+
+	if (c->json) {
+		struct sbuf sb = { 0 };
+		sbuf_printf(&sb,
+		            "{\"type\":\"summary\",\"packets\":%llu,\"tcp_packets\":%llu,\"flows\":"
+		            "%llu,"
+		            "\"verdicts\":{",
+		            (unsigned long long)s->packets, (unsigned long long)s->tcp_packets,
+		            (unsigned long long)s->flows);
+		for (int v = 0; v < VERDICT_COUNT; v++)
+			sbuf_printf(&sb, "%s\"%s\":%llu", v ? "," : "",
+			            verdict_name((enum verdict)v),
+			            (unsigned long long)s->by_verdict[v]);
+		sbuf_printf(&sb, "},\"skipped\":{");
+		for (int k = 1, first = 1; k < 8; k++)
+			if (s->skipped[k]) {
+				sbuf_printf(&sb, "%s\"%s\":%llu", first ? "" : ",",
+				            decode_result_name((enum decode_result)k),
+				            (unsigned long long)s->skipped[k]);
+				first = 0;
+			}
+		sbuf_printf(&sb, "},\"idle_timeout_bracket_s\":[");
+		if (lo >= 0)
+			sbuf_printf(&sb, "%.3f,", lo);
+		else
+			sbuf_printf(&sb, "null,");
+		if (hi >= 0)
+			sbuf_printf(&sb, "%.3f]", hi);
+		else
+			sbuf_printf(&sb, "null]");
+		sbuf_printf(&sb, ",\"devices_in_bracket\":[");
+		for (size_t i = 0, first = 1; i < fw_device_count; i++) {
+			double t = fw_devices[i].idle_timeout_s;
+			if (hi >= 0 && (lo < 0 || t > lo) && t <= hi) {
+				sbuf_printf(&sb, "%s\"%s\"", first ? "" : ",", fw_devices[i].name);
+				first = 0;
+			}
+		}
+		sbuf_printf(&sb, "],\"idle_gaps\":{");
+		for (int b = 0; b < GAP_BUCKETS; b++)
+			sbuf_printf(&sb, "%s\"lt_%gs\":%llu", b ? "," : "",
+			            b < GAP_BUCKETS - 1 ? gap_bucket_s[b] : 0,
+			            (unsigned long long)s->gaps[b]);
+		sbuf_printf(&sb, "},\"max_open_flows\":%u,\"duration_s\":%.3f}\n",
+		            s->max_open_flows, s->duration_s);
+		fputs(sb.buf, c->out);
+		sbuf_free(&sb);
+		return;
+	}
+	fprintf(c->out,
+	        "\n%llu packets (%llu TCP), %llu flows in %.1f s:", (unsigned long long)s->packets,
+	        (unsigned long long)s->tcp_packets, (unsigned long long)s->flows, s->duration_s);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		if (s->by_verdict[v])
+			fprintf(c->out, " %llu %s", (unsigned long long)s->by_verdict[v],
+			        verdict_name((enum verdict)v));
+	fputc('\n', c->out);
+	if (lo >= 0 || hi >= 0) {
+		fprintf(c->out, "middlebox idle timeout: ");
+		if (lo >= 0)
+			fprintf(c->out, "longer than %.1f s (an idle gap that survived)", lo);
+		if (lo >= 0 && hi >= 0)
+			fprintf(c->out, ", ");
+		if (hi >= 0)
+			fprintf(c->out, "at most %.1f s (the shortest gap followed by a drop)", hi);
+		else
+			fprintf(c->out, "; no flow was dropped");
+		fputc('\n', c->out);
+		/* Devices are worth naming once a drop bounds the timeout. */
+		for (size_t i = 0; hi >= 0 && i < fw_device_count; i++) {
+			double t = fw_devices[i].idle_timeout_s;
+			if ((lo < 0 || t > lo) && t <= hi)
+				fprintf(c->out, "  fits: %s (default %u s, %s)\n",
+				        fw_devices[i].label, fw_devices[i].idle_timeout_s,
+				        fw_expiry_name(fw_devices[i].expiry));
+		}
+	}
+}
+
+static int parse_fail_on(const char *s, unsigned *mask)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v = verdict_parse(t);
+		if (v < 0) {
+			log_error("--fail-on \"%s\": expected verdicts among alive, closed, "
+			          "dead-peer, firewall-drop, unknown",
+			          t);
+			return -1;
+		}
+		*mask |= 1u << v;
+	}
+	return 0;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		log_error("-Z %s: no such user", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		log_error("-Z %s: cannot drop privileges: %s", user, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static pcap_t *open_live(const char *iface, const char *filter, const char *user, int snaplen)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	pcap_t *p = pcap_create(iface, errbuf);
+
+	if (p == NULL) {
+		log_error("-i %s: %s", iface, errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, snaplen);
+	pcap_set_timeout(p, 200);
+	pcap_set_immediate_mode(p, 1);
+	if (pcap_activate(p) < 0) {
+		log_error("-i %s: %s", iface, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(p, &prog) != 0) {
+		log_error("filter \"%s\": %s", filter, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	pcap_freecode(&prog);
+	/* Like tcpdump -Z: the device is open, the rest needs no root. */
+	if (user && getuid() == 0 && drop_privileges(user) != 0) {
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+enum {
+	OPT_JSON = 256,
+	OPT_FLOW,
+	OPT_SVG,
+	OPT_FAIL_ON,
+	OPT_PACKETS,
+	OPT_FW_TIMEOUT,
+	OPT_DURATION,
+};
+
+static const struct option analyze_longopts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "flow", required_argument, NULL, OPT_FLOW },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "packets", no_argument, NULL, OPT_PACKETS },
+	{ "fw-timeout", required_argument, NULL, OPT_FW_TIMEOUT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void cmd_help_topic(const char *topic, FILE *out);
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct an_ctx c = { .out = stdout };
+	const char *iface = NULL, *filter = "tcp port 1521", *user = NULL, *path = NULL;
+	long count = 0;
+	int64_t duration_ms = 0, fw_ms = 0;
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+	int opt, rc = AN_OK;
+	bool progress = false;
+	off_t file_size = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "i:f:Z:c:qh", analyze_longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON: c.json = true; break;
+		case OPT_FLOW: c.flow_sel = optarg; break;
+		case OPT_SVG: c.svg_path = optarg; break;
+		case OPT_PACKETS: c.list_packets = true; break;
+		case OPT_FAIL_ON:
+			if (parse_fail_on(optarg, &c.fail_on) != 0)
+				return AN_USAGE;
+			break;
+		case OPT_FW_TIMEOUT:
+			if (parse_duration_ms(optarg, 1000, &fw_ms) != 0) {
+				log_error("--fw-timeout \"%s\": expected a duration such as 3600s",
+				          optarg);
+				return AN_USAGE;
+			}
+			c.fw_timeout_s = fw_ms / 1000.0;
+			break;
+		case OPT_DURATION:
+			if (parse_duration_ms(optarg, 1000, &duration_ms) != 0) {
+				log_error("--duration \"%s\": expected a duration", optarg);
+				return AN_USAGE;
+			}
+			break;
+		case 'i': iface = optarg; break;
+		case 'f': filter = optarg; break;
+		case 'Z': user = optarg; break;
+		case 'c':
+			if (parse_long(optarg, 1, 2000000000L, &count) != 0) {
+				log_error("-c \"%s\": expected a number of packets", optarg);
+				return AN_USAGE;
+			}
+			break;
+		case 'q': log_set_level(LOG_WARN); break;
+		case 'h': cmd_help_topic("analyze", stdout); return AN_OK;
+		default: return AN_USAGE;
+		}
+	}
+	if (iface == NULL) {
+		if (optind + 1 != argc) {
+			log_error(
+			        optind == argc
+			                ? "missing FILE (a pcap or pcapng capture, or - for stdin)"
+			                : "more than one FILE");
+			return AN_USAGE;
+		}
+		path = argv[optind];
+	} else if (optind != argc) {
+		log_error("-i %s reads live; no FILE too", iface);
+		return AN_USAGE;
+	}
+	if (c.svg_path && c.flow_sel == NULL) {
+		log_error("--svg draws one flow: give --flow ID or --flow ADDR:PORT");
+		return AN_USAGE;
+	}
+	if (c.flow_sel) {
+		long id;
+		if (parse_long(c.flow_sel, 1, 0xffffffffL, &id) == 0)
+			c.flow_id = (uint32_t)id;
+	}
+
+	if (iface) {
+		p = open_live(iface, filter, user, 256);
+		if (p == NULL)
+			return AN_INPUT;
+		signal(SIGINT, on_sigint);
+		signal(SIGTERM, on_sigint);
+	} else {
+		p = pcap_open_offline(path, errbuf);
+		if (p == NULL) {
+			log_error("%s: %s", path, errbuf);
+			return AN_INPUT;
+		}
+		struct stat st;
+		if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
+			file_size = st.st_size;
+		progress = isatty(2) && file_size > (64 << 20);
+	}
+	link_decode_fn link = link_decoder(pcap_datalink(p));
+	if (link == NULL) {
+		log_error("%s: link type %s (%d) is not supported (ethernet, linux-sll, "
+		          "linux-sll2, raw IP, BSD loopback are)",
+		          path ? path : iface, pcap_datalink_val_to_name(pcap_datalink(p)),
+		          pcap_datalink(p));
+		pcap_close(p);
+		return AN_INPUT;
+	}
+
+	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	uint32_t pktno = 0;
+	uint64_t t_end_us = 0;
+	int r;
+	while ((r = pcap_next_ex(p, &h, &data)) >= 0) {
+		struct tcp_pkt tp;
+		uint64_t ts_us;
+		if (r == 0) { /* live timeout */
+			if (stop_live)
+				break;
+			continue;
+		}
+		pktno++;
+		ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		if (duration_ms && !t_end_us)
+			t_end_us = ts_us + (uint64_t)duration_ms * 1000u;
+		enum decode_result dr = decode_frame(link, data, h->caplen, &tp);
+		if (dr != DECODE_TCP) {
+			analyzer_skip(c.an, dr);
+		} else {
+			c.cur_pkt = pktno;
+			if (c.flow_sel) {
+				/* Add before analyzing so on_pkt can mark it. */
+				struct tl_entry e = { .pkt = pktno,
+					              .flags = tp.flags,
+					              .seq = tp.seq,
+					              .ack = tp.ack,
+					              .len = tp.payload_len,
+					              .win = tp.win };
+				e.t_s = (double)ts_us / 1e6;
+				timeline_add(&c.tl, &e);
+			}
+			analyzer_packet(c.an, ts_us, pktno, &tp);
+			if (c.flow_sel) {
+				bool from_client;
+				uint32_t fid = analyzer_last_flow(c.an, &from_client);
+				struct tl_entry *e = &c.tl.e[c.tl.n ? c.tl.n - 1 : 0];
+				char a1[64], a2[64];
+				(void)a1;
+				(void)a2;
+				bool keep = c.tl.n && e->pkt == pktno &&
+				            (c.flow_id ? fid == c.flow_id : false);
+				if (!c.flow_id && c.tl.n && e->pkt == pktno) {
+					/* Select by address: match either endpoint. */
+					char s1[64], s2[64];
+					const char *sel = c.flow_sel;
+					if (tp.family == 4) {
+						snprintf(s1, sizeof(s1), "%u.%u.%u.%u:%u",
+						         tp.src[0], tp.src[1], tp.src[2], tp.src[3],
+						         tp.sport);
+						snprintf(s2, sizeof(s2), "%u.%u.%u.%u:%u",
+						         tp.dst[0], tp.dst[1], tp.dst[2], tp.dst[3],
+						         tp.dport);
+						keep = strcmp(s1, sel) == 0 || strcmp(s2, sel) == 0;
+					}
+					if (keep)
+						c.flow_id = fid;
+				}
+				if (keep)
+					e->from_client = from_client;
+				else if (c.tl.n && e->pkt == pktno)
+					c.tl.n--; /* not the selected flow */
+			}
+		}
+		if (progress && (pktno & 0xfffff) == 0)
+			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
+			        100.0 * (double)ftello(pcap_file(p)) / (double)file_size);
+		if ((count && pktno >= (uint32_t)count) || (t_end_us && ts_us >= t_end_us) ||
+		    stop_live)
+			break;
+	}
+	if (progress)
+		fputs("\r\033[K", stderr);
+	if (r == PCAP_ERROR) {
+		/* Report where: the file position after the last whole packet. */
+		long long off = path && strcmp(path, "-") != 0 && pcap_file(p)
+		                        ? (long long)ftello(pcap_file(p))
+		                        : -1;
+		if (off >= 0)
+			log_warn("%s: byte %lld, after packet %u: %s; reporting what was read",
+			         path, off, pktno, pcap_geterr(p));
+		else
+			log_warn("%s: after packet %u: %s; reporting what was read",
+			         path ? path : iface, pktno, pcap_geterr(p));
+		rc = AN_INPUT;
+	}
+	struct summary s;
+	analyzer_finish(c.an, &s);
+	if (c.flow_sel) {
+		if (!c.sel_done) {
+			log_error("--flow %s: no such flow in %s", c.flow_sel, path ? path : iface);
+			rc = rc ? rc : AN_USAGE;
+		} else {
+			if (c.json)
+				print_json(&c, &c.sel_report);
+			else
+				timeline_print(&c.tl, &c.sel_report, c.out);
+			if (c.svg_path) {
+				char err[300];
+				if (timeline_svg(&c.tl, &c.sel_report, c.fw_timeout_s, c.svg_path,
+				                 err, sizeof(err)) != 0) {
+					log_error("%s", err);
+					rc = rc ? rc : AN_INPUT;
+				}
+			}
+		}
+	} else {
+		print_summary(&c, &s);
+	}
+	fflush(c.out);
+	if (rc == AN_OK && c.failed) {
+		log_warn("--fail-on: %u flows matched", c.failed);
+		rc = AN_FAIL_ON;
+	}
+	analyzer_free(c.an);
+	timeline_free(&c.tl);
+	pcap_close(p);
+	return rc;
+}
