@@ -96,7 +96,7 @@ run-check: dcdlab $(TEST_BIN) $(TOOL_BIN)
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := $(filter-out probe/%,$(LIB_SRC))
+FUZZ_LIB_SRC := $(filter-out probe/% capture/cmd_analyze.c,$(LIB_SRC))
 FUZZ_SECONDS ?= 20
 
 build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC)

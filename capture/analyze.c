@@ -87,7 +87,8 @@ struct flow {
 	uint32_t id;
 	uint32_t t_first, t_last;
 	uint32_t max_gap, survived_gap, pending_gap;
-	uint32_t pkt_gap; /* first packet after the pending/drop gap */
+	uint32_t drop_gap; /* the gap before data that then went unanswered */
+	uint32_t pkt_gap;  /* first packet after the pending/drop gap */
 	uint32_t t_gap;
 	uint16_t unseen_acked; /* ACKs for data never seen here (saturating) */
 	uint32_t self;         /* its own number in the chunks */
@@ -540,8 +541,10 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 				x->pkt_pending = pkt;
 				x->retrans_pending = 0;
 				if (f->pending_gap && f->pending_gap_side == dir &&
-				    f->pkt_gap == pkt)
+				    f->pkt_gap == pkt) {
 					x->bits |= H_PENDING_AFTER_GAP;
+					f->drop_gap = f->pending_gap;
+				}
 				if (ns)
 					x->bits |= H_PENDING_NS;
 			}
@@ -681,13 +684,21 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 		if ((x->bits & H_RST) && (x->bits & H_PROBE_PENDING) && x->unans_run > 0 &&
 		    !(x->bits & H_RST_INJECTED)) {
 			r.verdict = VERDICT_DEAD_PEER;
-			r.detect_s = (x->t_rst - y->t_last) / 1000.0;
 			add_evidence(&r, x->pkt_unans, x->t_unans,
 			             "%s keepalive probe 1 of %u unanswered", who, x->unans_run);
-			add_evidence(&r, x->pkt_rst, x->t_rst,
-			             "%s RST after %u unanswered probes, %.2f s after the peer's "
-			             "last packet",
-			             who, x->unans_run, r.detect_s);
+			if (y->bits & H_SEEN) {
+				r.detect_s = (x->t_rst - y->t_last) / 1000.0;
+				add_evidence(&r, x->pkt_rst, x->t_rst,
+				             "%s RST after %u unanswered probes, %.2f s after the "
+				             "peer's last packet",
+				             who, x->unans_run, r.detect_s);
+			} else {
+				/* The peer said nothing in the whole capture. */
+				add_evidence(&r, x->pkt_rst, x->t_rst,
+				             "%s RST after %u unanswered probes; the peer sent "
+				             "nothing in this capture",
+				             who, x->unans_run);
+			}
 		}
 	}
 	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
@@ -707,7 +718,7 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 				             who, x->retrans_pending, r.detect_s);
 			} else if (x->bits & H_PENDING_AFTER_GAP) {
 				r.verdict = VERDICT_FIREWALL_DROP;
-				r.drop_gap_s = f->pending_gap / 1000.0;
+				r.drop_gap_s = f->drop_gap / 1000.0;
 				add_evidence(&r, x->pkt_pending, x->t_pending,
 				             "%s data after %.1f s idle, never answered", who,
 				             r.drop_gap_s);

@@ -42,6 +42,7 @@ struct an_ctx {
 	FILE *out;
 	struct analyzer *an;
 	uint32_t cur_pkt; /* packet being processed */
+	uint64_t t0_us;   /* the capture's first packet */
 };
 
 static volatile sig_atomic_t stop_live;
@@ -112,8 +113,11 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 		sbuf_printf(&sb, ",\"drop_gap_s\":%.3f", r->drop_gap_s);
 	sbuf_printf(&sb, ",\"evidence\":[");
 	for (int i = 0; i < r->n_evidence; i++) {
-		sbuf_printf(&sb, "%s{\"pkt\":%u,\"t_s\":%.6f,\"what\":", i ? "," : "",
-		            r->evidence[i].pkt, r->evidence[i].t_s);
+		if (r->evidence[i].pkt)
+			sbuf_printf(&sb, "%s{\"pkt\":%u", i ? "," : "", r->evidence[i].pkt);
+		else
+			sbuf_printf(&sb, "%s{\"pkt\":null", i ? "," : "");
+		sbuf_printf(&sb, ",\"t_s\":%.6f,\"what\":", r->evidence[i].t_s);
 		sbuf_json_str(&sb, r->evidence[i].what);
 		sbuf_add(&sb, "}", 1);
 	}
@@ -174,7 +178,7 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 		snprintf(ka, sizeof(ka), "NS probes: %u",
 		         r->client.ns_probes + r->server.ns_probes);
 	}
-	if (r->verdict == VERDICT_DEAD_PEER)
+	if (r->verdict == VERDICT_DEAD_PEER && r->detect_s >= 0)
 		snprintf(detail, sizeof(detail), "found %.2f s after the peer's last packet",
 		         r->detect_s);
 	else if (r->verdict == VERDICT_FIREWALL_DROP && r->drop_gap_s >= 0)
@@ -491,7 +495,10 @@ int cmd_analyze(int argc, char **argv)
 	if (link == NULL) {
 		log_error("%s: link type %s (%d) is not supported (ethernet, linux-sll, "
 		          "linux-sll2, raw IP, BSD loopback are)",
-		          path ? path : iface, pcap_datalink_val_to_name(pcap_datalink(p)),
+		          path ? path : iface,
+		          pcap_datalink_val_to_name(pcap_datalink(p))
+		                  ? pcap_datalink_val_to_name(pcap_datalink(p))
+		                  : "unknown",
 		          pcap_datalink(p));
 		pcap_close(p);
 		return AN_INPUT;
@@ -513,6 +520,10 @@ int cmd_analyze(int argc, char **argv)
 		}
 		pktno++;
 		ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		if (pktno == 1)
+			c.t0_us = ts_us;
+		if (ts_us < c.t0_us)
+			ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
 		if (duration_ms && !t_end_us)
 			t_end_us = ts_us + (uint64_t)duration_ms * 1000u;
 		enum decode_result dr = decode_frame(link, data, h->caplen, &tp);
@@ -528,7 +539,7 @@ int cmd_analyze(int argc, char **argv)
 					              .ack = tp.ack,
 					              .len = tp.payload_len,
 					              .win = tp.win };
-				e.t_s = (double)ts_us / 1e6;
+				e.t_s = (double)(ts_us - c.t0_us) / 1e6;
 				timeline_add(&c.tl, &e);
 			}
 			analyzer_packet(c.an, ts_us, pktno, &tp);

@@ -69,9 +69,14 @@ void timeline_print(const struct timeline *t, const struct flow_report *r, FILE 
 	}
 	if (t->truncated)
 		fprintf(out, "(timeline stops after %d packets)\n", TIMELINE_MAX);
-	for (int i = 0; i < r->n_evidence; i++)
-		fprintf(out, "evidence: pkt %u at %.3f s: %s\n", r->evidence[i].pkt,
-		        r->evidence[i].t_s, r->evidence[i].what);
+	for (int i = 0; i < r->n_evidence; i++) {
+		if (r->evidence[i].pkt)
+			fprintf(out, "evidence: pkt %u at %.3f s: %s\n", r->evidence[i].pkt,
+			        r->evidence[i].t_s, r->evidence[i].what);
+		else
+			fprintf(out, "evidence: at %.3f s: %s\n", r->evidence[i].t_s,
+			        r->evidence[i].what);
+	}
 }
 
 static const char *class_color(uint8_t c)
