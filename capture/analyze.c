@@ -108,6 +108,7 @@ struct analyzer {
 	uint32_t now_ms, last_ms;
 	uint32_t last_flow_id;
 	bool last_dir_client;
+	struct flow *last_flow; /* packets of one exchange come in runs */
 	/* Flows live in fixed chunks (never moved); the index maps a hash to
 	 * flow number + 1, open addressing with linear probing. */
 	struct flow **chunks;
@@ -166,20 +167,29 @@ static inline struct flow *flow_at(const struct analyzer *a, uint32_t n)
 	return &a->chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
 }
 
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Symmetric (both directions hash alike): each endpoint is mixed on its
+ * own, and the two are combined with + (order-independent). Words, not
+ * bytes: this runs for every packet. */
 static uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a1, uint16_t p1,
                          unsigned alen)
 {
-	/* Symmetric: both directions of a flow hash alike. FNV-1a per side,
-	 * then combined with an order-independent mix. */
-	uint64_t h0 = 1469598103934665603ull, h1 = 1469598103934665603ull;
-	for (unsigned i = 0; i < alen; i++) {
-		h0 = (h0 ^ a0[i]) * 1099511628211ull;
-		h1 = (h1 ^ a1[i]) * 1099511628211ull;
+	uint64_t e0 = p0, e1 = p1;
+	for (unsigned i = 0; i < alen; i += 4) {
+		uint32_t w0, w1;
+		memcpy(&w0, a0 + i, 4);
+		memcpy(&w1, a1 + i, 4);
+		e0 = e0 * 0x9e3779b97f4a7c15ull + w0;
+		e1 = e1 * 0x9e3779b97f4a7c15ull + w1;
 	}
-	h0 = (h0 ^ p0) * 1099511628211ull;
-	h1 = (h1 ^ p1) * 1099511628211ull;
-	uint64_t h = (h0 + h1) ^ ((h0 ^ h1) >> 29);
-	return h * 0x9e3779b97f4a7c15ull;
+	return mix64(mix64(e0) + mix64(e1));
 }
 
 static void index_grow(struct analyzer *a);
@@ -272,7 +282,42 @@ static void mark(struct analyzer *a, uint32_t pkt, enum pkt_class c)
 }
 
 /* Look up (or create) the flow of `p`; *dir is the sending side. */
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, unsigned alen)
+{
+	/* Fixed sizes, so the compiler inlines the compares: every packet. */
+	return alen == 4 ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
+}
+
+static inline int flow_match(const struct flow *f, const struct tcp_pkt *p, unsigned alen)
+{
+	if (f->family != p->family)
+		return -1;
+	if (f->port[0] == p->sport && f->port[1] == p->dport && addr_eq(f->addr[0], p->src, alen) &&
+	    addr_eq(f->addr[1], p->dst, alen))
+		return 0;
+	if (f->port[1] == p->sport && f->port[0] == p->dport && addr_eq(f->addr[1], p->src, alen) &&
+	    addr_eq(f->addr[0], p->dst, alen))
+		return 1;
+	return -1;
+}
+
+static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, int *dir);
+
 static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+{
+	struct flow *f = a->last_flow;
+	int d;
+
+	if (f && f->state != FLOW_FREE && (d = flow_match(f, p, p->family == 4 ? 4 : 16)) >= 0) {
+		*dir = d;
+		return f;
+	}
+	f = flow_find_slow(a, p, dir);
+	a->last_flow = f;
+	return f;
+}
+
+static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 {
 	unsigned alen = p->family == 4 ? 4 : 16;
 	uint64_t h = hash_key(p->src, p->sport, p->dst, p->dport, alen);
@@ -287,19 +332,10 @@ static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *
 				tomb = i;
 		} else {
 			struct flow *f = flow_at(a, v - 1);
-			if (f->family == p->family) {
-				if (f->port[0] == p->sport && f->port[1] == p->dport &&
-				    memcmp(f->addr[0], p->src, alen) == 0 &&
-				    memcmp(f->addr[1], p->dst, alen) == 0) {
-					*dir = 0;
-					return f;
-				}
-				if (f->port[1] == p->sport && f->port[0] == p->dport &&
-				    memcmp(f->addr[1], p->src, alen) == 0 &&
-				    memcmp(f->addr[0], p->dst, alen) == 0) {
-					*dir = 1;
-					return f;
-				}
+			int d = flow_match(f, p, alen);
+			if (d >= 0) {
+				*dir = d;
+				return f;
 			}
 		}
 		i = (i + 1) & a->index_mask;
@@ -307,7 +343,7 @@ static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *
 	/* New flow. Keep the index at most 3/4 full (tombstones included). */
 	if ((uint64_t)(a->index_used + 1) * 4 > (uint64_t)(a->index_mask + 1) * 3) {
 		index_grow(a);
-		return flow_find(a, p, dir);
+		return flow_find_slow(a, p, dir);
 	}
 	uint32_t n = flow_alloc(a);
 	struct flow *f = flow_at(a, n);
@@ -354,6 +390,8 @@ static void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
 	}
 	f->state = FLOW_FREE;
 	f->id = a->free_head;
+	if (a->last_flow == f)
+		a->last_flow = NULL;
 	a->free_head = n;
 	a->n_open--;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include <pcap/pcap.h>
 
+#include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../lib/sbuf.h"
@@ -363,6 +365,11 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 		return NULL;
 	}
 	pcap_freecode(&prog);
+	if (pcap_setnonblock(p, 1, errbuf) != 0) {
+		log_error("-i %s: %s", iface, errbuf);
+		pcap_close(p);
+		return NULL;
+	}
 	/* Like tcpdump -Z: the device is open, the rest needs no root. */
 	if (user && getuid() == 0 && drop_privileges(user) != 0) {
 		pcap_close(p);
@@ -410,6 +417,7 @@ int cmd_analyze(int argc, char **argv)
 	pcap_t *p;
 	int opt, rc = AN_OK;
 	bool progress = false;
+	int64_t live_deadline_ms = 0;
 	off_t file_size = 0;
 
 	optind = 1;
@@ -480,10 +488,24 @@ int cmd_analyze(int argc, char **argv)
 			return AN_INPUT;
 		signal(SIGINT, on_sigint);
 		signal(SIGTERM, on_sigint);
+		/* Live, --duration is wall-clock time: quiet links must end too. */
+		if (duration_ms)
+			live_deadline_ms = clock_now_ms(&clock_monotonic) + duration_ms;
 	} else {
-		p = pcap_open_offline(path, errbuf);
+		/* Our own FILE with a 1 MiB buffer: libpcap reads each record
+		 * with two freads, and an 8 KiB stdio buffer makes that a read
+		 * syscall every few dozen packets. */
+		FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+		if (fp == NULL) {
+			log_error("%s: %s", path, strerror(errno));
+			return AN_INPUT;
+		}
+		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+		p = pcap_fopen_offline(fp, errbuf);
 		if (p == NULL) {
 			log_error("%s: %s", path, errbuf);
+			if (fp != stdin)
+				fclose(fp);
 			return AN_INPUT;
 		}
 		struct stat st;
@@ -509,22 +531,41 @@ int cmd_analyze(int argc, char **argv)
 	const u_char *data;
 	uint32_t pktno = 0;
 	uint64_t t_end_us = 0;
-	int r;
-	while ((r = pcap_next_ex(p, &h, &data)) >= 0) {
+	int r = 0;
+	for (;;) {
+		if (iface) {
+			/* Live: wait at most 200 ms, so Ctrl-C and --duration are
+			 * honoured on a quiet link (in immediate mode libpcap's own
+			 * timeout never fires). */
+			struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+			if (poll(&pfd, 1, 200) <= 0) {
+				if (stop_live ||
+				    (live_deadline_ms &&
+				     clock_now_ms(&clock_monotonic) >= live_deadline_ms))
+					break;
+				continue;
+			}
+		}
+		r = pcap_next_ex(p, &h, &data);
+		if (r < 0)
+			break;
 		struct tcp_pkt tp;
 		uint64_t ts_us;
-		if (r == 0) { /* live timeout */
-			if (stop_live)
+		if (r == 0) { /* live: no packet within the read timeout */
+			if (stop_live || (live_deadline_ms &&
+			                  clock_now_ms(&clock_monotonic) >= live_deadline_ms))
 				break;
 			continue;
 		}
+		if (live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
+			break;
 		pktno++;
 		ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 		if (pktno == 1)
 			c.t0_us = ts_us;
 		if (ts_us < c.t0_us)
 			ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
-		if (duration_ms && !t_end_us)
+		if (duration_ms && !t_end_us && !iface)
 			t_end_us = ts_us + (uint64_t)duration_ms * 1000u;
 		enum decode_result dr = decode_frame(link, data, h->caplen, &tp);
 		if (dr != DECODE_TCP) {

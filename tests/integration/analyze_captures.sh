@@ -51,7 +51,7 @@ run() { # WANT-EXIT WANT-TEXT ARGS...
 run 2 "missing FILE" 
 run 2 "--fail-on \"deadpeer\": expected verdicts among" --fail-on deadpeer x.pcap
 run 2 "--svg draws one flow" --svg x.svg "$D/fw-rst.pcap"
-run 3 "nosuch.pcap: nosuch.pcap: No such file or directory" nosuch.pcap
+run 3 "nosuch.pcap: No such file or directory" nosuch.pcap
 run 2 "--flow 99: no such flow" --flow 99 "$D/fw-rst.pcap"
 head -c 100 /dev/urandom >"$T/garbage.pcap"
 run 3 "garbage.pcap: unknown file format" "$T/garbage.pcap"
