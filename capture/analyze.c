@@ -301,9 +301,10 @@ static inline int flow_match(const struct flow *f, const struct tcp_pkt *p, unsi
 	return -1;
 }
 
-static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, int *dir);
+static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h,
+                                   int *dir);
 
-static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 {
 	struct flow *f = a->last_flow;
 	int d;
@@ -312,15 +313,15 @@ static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *
 		*dir = d;
 		return f;
 	}
-	f = flow_find_slow(a, p, dir);
+	f = flow_find_slow(a, p, h, dir);
 	a->last_flow = f;
 	return f;
 }
 
-static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h,
+                                   int *dir)
 {
 	unsigned alen = p->family == 4 ? 4 : 16;
-	uint64_t h = hash_key(p->src, p->sport, p->dst, p->dport, alen);
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tomb = UINT32_MAX;
 
 	for (;;) {
@@ -343,7 +344,7 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
 	/* New flow. Keep the index at most 3/4 full (tombstones included). */
 	if ((uint64_t)(a->index_used + 1) * 4 > (uint64_t)(a->index_mask + 1) * 3) {
 		index_grow(a);
-		return flow_find_slow(a, p, dir);
+		return flow_find_slow(a, p, h, dir);
 	}
 	uint32_t n = flow_alloc(a);
 	struct flow *f = flow_at(a, n);
@@ -559,7 +560,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 	if (len > 0) {
 		bool ns = len == TNS_DATA_HEADER_LEN &&
 		          (p->caplen_payload < TNS_DATA_HEADER_LEN ||
-		           tns_is_dcd_probe(p->payload, p->caplen_payload));
+		           tns_is_dcd_probe(p->head, p->caplen_payload));
 		bool retrans =
 		        (x->bits & H_NXT) && !seq_lt(x->nxt, p->seq + len) && !(x->bits & H_CAND);
 		if (retrans) {
@@ -856,6 +857,12 @@ static void expire_closed(struct analyzer *a)
 
 void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p)
 {
+	analyzer_packet_hashed(a, ts_us, pkt, p, analyzer_hash(p));
+}
+
+void analyzer_packet_hashed(struct analyzer *a, uint64_t ts_us, uint32_t pkt,
+                            const struct tcp_pkt *p, uint64_t h)
+{
 	struct flow *f;
 	int dir;
 
@@ -869,14 +876,14 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 		a->last_ms = a->now_ms;
 	a->s.packets++;
 	a->s.tcp_packets++;
-	f = flow_find(a, p, &dir);
+	f = flow_find(a, p, h, &dir);
 	/* A new SYN on a finished flow starts a new session. */
 	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    (f->h[0].bits & (H_FIN | H_RST) || f->h[1].bits & (H_FIN | H_RST))) {
 		uint32_t n = flow_number(a, f);
 		finish_flow(a, f);
 		flow_release(a, f, n);
-		f = flow_find(a, p, &dir);
+		f = flow_find(a, p, h, &dir);
 	}
 	classify(a, f, dir, p, pkt);
 	a->last_flow_id = f->id;
@@ -888,6 +895,11 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 	}
 	if ((a->s.packets & 1023) == 0)
 		expire_closed(a);
+}
+
+uint64_t analyzer_hash(const struct tcp_pkt *p)
+{
+	return hash_key(p->src, p->sport, p->dst, p->dport, p->family == 4 ? 4 : 16);
 }
 
 uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client)

@@ -1,6 +1,7 @@
 /* cmd_analyze.c - `dcdlab analyze`: read a capture (file, stdin or live),
  * run every TCP segment through the analyzer, print a verdict per flow and
  * a summary: table for people, JSON lines for tools, exit status for CI. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -378,6 +379,81 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 	return p;
 }
 
+/* Packets are decoded as read (libpcap reuses its buffer) and analyzed in
+ * small batches. Prefetching each batch's index slots and flows was tried
+ * and measured slower (0.80 s against 0.50 s for 5.4 M packets): most
+ * packets hit the last-flow cache, and the prefetches only evict. */
+#define BATCH 16
+
+struct batch_item {
+	struct tcp_pkt tp;
+	uint64_t ts_us;
+	uint32_t pktno;
+	enum decode_result dr;
+};
+
+static void format_endpoint(const struct tcp_pkt *tp, bool src, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	inet_ntop(tp->family == 4 ? AF_INET : AF_INET6, src ? tp->src : tp->dst, host,
+	          sizeof(host));
+	snprintf(buf, len, tp->family == 4 ? "%s:%u" : "[%s]:%u", host,
+	         src ? tp->sport : tp->dport);
+}
+
+/* --flow: keep this packet in the timeline if it belongs to the flow. */
+static void timeline_packet(struct an_ctx *c, const struct batch_item *it, bool before)
+{
+	const struct tcp_pkt *tp = &it->tp;
+
+	if (before) { /* added first, so on_pkt can mark it */
+		struct tl_entry e = { .pkt = it->pktno,
+			              .flags = tp->flags,
+			              .seq = tp->seq,
+			              .ack = tp->ack,
+			              .len = tp->payload_len,
+			              .win = tp->win };
+		e.t_s = (double)(it->ts_us - c->t0_us) / 1e6;
+		timeline_add(&c->tl, &e);
+		return;
+	}
+	if (c->tl.n == 0 || c->tl.e[c->tl.n - 1].pkt != it->pktno)
+		return; /* the timeline is full */
+	bool from_client;
+	uint32_t fid = analyzer_last_flow(c->an, &from_client);
+	bool keep = c->flow_id && fid == c->flow_id;
+	if (!c->flow_id) { /* select by address: either endpoint */
+		char s1[64], s2[64];
+		format_endpoint(tp, true, s1, sizeof(s1));
+		format_endpoint(tp, false, s2, sizeof(s2));
+		if (strcmp(s1, c->flow_sel) == 0 || strcmp(s2, c->flow_sel) == 0) {
+			keep = true;
+			c->flow_id = fid;
+		}
+	}
+	if (keep)
+		c->tl.e[c->tl.n - 1].from_client = from_client;
+	else
+		c->tl.n--;
+}
+
+static void run_batch(struct an_ctx *c, struct batch_item *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (b[i].dr != DECODE_TCP) {
+			analyzer_skip(c->an, b[i].dr);
+			continue;
+		}
+		c->cur_pkt = b[i].pktno;
+		if (c->flow_sel)
+			timeline_packet(c, &b[i], true);
+		analyzer_packet(c->an, b[i].ts_us, b[i].pktno, &b[i].tp);
+		if (c->flow_sel)
+			timeline_packet(c, &b[i], false);
+	}
+}
+
 enum {
 	OPT_JSON = 256,
 	OPT_FLOW,
@@ -529,6 +605,8 @@ int cmd_analyze(int argc, char **argv)
 	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	struct batch_item batch[BATCH];
+	int nb = 0, batch_max = iface ? 1 : BATCH; /* live: no added latency */
 	uint32_t pktno = 0;
 	uint64_t t_end_us = 0;
 	int r = 0;
@@ -549,79 +627,34 @@ int cmd_analyze(int argc, char **argv)
 		r = pcap_next_ex(p, &h, &data);
 		if (r < 0)
 			break;
-		struct tcp_pkt tp;
-		uint64_t ts_us;
-		if (r == 0) { /* live: no packet within the read timeout */
-			if (stop_live || (live_deadline_ms &&
-			                  clock_now_ms(&clock_monotonic) >= live_deadline_ms))
-				break;
+		if (r == 0) /* live, non-blocking: nothing after all */
 			continue;
-		}
 		if (live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
 			break;
-		pktno++;
-		ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		struct batch_item *it = &batch[nb++];
+		it->pktno = ++pktno;
+		it->ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 		if (pktno == 1)
-			c.t0_us = ts_us;
-		if (ts_us < c.t0_us)
-			ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
+			c.t0_us = it->ts_us;
+		if (it->ts_us < c.t0_us)
+			it->ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
 		if (duration_ms && !t_end_us && !iface)
-			t_end_us = ts_us + (uint64_t)duration_ms * 1000u;
-		enum decode_result dr = decode_frame(link, data, h->caplen, &tp);
-		if (dr != DECODE_TCP) {
-			analyzer_skip(c.an, dr);
-		} else {
-			c.cur_pkt = pktno;
-			if (c.flow_sel) {
-				/* Add before analyzing so on_pkt can mark it. */
-				struct tl_entry e = { .pkt = pktno,
-					              .flags = tp.flags,
-					              .seq = tp.seq,
-					              .ack = tp.ack,
-					              .len = tp.payload_len,
-					              .win = tp.win };
-				e.t_s = (double)(ts_us - c.t0_us) / 1e6;
-				timeline_add(&c.tl, &e);
-			}
-			analyzer_packet(c.an, ts_us, pktno, &tp);
-			if (c.flow_sel) {
-				bool from_client;
-				uint32_t fid = analyzer_last_flow(c.an, &from_client);
-				struct tl_entry *e = &c.tl.e[c.tl.n ? c.tl.n - 1 : 0];
-				char a1[64], a2[64];
-				(void)a1;
-				(void)a2;
-				bool keep = c.tl.n && e->pkt == pktno &&
-				            (c.flow_id ? fid == c.flow_id : false);
-				if (!c.flow_id && c.tl.n && e->pkt == pktno) {
-					/* Select by address: match either endpoint. */
-					char s1[64], s2[64];
-					const char *sel = c.flow_sel;
-					if (tp.family == 4) {
-						snprintf(s1, sizeof(s1), "%u.%u.%u.%u:%u",
-						         tp.src[0], tp.src[1], tp.src[2], tp.src[3],
-						         tp.sport);
-						snprintf(s2, sizeof(s2), "%u.%u.%u.%u:%u",
-						         tp.dst[0], tp.dst[1], tp.dst[2], tp.dst[3],
-						         tp.dport);
-						keep = strcmp(s1, sel) == 0 || strcmp(s2, sel) == 0;
-					}
-					if (keep)
-						c.flow_id = fid;
-				}
-				if (keep)
-					e->from_client = from_client;
-				else if (c.tl.n && e->pkt == pktno)
-					c.tl.n--; /* not the selected flow */
-			}
+			t_end_us = it->ts_us + (uint64_t)duration_ms * 1000u;
+		/* Decode now: libpcap reuses its buffer on the next read. */
+		it->dr = decode_frame(link, data, h->caplen, &it->tp);
+		bool last = (count && pktno >= (uint32_t)count) ||
+		            (t_end_us && it->ts_us >= t_end_us) || stop_live;
+		if (nb == batch_max || last) {
+			run_batch(&c, batch, nb);
+			nb = 0;
 		}
 		if (progress && (pktno & 0xfffff) == 0)
 			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
 			        100.0 * (double)ftello(pcap_file(p)) / (double)file_size);
-		if ((count && pktno >= (uint32_t)count) || (t_end_us && ts_us >= t_end_us) ||
-		    stop_live)
+		if (last)
 			break;
 	}
+	run_batch(&c, batch, nb);
 	if (progress)
 		fputs("\r\033[K", stderr);
 	if (r == PCAP_ERROR) {

@@ -152,6 +152,10 @@ static enum decode_result decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t
 	if (caplen > doff) {
 		t->payload = p + doff;
 		t->caplen_payload = caplen - doff < t->payload_len ? caplen - doff : t->payload_len;
+		/* A possible NS probe (10 bytes) keeps its bytes past the next
+		 * read; nothing else needs the payload after decoding. */
+		if (t->payload_len == 10 && t->caplen_payload == 10)
+			memcpy(t->head, t->payload, 10);
 	} else {
 		t->payload = NULL;
 		t->caplen_payload = 0;

@@ -27,10 +27,11 @@ struct tcp_pkt {
 	uint16_t ip_id;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint32_t win;            /* raw 16-bit window (scaling is not needed here) */
-	uint32_t payload_len;    /* from the IP header: what was sent */
-	uint32_t caplen_payload; /* how much of it was captured */
-	const uint8_t *payload;
+	uint32_t win;             /* raw 16-bit window (scaling is not needed here) */
+	uint32_t payload_len;     /* from the IP header: what was sent */
+	uint32_t caplen_payload;  /* how much of it was captured */
+	const uint8_t *payload;   /* into the frame: valid until the next read */
+	uint8_t head[16];         /* a 10-byte payload (NS probe?), copied */
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
 };
 
