@@ -518,11 +518,23 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			y->retrans_pending = 0;
 		}
 		/* ACK for bytes never seen: the capture point lost them. */
-		if ((y->bits & H_NXT) && seq_lt(y->nxt, p->ack) && !(fl & TCP_SYN) &&
-		    f->unseen_acked < UINT16_MAX)
-			f->unseen_acked++;
+		if ((y->bits & H_NXT) && seq_lt(y->nxt, p->ack) && !(fl & TCP_SYN)) {
+			if (f->unseen_acked < UINT16_MAX)
+				f->unseen_acked++;
+			if (f->pending_gap && !f->drop_gap)
+				f->drop_gap = f->pending_gap;
+		}
 		x->last_ack = p->ack;
 		x->bits |= H_ACK;
+	}
+
+	/* A segment that starts past everything seen from x: its earlier
+	 * data was lost before reaching the capture point. */
+	if ((x->bits & H_NXT) && !(x->bits & H_CAND) && !ctl && seq_lt(x->nxt, p->seq)) {
+		if (f->unseen_acked < UINT16_MAX)
+			f->unseen_acked++;
+		if (f->pending_gap && !f->drop_gap)
+			f->drop_gap = f->pending_gap; /* the idle gap before the loss */
 	}
 
 	/* What is this segment? */
@@ -787,14 +799,15 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 			             who, x->rst_ttl, x->ttl);
 		}
 	}
-	if (r.verdict == VERDICT_UNKNOWN && f->unseen_acked && f->pending_gap) {
+	if (r.verdict == VERDICT_UNKNOWN && f->unseen_acked && f->drop_gap) {
 		r.verdict = VERDICT_FIREWALL_DROP;
-		r.drop_gap_s = f->pending_gap / 1000.0;
+		r.drop_gap_s = f->drop_gap / 1000.0;
 		add_evidence(&r, f->pkt_gap, f->t_gap,
-		             "after %.1f s idle the peer ACKed data never seen here (%u times): "
-		             "data lost on the path",
+		             "after %.1f s idle, sequence numbers jumped past data never seen here "
+		             "(%u times): data lost on the path",
 		             r.drop_gap_s, f->unseen_acked);
 	}
+
 	if (r.verdict == VERDICT_UNKNOWN) {
 		const struct half *h0 = &f->h[0], *h1 = &f->h[1];
 		if ((h0->bits & H_RST) || (h1->bits & H_RST) ||

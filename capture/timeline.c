@@ -139,16 +139,25 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 		            "fill=\"#374151\">%.1f s idle</text>\n",
 		            (X(a) + X(b)) / 2, (yc + ys) / 2 + 4, b - a);
 	}
-	if (fw_timeout_s > 0 && t->n) {
-		double fx = X(t0 + fw_timeout_s);
-		if (fx < W - R)
+	/* The firewall forgets the flow `fw_timeout_s` into each idle gap. */
+	for (uint32_t i = 1, labelled = 0; fw_timeout_s > 0 && i < t->n; i++) {
+		double a = t->e[i - 1].t_s, b = t->e[i].t_s;
+		if (b - a <= fw_timeout_s)
+			continue;
+		double fx = X(a + fw_timeout_s);
+		sbuf_printf(
+		        &sb,
+		        "<line x1=\"%.1f\" y1=\"50\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#dc2626\" "
+		        "stroke-dasharray=\"4 3\"/>\n",
+		        fx, fx, H - 40);
+		if (!labelled++)
 			sbuf_printf(&sb,
-			            "<line x1=\"%.1f\" y1=\"50\" x2=\"%.1f\" y2=\"%.0f\" "
-			            "stroke=\"#dc2626\" stroke-dasharray=\"4 3\"/>"
 			            "<text x=\"%.1f\" y=\"60\" fill=\"#dc2626\"> firewall timeout "
-			            "%.0f s</text>\n",
-			            fx, fx, H - 40, fx, fw_timeout_s);
+			            "%.0f s "
+			            "into the idle gap</text>\n",
+			            fx, fw_timeout_s);
 	}
+
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct tl_entry *e = &t->e[i];
 		double x = X(e->t_s), y = e->from_client ? yc : ys;
@@ -173,16 +182,23 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 		}
 	}
 	for (int i = 0; i < r->n_evidence && i < 2; i++) {
-		struct sbuf what = { 0 };
-		sbuf_json_str(&what, r->evidence[i].what); /* escapes < > & via \u */
-		for (size_t k = 0; k < what.len; k++)
-			if (what.buf[k] == '<' || what.buf[k] == '>' || what.buf[k] == '&')
-				what.buf[k] = ' ';
-		sbuf_printf(&sb,
-		            "<text x=\"%.0f\" y=\"%.0f\" fill=\"#111827\">pkt %u: %.*s</text>\n", L,
-		            ys + 30 + 16.0 * i, r->evidence[i].pkt, (int)(what.len - 2),
-		            what.buf + 1);
-		sbuf_free(&what);
+		const struct evidence *ev = &r->evidence[i];
+		sbuf_printf(&sb, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#111827\">", L,
+		            ys + 30 + 16.0 * i);
+		if (ev->pkt)
+			sbuf_printf(&sb, "pkt %u: ", ev->pkt);
+		else
+			sbuf_printf(&sb, "at %.3f s: ", ev->t_s);
+		for (const char *c = ev->what; *c; c++) /* XML text escapes */
+			if (*c == '&')
+				sbuf_add(&sb, "&amp;", 5);
+			else if (*c == '<')
+				sbuf_add(&sb, "&lt;", 4);
+			else if (*c == '>')
+				sbuf_add(&sb, "&gt;", 4);
+			else
+				sbuf_add(&sb, c, 1);
+		sbuf_add(&sb, "</text>\n", 8);
 	}
 	sbuf_add(&sb, "</svg>\n", 7);
 #undef X

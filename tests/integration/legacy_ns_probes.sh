@@ -15,7 +15,7 @@ command -v tcpdump >/dev/null || skip "needs tcpdump"
 netns_pair
 ip netns exec "$SRV" sysctl -qw net.ipv4.tcp_retries2=3 || fail "sysctl tcp_retries2 in $SRV"
 
-bg ip netns exec "$SRV" tcpdump -i vs -n -tt -l -U -w "$T/wire.pcap" 'tcp port 1521'
+bg ip netns exec "$SRV" tcpdump --immediate-mode -i vs -n -tt -l -U -w "$T/wire.pcap" 'tcp port 1521'
 bg ip netns exec "$SRV" "$DCDLAB" listen -l 192.0.2.1:1521 --release 11.2 --expire-time 1 \
 	--probe-interval 1s --events "$T/ev.json" --exit-after 1 --duration 40
 wait_listening "$SRV" 1521

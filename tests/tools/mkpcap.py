@@ -232,6 +232,17 @@ def main():
     last = c.pkt(2.003, True, ACK, seq=c.cseq - 1)  # stale seq: not a keepalive
     case("ack-after-fin", c, {"verdict": "closed", "keepalive": [], "keepalive_ack": []})
 
+    # After 400 s idle the client's call is lost before the capture point
+    # (server side); its next segment starts past it and the server's ACKs
+    # never cover it.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.cseq += 30                     # 30 bytes sent at 401.0, never seen here
+    jump = c.pkt(401.5, True, PSH | ACK, b"x" * 10)
+    c.pkt(401.501, False, ACK)        # the server still ACKs the old sequence
+    case("seq-jump", c, {"verdict": "firewall-drop", "keepalive": [], "keepalive_ack": []})
+
     # A RST injected by a middlebox: another TTL than the server's packets.
     c = Conv()
     c.handshake()
