@@ -24,6 +24,7 @@
 #include "analyze.h"
 #include "capture.h"
 #include "decode.h"
+#include "pcapfile.h"
 #include "timeline.h"
 
 /* Exit codes. */
@@ -379,11 +380,11 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 	return p;
 }
 
-/* Packets are decoded as read (libpcap reuses its buffer) and analyzed in
- * small batches. Prefetching each batch's index slots and flows was tried
- * and measured slower (0.80 s against 0.50 s for 5.4 M packets): most
- * packets hit the last-flow cache, and the prefetches only evict. */
-#define BATCH 16
+/* Each packet is decoded and analyzed as it is read. Batching packets to
+ * prefetch their index slots and flows was tried and measured slower (0.80 s
+ * against 0.50 s for 5.4 M packets): most packets hit the last-flow cache,
+ * and the prefetches only evict. */
+#define BATCH 1
 
 struct batch_item {
 	struct tcp_pkt tp;
@@ -454,6 +455,82 @@ static void run_batch(struct an_ctx *c, struct batch_item *b, int n)
 	}
 }
 
+/* Where packets come from: a mapped classic pcap file (fast), or libpcap
+ * (pcapng, stdin, live). */
+struct reader {
+	const char *name;
+	bool mapped;
+	struct pcapfile pf;
+	pcap_t *p;
+};
+
+/* 1 a packet, 0 the end, 2 nothing yet (live), -1 an error (in err). */
+static int reader_next(struct reader *rd, const uint8_t **data, uint32_t *caplen, uint64_t *ts_us,
+                       char *err, size_t errlen)
+{
+	if (rd->mapped) {
+		struct pcap_rec rec;
+		struct dcd_err e = { "" };
+		int r = pcapfile_next(&rd->pf, &rec, &e);
+		if (r < 0) {
+			snprintf(err, errlen, "%s", e.msg);
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		*data = rec.data;
+		*caplen = rec.caplen;
+		*ts_us = rec.ts_us;
+		return 1;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	if (pcap_get_selectable_fd(rd->p) >= 0 && pcap_file(rd->p) == NULL) {
+		/* Live: wait at most 200 ms, so Ctrl-C and --duration are
+		 * honoured on a quiet link (in immediate mode libpcap's own
+		 * timeout never fires). */
+		struct pollfd pfd = { .fd = pcap_get_selectable_fd(rd->p), .events = POLLIN };
+		if (poll(&pfd, 1, 200) <= 0)
+			return 2;
+	}
+	int r = pcap_next_ex(rd->p, &h, &d);
+	if (r == 0)
+		return 2;
+	if (r == PCAP_ERROR_BREAK)
+		return 0;
+	if (r < 0) {
+		/* libpcap's words, and where: the file position after the last
+		 * whole packet. */
+		FILE *f = pcap_file(rd->p);
+		long long off = f && f != stdin ? (long long)ftello(f) : -1;
+		if (off >= 0)
+			snprintf(err, errlen, "byte %lld: %s", off, pcap_geterr(rd->p));
+		else
+			snprintf(err, errlen, "%s", pcap_geterr(rd->p));
+		return -1;
+	}
+	*data = d;
+	*caplen = h->caplen;
+	*ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	return 1;
+}
+
+static long long reader_offset(struct reader *rd)
+{
+	if (rd->mapped)
+		return (long long)rd->pf.off;
+	FILE *f = pcap_file(rd->p);
+	return f ? (long long)ftello(f) : 0;
+}
+
+static void reader_close(struct reader *rd)
+{
+	if (rd->mapped)
+		pcapfile_close(&rd->pf);
+	if (rd->p)
+		pcap_close(rd->p);
+}
+
 enum {
 	OPT_JSON = 256,
 	OPT_FLOW,
@@ -490,7 +567,6 @@ int cmd_analyze(int argc, char **argv)
 	long count = 0;
 	int64_t duration_ms = 0, fw_ms = 0;
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p;
 	int opt, rc = AN_OK;
 	bool progress = false;
 	int64_t live_deadline_ms = 0;
@@ -558,9 +634,10 @@ int cmd_analyze(int argc, char **argv)
 			c.flow_id = (uint32_t)id;
 	}
 
+	struct reader rd = { .name = path ? path : iface };
 	if (iface) {
-		p = open_live(iface, filter, user, 256);
-		if (p == NULL)
+		rd.p = open_live(iface, filter, user, 256);
+		if (rd.p == NULL)
 			return AN_INPUT;
 		signal(SIGINT, on_sigint);
 		signal(SIGTERM, on_sigint);
@@ -568,106 +645,90 @@ int cmd_analyze(int argc, char **argv)
 		if (duration_ms)
 			live_deadline_ms = clock_now_ms(&clock_monotonic) + duration_ms;
 	} else {
-		/* Our own FILE with a 1 MiB buffer: libpcap reads each record
-		 * with two freads, and an 8 KiB stdio buffer makes that a read
-		 * syscall every few dozen packets. */
-		FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-		if (fp == NULL) {
-			log_error("%s: %s", path, strerror(errno));
+		struct dcd_err err = { "" };
+		int m = strcmp(path, "-") == 0 ? 0 : pcapfile_open(&rd.pf, path, &err);
+		if (m < 0) {
+			log_error("%s", err.msg);
 			return AN_INPUT;
 		}
-		setvbuf(fp, NULL, _IOFBF, 1 << 20);
-		p = pcap_fopen_offline(fp, errbuf);
-		if (p == NULL) {
-			log_error("%s: %s", path, errbuf);
-			if (fp != stdin)
-				fclose(fp);
-			return AN_INPUT;
+		if (m == 1) {
+			rd.mapped = true;
+			file_size = (off_t)rd.pf.size;
+		} else {
+			/* pcapng, stdin, or an old format: libpcap reads it. */
+			rd.p = pcap_open_offline(path, errbuf);
+			if (rd.p == NULL) {
+				log_error("%s: %s", path, errbuf);
+				return AN_INPUT;
+			}
+			struct stat st;
+			if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
+				file_size = st.st_size;
 		}
-		struct stat st;
-		if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
-			file_size = st.st_size;
 		progress = isatty(2) && file_size > (64 << 20);
 	}
-	link_decode_fn link = link_decoder(pcap_datalink(p));
+	int linktype = rd.mapped ? rd.pf.linktype : pcap_datalink(rd.p);
+	link_decode_fn link = link_decoder(linktype);
 	if (link == NULL) {
+		const char *lname = pcap_datalink_val_to_name(linktype);
 		log_error("%s: link type %s (%d) is not supported (ethernet, linux-sll, "
 		          "linux-sll2, raw IP, BSD loopback are)",
-		          path ? path : iface,
-		          pcap_datalink_val_to_name(pcap_datalink(p))
-		                  ? pcap_datalink_val_to_name(pcap_datalink(p))
-		                  : "unknown",
-		          pcap_datalink(p));
-		pcap_close(p);
+		          rd.name, lname ? lname : "unknown", linktype);
+		reader_close(&rd);
 		return AN_INPUT;
 	}
 
 	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	struct batch_item batch[BATCH];
-	int nb = 0, batch_max = iface ? 1 : BATCH; /* live: no added latency */
+	int nb = 0;
 	uint32_t pktno = 0;
 	uint64_t t_end_us = 0;
-	int r = 0;
+	char rerr[PCAP_ERRBUF_SIZE + 64] = "";
+	int r;
 	for (;;) {
-		if (iface) {
-			/* Live: wait at most 200 ms, so Ctrl-C and --duration are
-			 * honoured on a quiet link (in immediate mode libpcap's own
-			 * timeout never fires). */
-			struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
-			if (poll(&pfd, 1, 200) <= 0) {
-				if (stop_live ||
-				    (live_deadline_ms &&
-				     clock_now_ms(&clock_monotonic) >= live_deadline_ms))
-					break;
-				continue;
-			}
-		}
-		r = pcap_next_ex(p, &h, &data);
+		const uint8_t *data;
+		uint32_t caplen;
+		uint64_t ts_us;
+		r = reader_next(&rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
 		if (r < 0)
 			break;
-		if (r == 0) /* live, non-blocking: nothing after all */
+		if (r == 2) { /* live: nothing within 200 ms */
+			if (stop_live || (live_deadline_ms &&
+			                  clock_now_ms(&clock_monotonic) >= live_deadline_ms))
+				break;
 			continue;
+		}
+		if (r == 0)
+			break;
 		if (live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
 			break;
 		struct batch_item *it = &batch[nb++];
 		it->pktno = ++pktno;
-		it->ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		it->ts_us = ts_us;
 		if (pktno == 1)
 			c.t0_us = it->ts_us;
 		if (it->ts_us < c.t0_us)
 			it->ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
 		if (duration_ms && !t_end_us && !iface)
 			t_end_us = it->ts_us + (uint64_t)duration_ms * 1000u;
-		/* Decode now: libpcap reuses its buffer on the next read. */
-		it->dr = decode_frame(link, data, h->caplen, &it->tp);
+		it->dr = decode_frame(link, data, caplen, &it->tp);
 		bool last = (count && pktno >= (uint32_t)count) ||
 		            (t_end_us && it->ts_us >= t_end_us) || stop_live;
-		if (nb == batch_max || last) {
+		if (nb == BATCH || last) {
 			run_batch(&c, batch, nb);
 			nb = 0;
 		}
 		if (progress && (pktno & 0xfffff) == 0)
 			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
-			        100.0 * (double)ftello(pcap_file(p)) / (double)file_size);
+			        100.0 * (double)reader_offset(&rd) / (double)file_size);
 		if (last)
 			break;
 	}
 	run_batch(&c, batch, nb);
 	if (progress)
 		fputs("\r\033[K", stderr);
-	if (r == PCAP_ERROR) {
-		/* Report where: the file position after the last whole packet. */
-		long long off = path && strcmp(path, "-") != 0 && pcap_file(p)
-		                        ? (long long)ftello(pcap_file(p))
-		                        : -1;
-		if (off >= 0)
-			log_warn("%s: byte %lld, after packet %u: %s; reporting what was read",
-			         path, off, pktno, pcap_geterr(p));
-		else
-			log_warn("%s: after packet %u: %s; reporting what was read",
-			         path ? path : iface, pktno, pcap_geterr(p));
+	if (r < 0) {
+		log_warn("%s: %s, after packet %u; reporting what was read", rd.name, rerr, pktno);
 		rc = AN_INPUT;
 	}
 	struct summary s;
@@ -700,6 +761,6 @@ int cmd_analyze(int argc, char **argv)
 	}
 	analyzer_free(c.an);
 	timeline_free(&c.tl);
-	pcap_close(p);
+	reader_close(&rd);
 	return rc;
 }

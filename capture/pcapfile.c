@@ -1,0 +1,122 @@
+/* pcapfile.c - classic pcap records straight from a memory map. */
+#include "pcapfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* libpcap refuses records above this (MAXIMUM_SNAPLEN); so do we. */
+#define PCAP_MAX_CAPLEN 262144u
+
+static uint32_t rd32(const struct pcapfile *pf, const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return pf->swapped ? __builtin_bswap32(v) : v;
+}
+
+int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, struct dcd_err *err)
+{
+	uint32_t magic;
+
+	memset(pf, 0, sizeof(*pf));
+	if (size < 24)
+		return 0; /* let libpcap say what it is */
+	memcpy(&magic, data, 4);
+	switch (magic) {
+	case 0xa1b2c3d4: break;
+	case 0xd4c3b2a1: pf->swapped = 1; break;
+	case 0xa1b23c4d: pf->nsec = 1; break;
+	case 0x4d3cb2a1: pf->swapped = pf->nsec = 1; break;
+	default: return 0; /* pcapng or not a capture: libpcap decides */
+	}
+	pf->base = data;
+	pf->size = size;
+	uint16_t major, minor;
+	memcpy(&major, data + 4, 2);
+	memcpy(&minor, data + 6, 2);
+	if (pf->swapped) {
+		major = __builtin_bswap16(major);
+		minor = __builtin_bswap16(minor);
+	}
+	if (major != 2 || minor != 4)
+		return 0; /* old or odd versions: libpcap's messages are better */
+	pf->snaplen = rd32(pf, data + 16);
+	/* The upper bits hold the FCS length and flags (LINKTYPE_ spec). */
+	pf->linktype = (int)(rd32(pf, data + 20) & 0x0fffffff);
+	pf->off = 24;
+	(void)err;
+	return 1;
+}
+
+int pcapfile_open(struct pcapfile *pf, const char *path, struct dcd_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *m;
+	int rc;
+
+	memset(pf, 0, sizeof(*pf));
+	if (fd < 0) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
+		close(fd);
+		return 0; /* a pipe, a device, or too short: libpcap */
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return 0;
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	rc = pcapfile_open_mem(pf, m, (size_t)st.st_size, err);
+	if (rc != 1) {
+		munmap(m, (size_t)st.st_size);
+		return rc;
+	}
+	pf->mapped = 1;
+	return 1;
+}
+
+int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
+{
+	const uint8_t *h;
+
+	if (pf->off == pf->size)
+		return 0;
+	if (pf->size - pf->off < 16) {
+		err_set(err, "byte %zu: truncated record header (%zu of 16 bytes)", pf->off,
+		        pf->size - pf->off);
+		return -1;
+	}
+	h = pf->base + pf->off;
+	uint32_t sec = rd32(pf, h), frac = rd32(pf, h + 4);
+	r->caplen = rd32(pf, h + 8);
+	r->len = rd32(pf, h + 12);
+	if (r->caplen > PCAP_MAX_CAPLEN) {
+		err_set(err, "byte %zu: record claims %u captured bytes (more than %u)", pf->off,
+		        r->caplen, PCAP_MAX_CAPLEN);
+		return -1;
+	}
+	if (pf->size - pf->off - 16 < r->caplen) {
+		err_set(err, "byte %zu: truncated record (%zu of %u bytes)", pf->off,
+		        pf->size - pf->off - 16, r->caplen);
+		return -1;
+	}
+	r->ts_us = (uint64_t)sec * 1000000u + (pf->nsec ? frac / 1000u : frac);
+	r->data = h + 16;
+	pf->off += 16 + (size_t)r->caplen;
+	return 1;
+}
+
+void pcapfile_close(struct pcapfile *pf)
+{
+	if (pf->mapped)
+		munmap((void *)pf->base, pf->size);
+	memset(pf, 0, sizeof(*pf));
+}
