@@ -8,6 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Pages behind the reader are given back every this many bytes, so a
+ * mapped file costs a constant, not its size, in resident memory. */
+#define RELEASE_STEP (4u << 20)
+
 /* libpcap refuses records above this (MAXIMUM_SNAPLEN); so do we. */
 #define PCAP_MAX_CAPLEN 262144u
 
@@ -110,6 +114,12 @@ int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
 	}
 	r->ts_us = (uint64_t)sec * 1000000u + (pf->nsec ? frac / 1000u : frac);
 	r->data = h + 16;
+	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP) {
+		/* Everything before this record's page has been read. */
+		size_t upto = pf->off & ~(size_t)4095;
+		madvise((void *)(pf->base + pf->released), upto - pf->released, MADV_DONTNEED);
+		pf->released = upto;
+	}
 	pf->off += 16 + (size_t)r->caplen;
 	return 1;
 }
