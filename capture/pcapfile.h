@@ -22,7 +22,7 @@ struct pcapfile {
 	int swapped; /* file written in the other byte order */
 	int nsec;    /* timestamps in nanoseconds */
 	int mapped;
-	size_t released;     /* pages before this were given back */
+	size_t released; /* pages before this were given back */
 };
 
 struct pcap_rec {

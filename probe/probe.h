@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "../lib/cli.h"
 #include "../lib/err.h"
 
 int cmd_listen(int argc, char **argv);
@@ -15,8 +16,5 @@ int cmd_connect(int argc, char **argv);
 int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen, struct dcd_err *err);
 /* "192.0.2.1:1521" / "[2001:db8::1]:1521". */
 void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
-
-/* Print the help of one subcommand (defined in dcdlab.c). */
-void cmd_help_topic(const char *topic, FILE *out);
 
 #endif
