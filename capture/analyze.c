@@ -304,16 +304,18 @@ static inline int flow_match(const struct flow *f, const struct tcp_pkt *p, unsi
 static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h,
                                    int *dir);
 
-static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
+static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 {
 	struct flow *f = a->last_flow;
+	unsigned alen = p->family == 4 ? 4 : 16;
 	int d;
 
-	if (f && f->state != FLOW_FREE && (d = flow_match(f, p, p->family == 4 ? 4 : 16)) >= 0) {
+	if (f && f->state != FLOW_FREE && (d = flow_match(f, p, alen)) >= 0) {
 		*dir = d;
 		return f;
 	}
-	f = flow_find_slow(a, p, h, dir);
+	/* Hash only on a miss: most packets continue the last flow's exchange. */
+	f = flow_find_slow(a, p, hash_key(p->src, p->sport, p->dst, p->dport, alen), dir);
 	a->last_flow = f;
 	return f;
 }
@@ -870,12 +872,6 @@ static void expire_closed(struct analyzer *a)
 
 void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p)
 {
-	analyzer_packet_hashed(a, ts_us, pkt, p, analyzer_hash(p));
-}
-
-void analyzer_packet_hashed(struct analyzer *a, uint64_t ts_us, uint32_t pkt,
-                            const struct tcp_pkt *p, uint64_t h)
-{
 	struct flow *f;
 	int dir;
 
@@ -889,14 +885,14 @@ void analyzer_packet_hashed(struct analyzer *a, uint64_t ts_us, uint32_t pkt,
 		a->last_ms = a->now_ms;
 	a->s.packets++;
 	a->s.tcp_packets++;
-	f = flow_find(a, p, h, &dir);
+	f = flow_find(a, p, &dir);
 	/* A new SYN on a finished flow starts a new session. */
 	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    (f->h[0].bits & (H_FIN | H_RST) || f->h[1].bits & (H_FIN | H_RST))) {
 		uint32_t n = flow_number(a, f);
 		finish_flow(a, f);
 		flow_release(a, f, n);
-		f = flow_find(a, p, h, &dir);
+		f = flow_find(a, p, &dir);
 	}
 	classify(a, f, dir, p, pkt);
 	a->last_flow_id = f->id;
@@ -908,11 +904,6 @@ void analyzer_packet_hashed(struct analyzer *a, uint64_t ts_us, uint32_t pkt,
 	}
 	if ((a->s.packets & 1023) == 0)
 		expire_closed(a);
-}
-
-uint64_t analyzer_hash(const struct tcp_pkt *p)
-{
-	return hash_key(p->src, p->sport, p->dst, p->dport, p->family == 4 ? 4 : 16);
 }
 
 uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client)

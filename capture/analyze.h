@@ -101,11 +101,6 @@ struct analyzer;
 struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg);
 /* One decoded segment: `ts_us` capture time, `pkt` its number (from 1). */
 void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p);
-/* The flow hash of `p`, for analyzer_packet_hashed. */
-uint64_t analyzer_hash(const struct tcp_pkt *p);
-/* analyzer_packet with the hash already computed. */
-void analyzer_packet_hashed(struct analyzer *a, uint64_t ts_us, uint32_t pkt,
-                            const struct tcp_pkt *p, uint64_t hash);
 /* The flow of the last packet given, and whether the client sent it. */
 uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client);
 /* Count a frame that did not decode to TCP. */

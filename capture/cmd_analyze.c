@@ -467,7 +467,7 @@ static int reader_next(struct reader *rd, const uint8_t **data, uint32_t *caplen
 {
 	if (rd->mapped) {
 		struct pcap_rec rec;
-		struct dcd_err e = { "" };
+		struct dcd_err e; /* written only on error: not cleared per packet */
 		int r = pcapfile_next(&rd->pf, &rec, &e);
 		if (r < 0) {
 			snprintf(err, errlen, "%s", e.msg);
