@@ -50,6 +50,7 @@ enum half_bits {
 	H_PENDING_NS = 1 << 11,
 	H_RST_INJECTED = 1 << 12,
 	H_TTL = 1 << 13,
+	H_DATA_SEEN = 1 << 14, /* t_pending holds the start of its last data run */
 };
 
 /* What one endpoint has sent. Times are ms since the capture's start. */
@@ -73,7 +74,8 @@ struct half {
 	uint16_t probes, probe_acks, zwp, ns_probes, retrans, retrans_pending;
 	uint16_t unans_run;
 	uint16_t bits;
-	uint8_t ttl; /* of its packets before any RST */
+	uint16_t data_to_probe; /* last data to its first probe, enc_ms() */
+	uint8_t ttl;            /* of its packets before any RST */
 	uint8_t rst_ttl;
 };
 
@@ -154,6 +156,21 @@ const char *pkt_class_name(enum pkt_class c)
 	case PKT_RETRANSMISSION: return "retransmission";
 	}
 	return "?";
+}
+
+/* A duration in 16 bits: 10 ms steps up to 327 s, then 1 s steps up to
+ * about 9 h (it fits in padding; the flow's size is budgeted). 0 = unknown. */
+static uint16_t enc_ms(uint32_t ms)
+{
+	if (ms < 32767u * 10)
+		return (uint16_t)(ms / 10 + 1);
+	uint32_t s = ms / 1000;
+	return (uint16_t)(32768u + (s < 32767u ? s : 32767u));
+}
+
+static double dec_s(uint16_t v)
+{
+	return v == 0 ? -1 : v < 32768u ? (v - 1) / 100.0 : (double)(v - 32768u);
 }
 
 /* Serial-number arithmetic (RFC 1982): a < b modulo 2^32. */
@@ -421,6 +438,15 @@ static void on_probe(struct analyzer *a, struct half *x, const struct half *y, u
                      uint32_t len, uint32_t pkt, uint32_t now)
 {
 	x->probes++;
+	if (x->probes == 1 && ((x->bits | y->bits) & H_DATA_SEEN)) {
+		uint32_t last = 0;
+		if ((x->bits & H_DATA_SEEN) && !seq_lt(now, x->t_pending))
+			last = x->t_pending;
+		if ((y->bits & H_DATA_SEEN) && !seq_lt(now, y->t_pending) &&
+		    seq_lt(last, y->t_pending))
+			last = y->t_pending;
+		x->data_to_probe = enc_ms(now - last);
+	}
 	if (len == 1)
 		x->bits |= H_ONE_BYTE;
 	if (x->bits & H_PROBE_PENDING) {
@@ -589,7 +615,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 				mark(a, pkt, PKT_NS_PROBE);
 			}
 			if (!(x->bits & H_DATA_PENDING)) {
-				x->bits |= H_DATA_PENDING;
+				x->bits |= H_DATA_PENDING | H_DATA_SEEN;
 				x->t_pending = now;
 				x->pkt_pending = pkt;
 				x->retrans_pending = 0;
@@ -702,6 +728,7 @@ static void side_report(const struct flow *f, int side, struct side_report *s)
 	s->one_byte_probes = h->bits & H_ONE_BYTE;
 	s->idle_s = h->idle_ms ? h->idle_ms / 1000.0 : -1;
 	s->interval_s = h->intvl_ms ? h->intvl_ms / 1000.0 : -1;
+	s->data_to_probe_s = dec_s(h->data_to_probe);
 	/* Probes unanswered when the prober reset: its KEEPCNT. */
 	s->count = (h->bits & H_RST) && (h->bits & H_PROBE_PENDING) ? h->unans_run : -1;
 	match_profile(s);

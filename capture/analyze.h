@@ -54,12 +54,13 @@ struct side_report {
 	unsigned zero_window_probes;
 	unsigned ns_probes;
 	unsigned retransmissions;
-	bool one_byte_probes; /* Windows */
-	double idle_s;        /* inferred TCP_KEEPIDLE, < 0 unknown */
-	double interval_s;    /* inferred TCP_KEEPINTVL, < 0 unknown */
-	int count;            /* unanswered probes before its RST, -1 unknown */
-	const char *profile;  /* oracle-dcd, linux-default, windows, custom, none */
-	int expire_time_min;  /* when profile is oracle-dcd, else -1 */
+	bool one_byte_probes;   /* Windows */
+	double idle_s;          /* inferred TCP_KEEPIDLE, < 0 unknown */
+	double interval_s;      /* inferred TCP_KEEPINTVL, < 0 unknown */
+	double data_to_probe_s; /* last data exchange to its first probe, < 0 unknown */
+	int count;              /* unanswered probes before its RST, -1 unknown */
+	const char *profile;    /* oracle-dcd, linux-default, windows, custom, none */
+	int expire_time_min;    /* when profile is oracle-dcd, else -1 */
 };
 
 struct flow_report {

@@ -84,6 +84,10 @@ static void json_side(struct sbuf *sb, const struct side_report *s)
 		sbuf_printf(sb, ",\"interval_s\":%.3f", s->interval_s);
 	else
 		sbuf_printf(sb, ",\"interval_s\":null");
+	if (s->data_to_probe_s >= 0)
+		sbuf_printf(sb, ",\"data_to_probe_s\":%.3f", s->data_to_probe_s);
+	else
+		sbuf_printf(sb, ",\"data_to_probe_s\":null");
 	if (s->count >= 0)
 		sbuf_printf(sb, ",\"count\":%d", s->count);
 	else

@@ -58,6 +58,9 @@ def main():
                 for side in ("client", "server"):
                     if side + "_profile" in t and ka[side]["profile"] != t[side + "_profile"]:
                         problems.append("%s profile %s, expected %s" % (side, ka[side]["profile"], t[side + "_profile"]))
+                    k2 = side + "_data_to_probe_s"
+                    if k2 in t and (ka[side]["data_to_probe_s"] is None or abs(ka[side]["data_to_probe_s"] - t[k2]) > 0.02):
+                        problems.append("%s data_to_probe %s, expected %s" % (side, ka[side]["data_to_probe_s"], t[k2]))
                     if side + "_idle_s" in t and (ka[side]["idle_s"] is None or abs(ka[side]["idle_s"] - t[side + "_idle_s"]) > 0.01):
                         problems.append("%s idle %s, expected %s" % (side, ka[side]["idle_s"], t[side + "_idle_s"]))
                 for k in ("expire_time_min", "count", "interval_s"):

@@ -209,7 +209,8 @@ def main():
     rst = c.pkt(181.1, False, RST | ACK)
     case("oracle-dcd-dead", c, {"verdict": "dead-peer", "keepalive": kas, "keepalive_ack": acks,
                                 "server_profile": "oracle-dcd", "expire_time_min": 1,
-                                "count": 10, "interval_s": 6.0, "detect_s": 120.0 - 0.0005})
+                                "count": 10, "interval_s": 6.0, "detect_s": 120.0 - 0.0005,
+                                "server_data_to_probe_s": 60.0})
 
     # A capture that begins in an idle period: nothing but probes and ACKs.
     c = Conv()
@@ -292,6 +293,22 @@ def main():
     c.call(1.2)
     case("malformed", c, {"verdict": "alive", "keepalive": [], "keepalive_ack": [],
                           "skipped": {"malformed": 4, "truncated": 2}})
+
+    # A record whose header says fewer original bytes than were captured
+    # (caplen > len): the IP header's length is what counts.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    n, m = c.ka(3.1, False)
+    c.call(4.0)
+    case("caplen-gt-len", c, {"verdict": "alive", "keepalive": [n], "keepalive_ack": [m]})
+    path = os.path.join(OUT, "caplen-gt-len.pcap")
+    b = bytearray(open(path, "rb").read())
+    off = 24
+    for i in range(4):  # the 5th record's orig len := 20
+        off += 16 + struct.unpack_from("<I", b, off + 8)[0]
+    struct.pack_into("<I", b, off + 12, 20)
+    open(path, "wb").write(bytes(b))
 
     with open(os.path.join(OUT, "truth.json"), "w") as f:
         json.dump(TRUTH, f, indent=1, sort_keys=True)
