@@ -55,7 +55,9 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 all: dcdlab
 
-# ./dcdlab is always the build of the current SANITIZE setting.
+# ./dcdlab is always the build of the current SANITIZE setting: phony, so
+# switching SANITIZE=1 -> 0 copies again even though ./dcdlab is newer.
+.PHONY: dcdlab
 dcdlab: $(BUILD)/dcdlab
 	$(Q)cp $< $@.tmp && mv -f $@.tmp $@  # rename: works while ./dcdlab runs
 
