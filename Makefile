@@ -43,7 +43,7 @@ else
 Q := @
 endif
 
-LIB_SRC := $(wildcard lib/*.c) $(wildcard model/*.c) $(wildcard probe/*.c) $(wildcard capture/*.c)
+LIB_SRC := $(wildcard lib/*.c) $(wildcard model/*.c) $(wildcard probe/*.c) $(wildcard capture/*.c) $(wildcard sim/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -98,7 +98,7 @@ run-check: dcdlab $(TEST_BIN) $(TOOL_BIN)
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := $(filter-out probe/% capture/cmd_analyze.c,$(LIB_SRC))
+FUZZ_LIB_SRC := $(filter-out probe/% sim/% capture/cmd_analyze.c,$(LIB_SRC))
 FUZZ_SECONDS ?= 20
 
 build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC)

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "capture/capture.h"
 #include "probe/probe.h"
+#include "sim/sim.h"
 
 #ifndef DCDLAB_VERSION
 #define DCDLAB_VERSION "0.1.0"
@@ -141,6 +142,28 @@ static const struct cmd cmds[] = {
 	                 "exit status: 0 ok, 1 --fail-on matched, 2 usage, 3 unreadable or "
 	                 "truncated\n"
 	                 "input (what was read is still reported)\n",
+	},
+	{
+	        .name = "lab",
+	        .fn = cmd_lab,
+	        .summary = "the real-kernel lab: client -- firewall -- server in namespaces",
+	        .usage =
+	                "usage: dcdlab lab topology [--hold DUR]\n"
+	                "       dcdlab lab cleanup\n"
+	                "\n"
+	                "topology: build the lab's path in three network namespaces of its own\n"
+	                "(client 192.0.2.2 -- firewall -- server 198.51.100.2, and "
+	                "2001:db8:1::/64,\n"
+	                "2001:db8:2::/64), joined by veth pairs made with libnl and never attached "
+	                "to\n"
+	                "this host's namespace; prove a TCP connection crosses it (IPv4 and IPv6); "
+	                "print\n"
+	                "how long building and removing took; remove it (also on Ctrl-C). --hold "
+	                "keeps\n"
+	                "it up that long first (at most 1h) for a look with ip netns.\n"
+	                "cleanup: remove the namespaces (dcdlab-lab-PID-...) of runs that were "
+	                "killed.\n"
+	                "Needs root. Scenario runs (dcdlab lab run FILE) build on this topology.\n",
 	},
 	{
 	        .name = "help",
