@@ -110,7 +110,7 @@ out:
 
 static int lab_topology(int argc, char **argv)
 {
-	int64_t hold_ms = 0, t0, t_up, t_down;
+	int64_t hold_ms = 0, t0_ms, up_ms, down_ms;
 	struct topo t;
 	struct dcd_err err = { "" };
 	int rc = 0;
@@ -133,15 +133,15 @@ static int lab_topology(int argc, char **argv)
 		return 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	t0 = clock_now_ms(&clock_monotonic);
+	t0_ms = clock_now_ms(&clock_monotonic);
 	if (topo_up(&t, 0, &err) != 0) {
 		log_error("building the lab: %s", err.msg);
 		return 1;
 	}
-	t_up = clock_now_ms(&clock_monotonic) - t0;
+	up_ms = clock_now_ms(&clock_monotonic) - t0_ms;
 	printf("lab up in %lld ms: %s (192.0.2.2, 2001:db8:1::2) -- %s -- %s (198.51.100.2, "
 	       "2001:db8:2::2)\n",
-	       (long long)t_up, t.name[TOPO_CLIENT], t.name[TOPO_FIREWALL], t.name[TOPO_SERVER]);
+	       (long long)up_ms, t.name[TOPO_CLIENT], t.name[TOPO_FIREWALL], t.name[TOPO_SERVER]);
 	if (prove_path(&t, AF_INET, "198.51.100.2", &err) != 0 ||
 	    prove_path(&t, AF_INET6, "2001:db8:2::2", &err) != 0) {
 		log_error("%s", err.msg);
@@ -155,10 +155,10 @@ static int lab_topology(int argc, char **argv)
 	for (int64_t end = clock_now_ms(&clock_monotonic) + hold_ms;
 	     !interrupted && clock_now_ms(&clock_monotonic) < end;)
 		usleep(50000);
-	t0 = clock_now_ms(&clock_monotonic);
+	t0_ms = clock_now_ms(&clock_monotonic);
 	topo_down(&t);
-	t_down = clock_now_ms(&clock_monotonic) - t0;
-	printf("lab down in %lld ms%s\n", (long long)t_down, interrupted ? " (interrupted)" : "");
+	down_ms = clock_now_ms(&clock_monotonic) - t0_ms;
+	printf("lab down in %lld ms%s\n", (long long)down_ms, interrupted ? " (interrupted)" : "");
 	return interrupted ? 130 : rc;
 }
 
