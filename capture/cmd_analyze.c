@@ -67,6 +67,23 @@ static bool selected(struct an_ctx *c, const struct flow_report *r)
 	return strcmp(r->client.addr, c->flow_sel) == 0 || strcmp(r->server.addr, c->flow_sel) == 0;
 }
 
+/* ,"key":value, or ,"key":null when the value is unknown (negative). */
+static void json_seconds(struct sbuf *sb, const char *key, double v)
+{
+	if (v >= 0)
+		sbuf_printf(sb, ",\"%s\":%.3f", key, v);
+	else
+		sbuf_printf(sb, ",\"%s\":null", key);
+}
+
+static void json_count(struct sbuf *sb, const char *key, int v)
+{
+	if (v >= 0)
+		sbuf_printf(sb, ",\"%s\":%d", key, v);
+	else
+		sbuf_printf(sb, ",\"%s\":null", key);
+}
+
 static void json_side(struct sbuf *sb, const struct side_report *s)
 {
 	sbuf_printf(sb, "{\"addr\":");
@@ -76,27 +93,13 @@ static void json_side(struct sbuf *sb, const struct side_report *s)
 	            "\"ns_probes\":%u,\"retransmissions\":%u",
 	            s->packets, s->probes, s->probe_acks, s->zero_window_probes, s->ns_probes,
 	            s->retransmissions);
-	if (s->idle_s >= 0)
-		sbuf_printf(sb, ",\"idle_s\":%.3f", s->idle_s);
-	else
-		sbuf_printf(sb, ",\"idle_s\":null");
-	if (s->interval_s >= 0)
-		sbuf_printf(sb, ",\"interval_s\":%.3f", s->interval_s);
-	else
-		sbuf_printf(sb, ",\"interval_s\":null");
-	if (s->data_to_probe_s >= 0)
-		sbuf_printf(sb, ",\"data_to_probe_s\":%.3f", s->data_to_probe_s);
-	else
-		sbuf_printf(sb, ",\"data_to_probe_s\":null");
-	if (s->count >= 0)
-		sbuf_printf(sb, ",\"count\":%d", s->count);
-	else
-		sbuf_printf(sb, ",\"count\":null");
+	json_seconds(sb, "idle_s", s->idle_s);
+	json_seconds(sb, "interval_s", s->interval_s);
+	json_seconds(sb, "data_to_probe_s", s->data_to_probe_s);
+	json_count(sb, "count", s->count);
 	sbuf_printf(sb, ",\"profile\":\"%s\"", s->profile);
-	if (s->expire_time_min >= 0)
-		sbuf_printf(sb, ",\"expire_time_min\":%d}", s->expire_time_min);
-	else
-		sbuf_printf(sb, ",\"expire_time_min\":null}");
+	json_count(sb, "expire_time_min", s->expire_time_min);
+	sbuf_add(sb, "}", 1);
 }
 
 /* The side that probed most speaks for the flow's keepalive. */
@@ -138,23 +141,12 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 	json_side(&sb, &r->server);
 	sbuf_printf(&sb, ",\"prober\":\"%s\"",
 	            p->probes ? (p == &r->server ? "server" : "client") : "none");
-	if (p->idle_s >= 0)
-		sbuf_printf(&sb, ",\"idle_s\":%.3f", p->idle_s);
-	else
-		sbuf_printf(&sb, ",\"idle_s\":null");
-	if (p->interval_s >= 0)
-		sbuf_printf(&sb, ",\"interval_s\":%.3f", p->interval_s);
-	else
-		sbuf_printf(&sb, ",\"interval_s\":null");
-	if (p->count >= 0)
-		sbuf_printf(&sb, ",\"count\":%d", p->count);
-	else
-		sbuf_printf(&sb, ",\"count\":null");
-	sbuf_printf(&sb, ",\"profile\":\"%s\",\"expire_time_min\":", p->profile);
-	if (p->expire_time_min >= 0)
-		sbuf_printf(&sb, "%d}", p->expire_time_min);
-	else
-		sbuf_printf(&sb, "null}");
+	json_seconds(&sb, "idle_s", p->idle_s);
+	json_seconds(&sb, "interval_s", p->interval_s);
+	json_count(&sb, "count", p->count);
+	sbuf_printf(&sb, ",\"profile\":\"%s\"", p->profile);
+	json_count(&sb, "expire_time_min", p->expire_time_min);
+	sbuf_add(&sb, "}", 1);
 	sbuf_printf(&sb, ",\"idle_max_s\":%.3f,\"ns_probes\":%u}\n", r->idle_max_s,
 	            r->client.ns_probes + r->server.ns_probes);
 	fputs(sb.buf, c->out);
