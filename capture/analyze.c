@@ -341,16 +341,13 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
                                    int *dir)
 {
 	unsigned alen = p->family == 4 ? 4 : 16;
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tomb = UINT32_MAX;
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
 	for (;;) {
 		uint32_t v = a->index[i];
 		if (v == 0)
 			break;
-		if (v == UINT32_MAX) {
-			if (tomb == UINT32_MAX)
-				tomb = i;
-		} else {
+		if (v != UINT32_MAX) { /* UINT32_MAX: a tombstone, probe on */
 			struct flow *f = flow_at(a, v - 1);
 			int d = flow_match(f, p, alen);
 			if (d >= 0) {
@@ -385,7 +382,6 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
 		f->client = 1;
 	else
 		f->client = p->sport > p->dport ? 0 : 1;
-	(void)tomb;
 	index_insert(a, h, n);
 	a->n_open++;
 	a->s.flows++;
@@ -414,12 +410,6 @@ static void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
 		a->last_flow = NULL;
 	a->free_head = n;
 	a->n_open--;
-}
-
-static uint32_t flow_number(const struct analyzer *a, const struct flow *f)
-{
-	(void)a;
-	return f->self;
 }
 
 static void probe_answered(struct analyzer *a, struct half *x, uint32_t pkt_answer, bool pure_ack,
@@ -454,10 +444,8 @@ static void on_probe(struct analyzer *a, struct half *x, const struct half *y, u
 		x->unans_run++;
 		x->intvl_ms = now - x->t_last_probe;
 	} else {
-		if (x->probes > 1 && x->unans_run == 0 && x->t_last_probe && x->idle_ms == 0)
+		if (x->probes > 1 && x->unans_run == 0 && x->t_last_probe)
 			x->idle_ms = now - x->t_last_probe; /* answered: every KEEPIDLE */
-		else if (x->probes > 1 && x->unans_run == 0 && x->t_last_probe)
-			x->idle_ms = now - x->t_last_probe;
 		else if (x->probes == 1 && (y->bits & H_SEEN) && !seq_lt(now, y->t_last))
 			/* Idle counts from the last packet received (tcp_timer.c,
 			 * keepalive_time_elapsed). */
@@ -916,7 +904,7 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 	/* A new SYN on a finished flow starts a new session. */
 	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
 	    (f->h[0].bits & (H_FIN | H_RST) || f->h[1].bits & (H_FIN | H_RST))) {
-		uint32_t n = flow_number(a, f);
+		uint32_t n = f->self;
 		finish_flow(a, f);
 		flow_release(a, f, n);
 		f = flow_find(a, p, &dir);
@@ -927,7 +915,7 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 	if (f->state == FLOW_OPEN &&
 	    ((p->flags & TCP_RST) || ((f->h[0].bits & H_FIN) && (f->h[1].bits & H_FIN)))) {
 		f->state = FLOW_CLOSING;
-		closing_push(a, flow_number(a, f));
+		closing_push(a, f->self);
 	}
 	if ((a->s.packets & 1023) == 0)
 		expire_closed(a);

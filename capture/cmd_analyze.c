@@ -46,8 +46,7 @@ struct an_ctx {
 	bool sel_done;
 	FILE *out;
 	struct analyzer *an;
-	uint32_t cur_pkt; /* packet being processed */
-	uint64_t t0_us;   /* the capture's first packet */
+	uint64_t t0_us; /* the capture's first packet */
 };
 
 static volatile sig_atomic_t stop_live;
@@ -440,7 +439,6 @@ static void process_packet(struct an_ctx *c, const struct packet *pk)
 		analyzer_skip(c->an, pk->dr);
 		return;
 	}
-	c->cur_pkt = pk->pktno;
 	if (c->flow_sel)
 		timeline_packet(c, pk, true);
 	analyzer_packet(c->an, pk->ts_us, pk->pktno, &pk->tp);
