@@ -57,7 +57,7 @@ struct listen_ctx {
 	struct evconnlistener *lev;
 	struct evhttp *http;
 	struct event *diag_timer, *sig_int, *sig_term, *stop_timer;
-	uint64_t ends_seen;
+	bool stopping; /* stop() has begun: end sessions, do not stop again */
 };
 
 static void libevent_log(int severity, const char *msg)
@@ -239,6 +239,9 @@ static void stop(struct listen_ctx *lc, const char *why)
 	const struct counters *c = &lc->srv.counters;
 	uint64_t dead = 0;
 
+	if (lc->stopping)
+		return; /* a signal and --exit-after can both ask */
+	lc->stopping = true;
 	log_info("stopping (%s)", why);
 	while (lc->srv.sessions)
 		session_end(lc->srv.sessions, END_SHUTDOWN, why);
@@ -289,26 +292,18 @@ static void on_metrics(struct evhttp_request *req, void *arg)
 	sbuf_free(&text);
 }
 
-/* Called after every session end (via the events hook below). */
-static void check_exit_after(struct listen_ctx *lc)
+/* After every session end (session.c calls it): --exit-after. */
+static void on_session_end(struct server *srv, void *arg)
 {
+	struct listen_ctx *lc = arg;
 	uint64_t ended = 0;
 
+	if (lc->stopping || lc->opts.exit_after_ends <= 0)
+		return;
 	for (int i = 0; i < END_CAUSE_COUNT; i++)
-		ended += lc->srv.counters.ends_total[i];
-	if (lc->opts.exit_after_ends > 0 && ended >= (uint64_t)lc->opts.exit_after_ends &&
-	    ended != lc->ends_seen) {
-		lc->ends_seen = ended;
+		ended += srv->counters.ends_total[i];
+	if (ended >= (uint64_t)lc->opts.exit_after_ends)
 		stop(lc, "--exit-after sessions ended");
-	}
-	lc->ends_seen = ended;
-}
-
-static void housekeeping(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	check_exit_after(arg);
 }
 
 enum {
@@ -670,11 +665,8 @@ int cmd_listen(int argc, char **argv)
 		event_add(lc->diag_timer, &tv);
 	}
 	{
-		/* Ended sessions are counted by session.c; look at the count often
-		 * enough for --exit-after to feel immediate. */
-		static const struct timeval hk = { 0, 50000 };
-		struct event *e = event_new(lc->srv.base, -1, EV_PERSIST, housekeeping, lc);
-		event_add(e, &hk);
+		lc->srv.on_session_end = on_session_end;
+		lc->srv.on_session_end_arg = lc;
 		lc->stop_timer = NULL;
 		if (lc->opts.duration_ms > 0) {
 			struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
@@ -691,10 +683,10 @@ int cmd_listen(int argc, char **argv)
 		log_info("listening on %s, services: %s%s", lc->opts.listen_addr,
 		         lc->srv.cfg.services[0], lc->srv.cfg.n_services > 1 ? ", ..." : "");
 		event_base_dispatch(lc->srv.base);
-		event_free(e);
 	}
 	rc = 0;
 out:
+	lc->stopping = true;
 	while (lc->srv.sessions)
 		session_end(lc->srv.sessions, END_SHUTDOWN, "exit");
 	if (lc->sig_int)

@@ -56,6 +56,9 @@ struct server {
 	struct session *sessions;       /* doubly linked, newest first */
 	struct session *by_inode[4096]; /* inode hash, chained through hnext */
 	uint64_t next_session_id;
+	/* Called after each session has ended and been freed (may be NULL). */
+	void (*on_session_end)(struct server *srv, void *arg);
+	void *on_session_end_arg;
 };
 
 enum session_state {

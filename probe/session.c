@@ -186,6 +186,8 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	sbuf_free(&s->pending_reply);
 	bufferevent_free(s->bev);
 	free(s);
+	if (srv->on_session_end)
+		srv->on_session_end(srv, srv->on_session_end_arg);
 }
 
 static void send_bytes(struct session *s, const struct sbuf *out)
