@@ -127,25 +127,6 @@ const double gap_bucket_s[GAP_BUCKETS] = {
 	10, 60, 300, 600, 1800, 3600, 7200, 14400, 86400, 1e300
 };
 
-static const char *const verdict_names[VERDICT_COUNT] = {
-	[VERDICT_ALIVE] = "alive",         [VERDICT_CLOSED] = "closed",
-	[VERDICT_DEAD_PEER] = "dead-peer", [VERDICT_FIREWALL_DROP] = "firewall-drop",
-	[VERDICT_UNKNOWN] = "unknown",
-};
-
-const char *verdict_name(enum verdict v)
-{
-	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
-}
-
-int verdict_parse(const char *s)
-{
-	for (int i = 0; i < VERDICT_COUNT; i++)
-		if (strcasecmp(s, verdict_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 const char *pkt_class_name(enum pkt_class c)
 {
 	switch (c) {
@@ -909,9 +890,9 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 		flow_release(a, f, n);
 		f = flow_find(a, p, &dir);
 	}
-	classify(a, f, dir, p, pkt);
-	a->last_flow_id = f->id;
+	a->last_flow_id = f->id; /* before classify: its on_pkt callback may ask */
 	a->last_dir_client = dir == f->client;
+	classify(a, f, dir, p, pkt);
 	if (f->state == FLOW_OPEN &&
 	    ((p->flags & TCP_RST) || ((f->h[0].bits & H_FIN) && (f->h[1].bits & H_FIN)))) {
 		f->state = FLOW_CLOSING;

@@ -12,20 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../model/outcome.h"
 #include "decode.h"
-
-enum verdict {
-	VERDICT_ALIVE,
-	VERDICT_CLOSED,
-	VERDICT_DEAD_PEER,
-	VERDICT_FIREWALL_DROP,
-	VERDICT_UNKNOWN,
-	VERDICT_COUNT
-};
-
-const char *verdict_name(enum verdict v);
-/* Parse "dead-peer" etc.; returns -1 if unknown. */
-int verdict_parse(const char *s);
 
 enum pkt_class {
 	PKT_KEEPALIVE = 1,

@@ -234,6 +234,9 @@ bool tns_is_dcd_probe(const uint8_t *p, size_t n)
 {
 	if (n != TNS_DATA_HEADER_LEN || p[4] != TNS_DATA)
 		return false;
+	/* A DATA with the EOF flag is the client's goodbye, not a probe. */
+	if (get16(p + TNS_HEADER_LEN) & TNS_DATA_FLAG_EOF)
+		return false;
 	/* 2-byte length 10, or 4-byte length 10 after a large-SDU ACCEPT. */
 	return get16(p) == TNS_DATA_HEADER_LEN || get32(p) == TNS_DATA_HEADER_LEN;
 }

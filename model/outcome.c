@@ -1,6 +1,8 @@
 /* outcome.c - names of session ends. */
 #include "outcome.h"
 
+#include <strings.h>
+
 static const struct {
 	const char *name;
 	bool dead_peer;
@@ -26,4 +28,31 @@ const char *end_cause_name(enum end_cause c)
 bool end_cause_is_dead_peer(enum end_cause c)
 {
 	return (unsigned)c < END_CAUSE_COUNT && end_causes[c].dead_peer;
+}
+
+int end_cause_parse(const char *s)
+{
+	for (int i = 0; i < END_CAUSE_COUNT; i++)
+		if (strcasecmp(s, end_causes[i].name) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+	[VERDICT_ALIVE] = "alive",         [VERDICT_CLOSED] = "closed",
+	[VERDICT_DEAD_PEER] = "dead-peer", [VERDICT_FIREWALL_DROP] = "firewall-drop",
+	[VERDICT_UNKNOWN] = "unknown",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+int verdict_parse(const char *s)
+{
+	for (int i = 0; i < VERDICT_COUNT; i++)
+		if (strcasecmp(s, verdict_names[i]) == 0)
+			return i;
+	return -1;
 }

@@ -25,5 +25,21 @@ enum end_cause {
 
 const char *end_cause_name(enum end_cause c);
 bool end_cause_is_dead_peer(enum end_cause c);
+/* Parse "keepalive-timeout" etc.; returns -1 if unknown. */
+int end_cause_parse(const char *s);
+
+/* What the capture analyzer concludes about a flow. */
+enum verdict {
+	VERDICT_ALIVE,
+	VERDICT_CLOSED,
+	VERDICT_DEAD_PEER,
+	VERDICT_FIREWALL_DROP,
+	VERDICT_UNKNOWN,
+	VERDICT_COUNT
+};
+
+const char *verdict_name(enum verdict v);
+/* Parse "dead-peer" etc.; returns -1 if unknown. */
+int verdict_parse(const char *s);
 
 #endif

@@ -95,7 +95,9 @@ static void report(const struct client *c, const char *step, int ora, const char
 	va_end(ap);
 	if (c->json) {
 		struct sbuf sb = { 0 };
-		sbuf_printf(&sb, "{\"t_s\":%.3f,\"step\":", elapsed_s(c));
+		char wall[40];
+		clock_wall_iso(wall, sizeof(wall));
+		sbuf_printf(&sb, "{\"time\":\"%s\",\"t_s\":%.3f,\"step\":", wall, elapsed_s(c));
 		sbuf_json_str(&sb, step);
 		if (ora)
 			sbuf_printf(&sb, ",\"ora\":\"ORA-%05d\"", ora);

@@ -4,9 +4,11 @@
  *                                      prove a TCP connection crosses it
  *                                      (IPv4 and IPv6), time it, remove it
  *   dcdlab lab cleanup                 remove what killed runs left behind
- *
- * Scenario runs (`dcdlab lab run FILE`) build on this topology. */
+ *   dcdlab lab run [-j N] [--json] [--junit FILE] [--keep DIR] [--svg DIR]
+ *                  FILE...             run scenario files (run.c), each in
+ *                                      a process and namespaces of its own */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +26,7 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
+#include "lab.h"
 #include "sim.h"
 #include "topo.h"
 
@@ -178,6 +183,263 @@ static int lab_cleanup(void)
 	return 0;
 }
 
+/* ---- lab run ---- */
+
+struct job {
+	struct scenario s;
+	char dir[512];
+	pid_t pid;
+	int status; /* 0 pass, 1 fail, 3 could not run; -1 not run */
+};
+
+static int write_file(const char *dir, const char *name, const struct lab_run *r,
+                      void (*fn)(const struct lab_run *, FILE *))
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "w")))
+		return -1;
+	fn(r, f);
+	return fclose(f);
+}
+
+/* In the child: run one scenario, leave its reports in its directory. */
+static int run_one(struct job *j, const char *svg_dir)
+{
+	struct lab_run r;
+	int rc;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = lab_run_scenario(&r, &j->s, j->dir, (volatile int *)&interrupted);
+	write_file(j->dir, "report.txt", &r, report_text);
+	write_file(j->dir, "report.json", &r, report_json);
+	write_file(j->dir, "junit.xml", &r, report_junit_case);
+	if (rc == 0) {
+		write_file(j->dir, "timeline.svg", &r, report_svg);
+		if (svg_dir) {
+			char name[200];
+			snprintf(name, sizeof(name), "%s.svg", j->s.name);
+			write_file(svg_dir, name, &r, report_svg);
+		}
+	}
+	bool pass = rc == 0 && r.passed == j->s.n_expect;
+	lab_run_free(&r);
+	return rc != 0 ? 3 : pass ? 0 : 1;
+}
+
+static void cat_file(const char *dir, const char *name, FILE *out)
+{
+	char path[700], buf[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "r")))
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(f);
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[700];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int lab_run_usage(void)
+{
+	log_error("usage: dcdlab lab run [-j N] [--json] [--junit FILE] [--keep DIR] [--svg DIR] "
+	          "SCENARIO...");
+	return 2;
+}
+
+static int lab_run(int argc, char **argv)
+{
+	long jobs_max = 1;
+	const char *junit = NULL, *keep = NULL, *svg_dir = NULL;
+	bool json = false;
+	struct job *jobs;
+	int n = 0, bad = 0, running = 0, next = 0, passed = 0, failed = 0, errors = 0;
+	char base[512];
+	struct dcd_err err = { "" };
+	int64_t t0 = clock_now_ms(&clock_monotonic);
+
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(o, "--json") == 0) {
+			json = true;
+			continue;
+		}
+		if (!v)
+			return lab_run_usage();
+		if (strcmp(o, "-j") == 0) {
+			if (parse_long(v, 1, 64, &jobs_max) != 0) {
+				log_error("-j \"%s\": expected a number of parallel runs, 1-64", v);
+				return 2;
+			}
+		} else if (strcmp(o, "--junit") == 0) {
+			junit = v;
+		} else if (strcmp(o, "--keep") == 0) {
+			keep = v;
+		} else if (strcmp(o, "--svg") == 0) {
+			svg_dir = v;
+		} else {
+			return lab_run_usage();
+		}
+		i++;
+	}
+	if (i == argc)
+		return lab_run_usage();
+	jobs = calloc((size_t)(argc - i), sizeof(*jobs));
+	if (!jobs)
+		return 1;
+	/* Read every file first: a bad one is reported with file:line, the
+	 * others still run. */
+	for (; i < argc; i++) {
+		if (scenario_load(&jobs[n].s, argv[i], &err) != 0) {
+			log_error("%s", err.msg);
+			bad++;
+			continue;
+		}
+		jobs[n++].status = -1;
+	}
+	if (n && need_privileges() != 0) {
+		free(jobs);
+		return 1;
+	}
+	if (keep) {
+		if (mkdir(keep, 0755) != 0 && errno != EEXIST) {
+			log_error("--keep %s: %s", keep, strerror(errno));
+			free(jobs);
+			return 1;
+		}
+		snprintf(base, sizeof(base), "%s", keep);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(base, sizeof(base), "%s/dcdlab-lab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(base)) {
+			log_error("%s: %s", base, strerror(errno));
+			free(jobs);
+			return 1;
+		}
+	}
+	if (svg_dir && mkdir(svg_dir, 0755) != 0 && errno != EEXIST) {
+		log_error("--svg %s: %s", svg_dir, strerror(errno));
+		free(jobs);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while ((next < n || running > 0)) {
+		while (next < n && running < jobs_max && !interrupted) {
+			struct job *j = &jobs[next++];
+			snprintf(j->dir, sizeof(j->dir), "%s/%02d-%s", base, next, j->s.name);
+			if (mkdir(j->dir, 0755) != 0 && errno != EEXIST) {
+				log_error("%s: %s", j->dir, strerror(errno));
+				j->status = 3;
+				continue;
+			}
+			fflush(NULL);
+			j->pid = fork();
+			if (j->pid == 0)
+				_exit(run_one(j, svg_dir));
+			if (j->pid < 0) {
+				log_error("fork: %s", strerror(errno));
+				j->status = 3;
+				continue;
+			}
+			running++;
+		}
+		if (interrupted && next < n)
+			next = n; /* start nothing more */
+		if (running == 0)
+			break;
+		int status;
+		pid_t pid = wait(&status);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int k = 0; k < n; k++) {
+			if (jobs[k].pid != pid)
+				continue;
+			struct job *j = &jobs[k];
+			running--;
+			j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+			cat_file(j->dir, "report.txt", json ? stderr : stdout);
+			fflush(NULL);
+		}
+	}
+	FILE *jf = NULL;
+	if (junit && !(jf = fopen(junit, "w")))
+		log_error("--junit %s: %s", junit, strerror(errno));
+	if (jf)
+		fprintf(jf,
+		        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"dcdlab "
+		        "lab\" tests=\"%d\">\n",
+		        n);
+	if (json)
+		printf("{\"scenarios\":[");
+	for (int k = 0; k < n; k++) {
+		struct job *j = &jobs[k];
+		if (j->status < 0)
+			continue; /* interrupted before it started */
+		passed += j->status == 0;
+		failed += j->status == 1;
+		errors += j->status > 1;
+		if (json) {
+			printf("%s", k ? "," : "");
+			cat_file(j->dir, "report.json", stdout);
+		}
+		if (jf)
+			cat_file(j->dir, "junit.xml", jf);
+		if (j->status == 0 && !keep)
+			remove_dir(j->dir);
+	}
+	double wall_s = (double)(clock_now_ms(&clock_monotonic) - t0) / 1000;
+	if (json)
+		printf("],\"passed\":%d,\"failed\":%d,\"errors\":%d,\"bad_files\":%d,"
+		       "\"wall_s\":%.3f}\n",
+		       passed, failed, errors, bad, wall_s);
+	if (jf) {
+		fprintf(jf, "</testsuite>\n");
+		fclose(jf);
+	}
+	if (!keep && failed + errors == 0)
+		rmdir(base);
+	fprintf(json ? stderr : stdout,
+	        "lab: %d scenarios: %d passed, %d failed, %d could not run%s, %d bad files; "
+	        "%.1f s with -j %ld\n",
+	        passed + failed + errors, passed, failed, errors,
+	        interrupted ? " (interrupted)" : "", bad, wall_s, jobs_max);
+	if (failed + errors)
+		fprintf(json ? stderr : stdout,
+		        "lab: captures and logs of the failed scenarios are in %s\n", base);
+	free(jobs);
+	if (interrupted)
+		return 130;
+	if (bad)
+		return 2;
+	return failed + errors ? 1 : 0;
+}
+
 int cmd_lab(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -188,6 +450,8 @@ int cmd_lab(int argc, char **argv)
 		return lab_topology(argc - 1, argv + 1);
 	if (strcmp(argv[1], "cleanup") == 0)
 		return lab_cleanup();
-	log_error("lab: unknown action \"%s\" (topology, cleanup)", argv[1]);
+	if (strcmp(argv[1], "run") == 0)
+		return lab_run(argc - 1, argv + 1);
+	log_error("lab: unknown action \"%s\" (run, topology, cleanup)", argv[1]);
 	return 2;
 }

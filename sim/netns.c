@@ -109,3 +109,17 @@ int netns_enter(int fd, const char *what, struct dcd_err *err)
 	}
 	return 0;
 }
+
+int netns_sysctl(const char *path, const char *value, struct dcd_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value)) {
+		err_set(err, "%s = %s: %s", path, value, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

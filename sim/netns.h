@@ -21,4 +21,8 @@ int netns_open(const char *name, struct dcd_err *err);
 /* Move the calling thread into the namespace of `fd`. */
 int netns_enter(int fd, const char *what, struct dcd_err *err);
 
+/* Write a sysctl under /proc/sys of the namespace the caller is in (the
+ * net.* tree is per namespace, seen by whoever opens it). */
+int netns_sysctl(const char *path, const char *value, struct dcd_err *err);
+
 #endif

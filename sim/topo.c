@@ -185,20 +185,6 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-static int write_sysctl(const char *path, const char *value, struct dcd_err *err)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0 || write(fd, value, strlen(value)) != (ssize_t)strlen(value)) {
-		err_set(err, "%s = %s: %s", path, value, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* Inside `role`'s namespace: loopback, its interfaces, addresses, routes. */
 static int configure(struct topo *t, enum topo_role role, struct dcd_err *err)
 {
@@ -241,8 +227,8 @@ static int configure(struct topo *t, enum topo_role role, struct dcd_err *err)
 	}
 	/* /proc/sys/net is the namespace of whoever opens it: we are inside. */
 	if (role == TOPO_FIREWALL &&
-	    (write_sysctl("/proc/sys/net/ipv4/ip_forward", "1", err) != 0 ||
-	     write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1", err) != 0))
+	    (netns_sysctl("/proc/sys/net/ipv4/ip_forward", "1", err) != 0 ||
+	     netns_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1", err) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -278,8 +264,8 @@ int topo_up(struct topo *t, int run, struct dcd_err *err)
 	for (int r = 0; r < TOPO_ROLES; r++) {
 		if (topo_enter(t, (enum topo_role)r, err) != 0)
 			goto fail;
-		int rc = write_sysctl("/proc/sys/net/ipv6/conf/default/accept_dad", "0", err) |
-		         write_sysctl("/proc/sys/net/ipv6/conf/all/accept_dad", "0", err);
+		int rc = netns_sysctl("/proc/sys/net/ipv6/conf/default/accept_dad", "0", err) |
+		         netns_sysctl("/proc/sys/net/ipv6/conf/all/accept_dad", "0", err);
 		if (topo_leave(t, err) != 0 || rc != 0)
 			goto fail;
 	}

@@ -1,0 +1,139 @@
+/* scenario.h - one lab experiment, as a network engineer writes it down.
+ *
+ * A scenario file is read line by line; '#' starts a comment. Each line is
+ * a keyword and its words:
+ *
+ *   name dcd-keeps-alive
+ *   describe 19c keepalives every 2 s keep a 3 s firewall open
+ *   server keepalive 2/1/3          TCP_KEEPIDLE/INTVL/CNT, lab-scaled
+ *   server expire_time 10           SQLNET.EXPIRE_TIME (minutes)
+ *   server release 11.2 | ns-probes [every DUR] | user_timeout DUR
+ *   server tcp_retries2 N | sqlnet FILE
+ *   client plan call, idle 8s, call, close
+ *   client keepalive 2/1/3 | release REL | call_timeout DUR | connect STRING
+ *   client tcp_retries2 N
+ *   firewall none
+ *   firewall conntrack idle 3s [expiry silent|rst-next|rst-both]
+ *            [keepalives count|ignored]
+ *   firewall preset cisco-asa [idle 3s] [expiry ...] [keepalives ...]
+ *   fault client-crash at 2s | server-crash at 2s | fw-flush at 2s
+ *   fault link-cut at 2s [restore 5s]
+ *   expect session survives
+ *   expect call 2 ok | expect call 2 fails [ORA-03113]
+ *   expect server-end keepalive-timeout|dead-peer|none|... [within DUR]
+ *          [at DUR [+- DUR]]
+ *   expect capture [server-leg|client-leg] alive|closed|dead-peer|firewall-drop
+ *   expect fw-entry expires|survives
+ *   duration 20s                    the run's upper bound
+ *   family 4|6
+ *
+ * The lab runs it on the real kernel; the simulator will run the same file
+ * in virtual time. Errors name file:line and what was expected. */
+#ifndef DCDLAB_SCENARIO_H
+#define DCDLAB_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../lib/err.h"
+#include "firewall.h"
+
+enum scn_fw { SCN_FW_NONE, SCN_FW_CONNTRACK };
+
+enum scn_fault_kind { FAULT_CLIENT_CRASH, FAULT_SERVER_CRASH, FAULT_LINK_CUT, FAULT_FW_FLUSH };
+
+struct scn_fault {
+	enum scn_fault_kind kind;
+	int64_t at_ms;      /* on the scenario clock: 0 = the client starts */
+	int64_t restore_ms; /* link-cut: when it is restored, -1 never */
+	int line;
+};
+
+enum scn_expect_kind {
+	EXPECT_SURVIVES,   /* every call ok, the session ended only by the client */
+	EXPECT_CALL_OK,    /* call N answered */
+	EXPECT_CALL_FAILS, /* call N failed (with ORA-n if given) */
+	EXPECT_SERVER_END, /* how the server's session ended */
+	EXPECT_CAPTURE,    /* the analyzer's verdict on a firewall leg */
+	EXPECT_FW_ENTRY,   /* the firewall's conntrack entry expired or not */
+};
+
+/* EXPECT_SERVER_END causes beyond enum end_cause. */
+#define SCN_END_NONE      (-1) /* still open when the run ends */
+#define SCN_END_DEAD_PEER (-2) /* any dead-peer cause */
+
+enum scn_leg { LEG_SERVER, LEG_CLIENT };
+
+struct scn_expect {
+	enum scn_expect_kind kind;
+	int line;
+	int call;              /* CALL_*: from 1 */
+	int ora;               /* CALL_FAILS: 0 = any error */
+	int cause;             /* SERVER_END: enum end_cause or SCN_END_* */
+	int64_t within_ms;     /* SERVER_END: since the peer's last packet; -1 */
+	int64_t at_ms, tol_ms; /* SERVER_END: on the scenario clock; -1 */
+	int verdict;           /* CAPTURE: enum verdict (capture/analyze.h) */
+	enum scn_leg leg;      /* CAPTURE */
+	bool expires;          /* FW_ENTRY */
+	char text[160];        /* as written, for reports */
+};
+
+#define SCN_MAX_FAULTS 8
+#define SCN_MAX_EXPECT 16
+
+struct scenario {
+	char file[256];
+	char name[64];
+	char describe[256];
+	int family; /* 4 or 6 */
+	int64_t duration_ms;
+
+	/* the server: dcdlab listen */
+	char release[16];
+	int expire_time_min;                  /* -1: not set */
+	int keepidle_s, keepintvl_s, keepcnt; /* 0: not set */
+	bool ns_probes;
+	int64_t probe_interval_ms; /* 0: not set */
+	int64_t user_timeout_ms;   /* 0: not set */
+	int tcp_retries2;          /* -1: the namespace's default */
+	char sqlnet[256];          /* path, relative to the scenario's directory */
+
+	/* the client: dcdlab connect */
+	char plan[512];
+	char client_release[16];
+	char connect[512]; /* empty: the lab's server, service orcl */
+	int c_keepidle_s, c_keepintvl_s, c_keepcnt;
+	int64_t call_timeout_ms; /* 0: connect's default */
+	int c_tcp_retries2;      /* -1: the namespace's default */
+
+	/* the firewall */
+	enum scn_fw fw;
+	const struct fw_device *preset; /* NULL unless "preset" */
+	int64_t fw_idle_ms;
+	enum fw_expiry expiry;
+	bool keepalives_ignored; /* only data refreshes the idle timer */
+
+	struct scn_fault fault[SCN_MAX_FAULTS];
+	int n_fault;
+	struct scn_expect expect[SCN_MAX_EXPECT];
+	int n_expect;
+};
+
+/* Lab scale for a preset without "idle": its timeout divided by this
+ * (an hour becomes 3 s). */
+#define SCN_PRESET_SCALE 1200
+
+/* Parse `text` (a whole file's contents, `file` names it in errors).
+ * Errors are "file:line: what was expected". */
+int scenario_parse(struct scenario *s, const char *file, const char *text, struct dcd_err *err);
+
+/* Read and parse a file. */
+int scenario_load(struct scenario *s, const char *path, struct dcd_err *err);
+
+/* The plan's length (calls counted at their server time), for run bounds. */
+int64_t scenario_plan_ms(const struct scenario *s);
+
+/* Number of calls in the plan. */
+int scenario_calls(const struct scenario *s);
+
+#endif

@@ -1,0 +1,312 @@
+/* report.c - a lab run as people and tools read it: text, JSON, JUnit XML,
+ * an SVG timeline. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/numparse.h"
+#include "../lib/sbuf.h"
+#include "lab.h"
+
+static const char *expiry_word(enum fw_expiry e)
+{
+	return e == FW_EXPIRY_SILENT ? "silent" : e == FW_EXPIRY_RST_NEXT ? "rst-next" : "rst-both";
+}
+
+/* "server 19c keepalive 2/1/3 | firewall ... | client ..." */
+static void setup_line(const struct scenario *s, char *buf, size_t size)
+{
+	char b[32];
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, size - n, "server %s", s->release);
+	if (s->expire_time_min >= 0 && n < size)
+		n += (size_t)snprintf(buf + n, size - n, ", EXPIRE_TIME=%d", s->expire_time_min);
+	if (s->keepidle_s && n < size)
+		n += (size_t)snprintf(buf + n, size - n, ", keepalive %d/%d/%d", s->keepidle_s,
+		                      s->keepintvl_s, s->keepcnt);
+	if (s->ns_probes && n < size)
+		n += (size_t)snprintf(buf + n, size - n, ", NS probes");
+	if (s->fw == SCN_FW_NONE && n < size)
+		n += (size_t)snprintf(buf + n, size - n, " | no firewall");
+	else if (n < size)
+		n += (size_t)snprintf(
+		        buf + n, size - n, " | firewall %s idle %s, %s, keepalives %s",
+		        s->preset ? s->preset->name : "conntrack",
+		        fmt_duration_ms(s->fw_idle_ms, b, sizeof(b)), expiry_word(s->expiry),
+		        s->keepalives_ignored ? "ignored" : "count");
+	if (n < size)
+		n += (size_t)snprintf(buf + n, size - n, " | client: %s", s->plan);
+	if (s->c_keepidle_s && n < size)
+		snprintf(buf + n, size - n, ", keepalive %d/%d/%d", s->c_keepidle_s,
+		         s->c_keepintvl_s, s->c_keepcnt);
+}
+
+static bool run_passed(const struct lab_run *r)
+{
+	return !r->error[0] && r->passed == r->s->n_expect;
+}
+
+void report_text(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+	char setup[700];
+
+	setup_line(s, setup, sizeof(setup));
+	fprintf(out, "== %s (%s)\n", s->name, s->file);
+	if (s->describe[0])
+		fprintf(out, "   %s\n", s->describe);
+	fprintf(out, "   %s\n", setup);
+	if (r->error[0]) {
+		fprintf(out, "   ERROR: the run could not be carried out: %s\n\n", r->error);
+		return;
+	}
+	fprintf(out, "   %8s  %-6s  %s\n", "t (s)", "who", "what");
+	for (int i = 0; i < r->n_events; i++)
+		fprintf(out, "   %8.3f  %-6s  %s\n", (double)r->events[i].t_ms / 1000,
+		        r->events[i].who, r->events[i].what);
+	fprintf(out, "   expectations:\n");
+	for (int i = 0; i < s->n_expect; i++)
+		fprintf(out, "     %-4s  %-44s  %s\n", r->expect[i].ok ? "ok" : "FAIL",
+		        s->expect[i].text, r->expect[i].observed);
+	fprintf(out, "   %s: %d of %d expectations held (%.1f s)\n\n",
+	        run_passed(r) ? "PASS" : "FAIL", r->passed, s->n_expect, r->wall_s);
+}
+
+void report_json(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+	struct sbuf b = { 0 };
+
+	sbuf_printf(&b, "{\"name\":");
+	sbuf_json_str(&b, s->name);
+	sbuf_printf(&b, ",\"file\":");
+	sbuf_json_str(&b, s->file);
+	sbuf_printf(&b, ",\"passed\":%s,\"wall_s\":%.3f", run_passed(r) ? "true" : "false",
+	            r->wall_s);
+	if (r->error[0]) {
+		sbuf_printf(&b, ",\"error\":");
+		sbuf_json_str(&b, r->error);
+	}
+	sbuf_printf(&b, ",\"artifacts\":");
+	sbuf_json_str(&b, r->dir);
+	sbuf_printf(&b, ",\"outcome\":{\"client_exit\":%d,\"calls\":[", r->client_exit);
+	for (int i = 0; i < r->n_calls; i++) {
+		const struct call_result *c = &r->calls[i];
+		sbuf_printf(&b, "%s{\"call\":%d,\"made\":%s,\"ok\":%s,\"t_s\":%.3f", i ? "," : "",
+		            i + 1, c->made ? "true" : "false", c->ok ? "true" : "false",
+		            (double)c->t_ms / 1000);
+		if (c->ora)
+			sbuf_printf(&b, ",\"ora\":\"ORA-%05d\"", c->ora);
+		sbuf_printf(&b, "}");
+	}
+	sbuf_printf(&b, "],\"server_end\":");
+	if (r->server_ended) {
+		sbuf_printf(&b, "{\"cause\":");
+		sbuf_json_str(&b, end_cause_name((enum end_cause)r->server_cause));
+		sbuf_printf(&b, ",\"dead_peer\":%s,\"t_s\":%.3f,\"since_last_packet_s\":%.3f}",
+		            r->server_dead_peer ? "true" : "false", (double)r->server_end_ms / 1000,
+		            r->server_since_last_packet_s);
+	} else {
+		sbuf_printf(&b, "null");
+	}
+	sbuf_printf(&b, ",\"fw_expired_s\":");
+	if (r->fw_expired_ms >= 0)
+		sbuf_printf(&b, "%.3f", (double)r->fw_expired_ms / 1000);
+	else
+		sbuf_printf(&b, "null");
+	for (int leg = 0; leg < 2; leg++) {
+		sbuf_printf(&b, ",\"%s_leg_verdict\":", leg == LEG_SERVER ? "server" : "client");
+		if (r->verdict[leg] >= 0)
+			sbuf_json_str(&b, verdict_name((enum verdict)r->verdict[leg]));
+		else
+			sbuf_printf(&b, "null");
+	}
+	sbuf_printf(&b, "},\"expectations\":[");
+	for (int i = 0; i < s->n_expect && !r->error[0]; i++) {
+		sbuf_printf(&b, "%s{\"expect\":", i ? "," : "");
+		sbuf_json_str(&b, s->expect[i].text);
+		sbuf_printf(&b, ",\"line\":%d,\"ok\":%s,\"observed\":", s->expect[i].line,
+		            r->expect[i].ok ? "true" : "false");
+		sbuf_json_str(&b, r->expect[i].observed);
+		sbuf_printf(&b, "}");
+	}
+	sbuf_printf(&b, "],\"timeline\":[");
+	for (int i = 0; i < r->n_events; i++) {
+		sbuf_printf(&b, "%s{\"t_s\":%.3f,\"who\":", i ? "," : "",
+		            (double)r->events[i].t_ms / 1000);
+		sbuf_json_str(&b, r->events[i].who);
+		sbuf_printf(&b, ",\"what\":");
+		sbuf_json_str(&b, r->events[i].what);
+		sbuf_printf(&b, "}");
+	}
+	sbuf_printf(&b, "]}");
+	fwrite(b.buf, 1, b.len, out);
+	sbuf_free(&b);
+}
+
+static void xml_str(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, out);
+		}
+	}
+}
+
+void report_junit_case(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+
+	fprintf(out, "  <testcase classname=\"dcdlab.lab\" name=\"");
+	xml_str(out, s->name);
+	fprintf(out, "\" file=\"");
+	xml_str(out, s->file);
+	fprintf(out, "\" time=\"%.3f\">\n", r->wall_s);
+	if (r->error[0]) {
+		fprintf(out, "    <error message=\"");
+		xml_str(out, r->error);
+		fprintf(out, "\"/>\n");
+	}
+	for (int i = 0; i < s->n_expect && !r->error[0]; i++) {
+		char msg[512];
+		if (r->expect[i].ok)
+			continue;
+		snprintf(msg, sizeof(msg), "%s:%d: expected %s; observed %s", s->file,
+		         s->expect[i].line, s->expect[i].text, r->expect[i].observed);
+		fprintf(out, "    <failure message=\"");
+		xml_str(out, msg);
+		fprintf(out, "\"/>\n");
+	}
+	fprintf(out, "    <system-out>");
+	for (int i = 0; i < r->n_events; i++) {
+		char line[300];
+		snprintf(line, sizeof(line), "%8.3f %-6s %s\n", (double)r->events[i].t_ms / 1000,
+		         r->events[i].who, r->events[i].what);
+		xml_str(out, line);
+	}
+	fprintf(out, "</system-out>\n  </testcase>\n");
+}
+
+/* ---- SVG: one lane per host, the firewall's entry as a sawtooth ---- */
+
+enum { SVG_W = 960, SVG_LEFT = 70, SVG_RIGHT = 20, LANE_H = 60, SVG_TOP = 50 };
+
+static int lane_of(const char *who)
+{
+	if (strcmp(who, "client") == 0)
+		return 0;
+	if (strcmp(who, "fw") == 0 || strcmp(who, "wire") == 0)
+		return 1;
+	if (strcmp(who, "server") == 0)
+		return 2;
+	return -1; /* faults and the lab: across all lanes */
+}
+
+void report_svg(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+	double t_min = 0, t_max = 1;
+	int h = SVG_TOP + 3 * LANE_H + 40 + 14 * (s->n_expect + 1);
+	static const char *const lanes[3] = { "client", "firewall", "server" };
+
+	for (int i = 0; i < r->n_events; i++) {
+		double t = (double)r->events[i].t_ms / 1000;
+		t_min = t < t_min ? t : t_min;
+		t_max = t > t_max ? t : t_max;
+	}
+	double span = t_max - t_min, scale = (SVG_W - SVG_LEFT - SVG_RIGHT) / span;
+#define X(t) (SVG_LEFT + ((t)-t_min) * scale)
+	fprintf(out,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	        "font-family=\"sans-serif\" font-size=\"11\">\n"
+	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" "
+	        "font-size=\"14\" font-weight=\"bold\">",
+	        SVG_W, h);
+	xml_str(out, s->name);
+	fprintf(out, ": %s</text>\n<text x=\"10\" y=\"36\" fill=\"#555\">",
+	        run_passed(r) ? "PASS" : "FAIL");
+	xml_str(out, s->describe);
+	fprintf(out, "</text>\n");
+	for (int l = 0; l < 3; l++) {
+		int y = SVG_TOP + l * LANE_H + LANE_H / 2;
+		fprintf(out,
+		        "<text x=\"8\" y=\"%d\">%s</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		        "y2=\"%d\" stroke=\"#ccc\"/>\n",
+		        y + 4, lanes[l], SVG_LEFT, y, SVG_W - SVG_RIGHT, y);
+	}
+	/* time axis, whole seconds */
+	int ya = SVG_TOP + 3 * LANE_H;
+	int step = span > 60 ? 10 : span > 20 ? 5 : 1;
+	for (int t = (int)t_min; t <= (int)t_max; t++) {
+		if (t % step)
+			continue;
+		fprintf(out,
+		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/><text "
+		        "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%ds</text>\n",
+		        X(t), ya, X(t), ya + 4, X(t), ya + 16, t);
+	}
+	/* the conntrack entry's remaining timeout, in the firewall's lane */
+	if (r->n_samples && s->fw_idle_ms > 0) {
+		int base = SVG_TOP + LANE_H + LANE_H - 8;
+		double full = (double)s->fw_idle_ms / 1000;
+		fprintf(out,
+		        "<polyline fill=\"none\" stroke=\"#2a7\" stroke-width=\"1.5\" points=\"");
+		for (int i = 0; i < r->n_samples; i++) {
+			const struct ct_sample *c = &r->samples[i];
+			double v = c->timeout_s < 0 ? 0 : c->timeout_s / full;
+			fprintf(out, "%.1f,%.1f ", X((double)c->t_ms / 1000),
+			        base - v * (LANE_H - 16));
+		}
+		fprintf(out,
+		        "\"><title>conntrack entry: remaining idle timeout</title></polyline>\n");
+	}
+	for (int i = 0; i < r->n_events; i++) {
+		const struct lab_event *e = &r->events[i];
+		double x = X((double)e->t_ms / 1000);
+		int lane = lane_of(e->who);
+		bool bad = strstr(e->what, "ORA-") || strstr(e->what, "RST") ||
+		           strstr(e->what, "expired") || strstr(e->what, "ended");
+		if (lane < 0) {
+			fprintf(out,
+			        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c22\" "
+			        "stroke-dasharray=\"4 3\"><title>",
+			        x, SVG_TOP, x, ya);
+			xml_str(out, e->what);
+			fprintf(out, "</title></line>\n");
+			continue;
+		}
+		int y = SVG_TOP + lane * LANE_H + LANE_H / 2;
+		if (strcmp(e->who, "wire") == 0)
+			y += strstr(e->what, "client") == e->what ? -10 : 10;
+		fprintf(out,
+		        "<circle cx=\"%.1f\" cy=\"%d\" r=\"%d\" fill=\"%s\"><title>%.3f s: ", x, y,
+		        bad ? 5 : 3, bad ? "#c22" : "#36c", (double)e->t_ms / 1000);
+		xml_str(out, e->what);
+		fprintf(out, "</title></circle>\n");
+		if (bad && strcmp(e->who, "wire") != 0) {
+			char label[48];
+			snprintf(label, sizeof(label), "%.40s", e->what);
+			fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" fill=\"#c22\">",
+			        x + 6, y - 8);
+			xml_str(out, label);
+			fprintf(out, "</text>\n");
+		}
+	}
+	int y = ya + 36;
+	for (int i = 0; i < s->n_expect && !r->error[0]; i++, y += 14) {
+		fprintf(out, "<text x=\"10\" y=\"%d\" fill=\"%s\">%s  ", y,
+		        r->expect[i].ok ? "#282" : "#c22", r->expect[i].ok ? "ok" : "FAIL");
+		xml_str(out, s->expect[i].text);
+		fprintf(out, " - ");
+		xml_str(out, r->expect[i].observed);
+		fprintf(out, "</text>\n");
+	}
+	fprintf(out, "</svg>\n");
+#undef X
+}

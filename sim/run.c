@@ -1,0 +1,897 @@
+/* run.c - one scenario on the real kernel: where a scenario becomes a
+ * verdict.
+ *
+ *   1. namespaces client -- fw -- server (topo.c), the firewall (fw.c)
+ *   2. `dcdlab listen` in the server's namespace, `dcdlab connect` in the
+ *      client's, each with the scenario's settings; libpcap on both of the
+ *      firewall's legs
+ *   3. a loop, bounded in time: captures, conntrack events and samples,
+ *      faults at their times, until both programs are done
+ *   4. the analyzer on both captures; the programs' JSON lines; every
+ *      expectation checked against what was observed
+ * Everything is removed at the end, on error and on a signal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "../capture/analyze.h"
+#include "../capture/decode.h"
+#include "../lib/clock.h"
+#include "../lib/numparse.h"
+#include "lab.h"
+#include "netns.h"
+
+#define SAMPLE_EVERY_MS 50
+#define GRACE_MS        300 /* after both programs end: the last packets */
+
+void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
+{
+	struct lab_event *e;
+	va_list ap;
+
+	if (r->n_events >= LAB_MAX_EVENTS)
+		return;
+	e = &r->events[r->n_events];
+	e->seq = r->n_events++;
+	e->t_ms = t_ms;
+	snprintf(e->who, sizeof(e->who), "%s", who);
+	va_start(ap, fmt);
+	vsnprintf(e->what, sizeof(e->what), fmt, ap);
+	va_end(ap);
+}
+
+int64_t lab_now_ms(const struct lab_run *r)
+{
+	return clock_now_ms(&clock_monotonic) - r->t0_mono_ms;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the programs: dcdlab listen and dcdlab connect ---- */
+
+struct argv_buf {
+	char *v[48];
+	char s[48][600];
+	int n;
+};
+
+static void arg(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	if (a->n >= 47)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->s[a->n], sizeof(a->s[0]), fmt, ap);
+	va_end(ap);
+	a->v[a->n] = a->s[a->n];
+	a->v[++a->n] = NULL;
+}
+
+/* fork, enter `role`'s namespace, exec this binary with `a`. */
+static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, const char *out,
+                   const char *errf, struct dcd_err *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		err_set(err, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+		    topo_enter(&r->topo, role, NULL) != 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		execv("/proc/self/exe", a->v);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void listener_args(const struct lab_run *r, struct argv_buf *a)
+{
+	const struct scenario *s = r->s;
+	char b[32];
+
+	arg(a, "dcdlab");
+	arg(a, "listen");
+	arg(a, "-l");
+	arg(a, s->family == 6 ? "[2001:db8:2::2]:1521" : "198.51.100.2:1521");
+	arg(a, "--events");
+	arg(a, "%s/listen.jsonl", r->dir);
+	arg(a, "--exit-after");
+	arg(a, "1");
+	arg(a, "--release");
+	arg(a, "%s", s->release);
+	if (s->sqlnet[0]) {
+		const char *slash = strrchr(s->file, '/');
+		arg(a, "--sqlnet");
+		if (s->sqlnet[0] == '/' || !slash)
+			arg(a, "%s", s->sqlnet);
+		else
+			arg(a, "%.*s/%s", (int)(slash - s->file), s->file, s->sqlnet);
+	}
+	if (s->expire_time_min >= 0) {
+		arg(a, "--expire-time");
+		arg(a, "%d", s->expire_time_min);
+	}
+	if (s->keepidle_s) {
+		arg(a, "--keepidle");
+		arg(a, "%d", s->keepidle_s);
+		arg(a, "--keepintvl");
+		arg(a, "%d", s->keepintvl_s);
+		arg(a, "--keepcnt");
+		arg(a, "%d", s->keepcnt);
+	}
+	if (s->ns_probes)
+		arg(a, "--ns-probes");
+	if (s->probe_interval_ms) {
+		arg(a, "--probe-interval");
+		arg(a, "%s", fmt_duration_ms(s->probe_interval_ms, b, sizeof(b)));
+	}
+	if (s->user_timeout_ms) {
+		arg(a, "--user-timeout");
+		arg(a, "%s", fmt_duration_ms(s->user_timeout_ms, b, sizeof(b)));
+	}
+}
+
+static void client_args(const struct lab_run *r, struct argv_buf *a)
+{
+	const struct scenario *s = r->s;
+	char b[32];
+
+	arg(a, "dcdlab");
+	arg(a, "connect");
+	arg(a, "--json");
+	arg(a, "--plan");
+	arg(a, "%s", s->plan);
+	arg(a, "--release");
+	arg(a, "%s", s->client_release);
+	arg(a, "--connect-timeout");
+	arg(a, "5s");
+	if (s->c_keepidle_s) {
+		arg(a, "--keepidle");
+		arg(a, "%d", s->c_keepidle_s);
+		arg(a, "--keepintvl");
+		arg(a, "%d", s->c_keepintvl_s);
+		arg(a, "--keepcnt");
+		arg(a, "%d", s->c_keepcnt);
+	}
+	if (s->call_timeout_ms) {
+		arg(a, "--call-timeout");
+		arg(a, "%s", fmt_duration_ms(s->call_timeout_ms, b, sizeof(b)));
+	}
+	if (s->connect[0])
+		arg(a, "%s", s->connect);
+	else
+		arg(a, s->family == 6 ? "[2001:db8:2::2]:1521/orcl" : "198.51.100.2:1521/orcl");
+}
+
+/* The listener is up when the server's namespace has a socket listening on
+ * 1521 (read from /proc/self/net/tcp*, which follows our namespace). */
+static int wait_listening(struct lab_run *r, pid_t listener, struct dcd_err *err)
+{
+	const char *file = r->s->family == 6 ? "/proc/self/net/tcp6" : "/proc/self/net/tcp";
+
+	for (int i = 0; i < 200; i++) { /* 200 x 10 ms */
+		char line[256];
+		bool up = false;
+		int status;
+		if (topo_enter(&r->topo, TOPO_SERVER, err) != 0)
+			return -1;
+		FILE *f = fopen(file, "r");
+		if (topo_leave(&r->topo, err) != 0) {
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		while (f && fgets(line, sizeof(line), f))
+			if (strstr(line, ":05F1 ") && strstr(line, " 0A "))
+				up = true;
+		if (f)
+			fclose(f);
+		if (up)
+			return 0;
+		if (waitpid(listener, &status, WNOHANG) == listener) {
+			err_set(err, "dcdlab listen exited at start (see %s/listen.log)", r->dir);
+			return -1;
+		}
+		usleep(10000);
+	}
+	err_set(err, "dcdlab listen was not listening on 1521 after 2 s (see %s/listen.log)",
+	        r->dir);
+	return -1;
+}
+
+/* ---- captures on the firewall's two legs ---- */
+
+struct leg {
+	struct lab_run *r;
+	enum scn_leg which;
+	pcap_t *p;
+	pcap_dumper_t *d;
+	link_decode_fn link;
+	char path[600];
+	unsigned rsts;
+};
+
+static const char *const leg_ifname[2] = { [LEG_SERVER] = "fs", [LEG_CLIENT] = "fc" };
+static const char *const leg_file[2] = {
+	[LEG_SERVER] = "server-leg.pcap", [LEG_CLIENT] = "client-leg.pcap"
+};
+
+static int leg_open(struct lab_run *r, struct leg *l, enum scn_leg which, struct dcd_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	int rc = -1;
+
+	memset(l, 0, sizeof(*l));
+	l->r = r;
+	l->which = which;
+	snprintf(l->path, sizeof(l->path), "%s/%s", r->dir, leg_file[which]);
+	if (topo_enter(&r->topo, TOPO_FIREWALL, err) != 0)
+		return -1;
+	/* The packet socket belongs to the namespace it is opened in. */
+	l->p = pcap_create(leg_ifname[which], ebuf);
+	if (l->p && pcap_set_snaplen(l->p, 256) == 0 && pcap_set_immediate_mode(l->p, 1) == 0 &&
+	    pcap_set_buffer_size(l->p, 4 << 20) == 0 && pcap_activate(l->p) >= 0)
+		rc = 0;
+	if (topo_leave(&r->topo, err) != 0)
+		rc = -1;
+	if (rc != 0) {
+		err_set(err, "capture on the firewall's %s: %s", leg_ifname[which],
+		        l->p ? pcap_geterr(l->p) : ebuf);
+		return -1;
+	}
+	if (pcap_compile(l->p, &prog, "tcp port 1521", 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(l->p, &prog) != 0 || pcap_setnonblock(l->p, 1, ebuf) != 0) {
+		err_set(err, "capture filter: %s", pcap_geterr(l->p));
+		return -1;
+	}
+	pcap_freecode(&prog);
+	l->link = link_decoder(pcap_datalink(l->p));
+	l->d = pcap_dump_open(l->p, l->path);
+	if (!l->d) {
+		err_set(err, "%s: %s", l->path, pcap_geterr(l->p));
+		return -1;
+	}
+	return 0;
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct leg *l = (struct leg *)user;
+	struct flow_track *t = &l->r->flow;
+	struct tcp_pkt p;
+
+	pcap_dump((u_char *)l->d, h, bytes);
+	if (!l->link || decode_frame(l->link, bytes, h->caplen, &p) != DECODE_TCP)
+		return;
+	bool from_client = p.dport == 1521;
+	int alen = p.family == 6 ? 16 : 4;
+	if (!t->valid && (p.flags & TCP_SYN) && from_client) {
+		t->valid = true;
+		t->family = p.family;
+		memcpy(t->caddr, p.src, (size_t)alen);
+		memcpy(t->saddr, p.dst, (size_t)alen);
+		t->cport = p.sport;
+		t->sport = p.dport;
+	}
+	if (p.flags & TCP_RST) {
+		if (l->rsts++ < 4)
+			lab_event(l->r, lab_now_ms(l->r), "wire", "RST %s -> %s on the %s leg",
+			          from_client ? "client" : "server",
+			          from_client ? "server" : "client",
+			          l->which == LEG_CLIENT ? "client" : "server");
+	}
+	/* Each side's numbers where its packets enter the firewall. */
+	if (!t->valid || from_client != (l->which == LEG_CLIENT) ||
+	    (from_client ? p.sport != t->cport : p.dport != t->cport))
+		return;
+	uint32_t nxt = p.seq + p.payload_len + !!(p.flags & (TCP_SYN | TCP_FIN));
+	if (from_client) {
+		if (p.payload_len || (p.flags & (TCP_SYN | TCP_FIN)) || !t->c_acked)
+			t->c_nxt = nxt;
+		if (p.flags & TCP_ACK)
+			t->c_ack = p.ack, t->c_acked = true;
+	} else {
+		if (p.payload_len || (p.flags & (TCP_SYN | TCP_FIN)) || !t->s_acked)
+			t->s_nxt = nxt;
+		if (p.flags & TCP_ACK)
+			t->s_ack = p.ack, t->s_acked = true;
+	}
+}
+
+static void leg_close(struct leg *l)
+{
+	if (l->p) {
+		pcap_dispatch(l->p, -1, on_frame, (u_char *)l);
+		if (l->d)
+			pcap_dump_close(l->d);
+		pcap_close(l->p);
+	}
+	l->p = NULL;
+	l->d = NULL;
+}
+
+/* ---- after the run: the analyzer on each leg ---- */
+
+struct analyze_ctx {
+	struct lab_run *r;
+	enum scn_leg which;
+	struct analyzer *a;
+	int64_t ts_ms;
+	bool reported;
+};
+
+static void on_report(const struct flow_report *rep, void *arg)
+{
+	struct analyze_ctx *c = arg;
+	struct lab_run *r = c->r;
+
+	if (c->reported)
+		return; /* the session's flow is the first */
+	c->reported = true;
+	r->verdict[c->which] = rep->verdict;
+	snprintf(r->verdict_why[c->which], sizeof(r->verdict_why[0]), "%s",
+	         rep->n_evidence ? rep->evidence[rep->n_evidence - 1].what : "");
+}
+
+static void on_class(uint32_t pkt, enum pkt_class cls, void *arg)
+{
+	struct analyze_ctx *c = arg;
+	bool from_client;
+
+	(void)pkt;
+	if (c->which != LEG_SERVER)
+		return; /* one leg is enough for the timeline */
+	analyzer_last_flow(c->a, &from_client);
+	lab_event(c->r, c->ts_ms, "wire", "%s %s", from_client ? "client" : "server",
+	          pkt_class_name(cls));
+}
+
+static void analyze_leg(struct lab_run *r, enum scn_leg which, const char *path)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct analyze_ctx c = { r, which, NULL, 0, false };
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	struct summary sum;
+	uint32_t n = 0;
+	pcap_t *p = pcap_open_offline(path, ebuf);
+
+	r->verdict[which] = -1;
+	if (!p)
+		return;
+	link_decode_fn link = link_decoder(pcap_datalink(p));
+	c.a = analyzer_new(on_report, on_class, &c);
+	while (link && c.a && pcap_next_ex(p, &h, &bytes) == 1) {
+		struct tcp_pkt t;
+		uint64_t us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		c.ts_ms = (int64_t)(us / 1000) - r->t0_wall_ms;
+		enum decode_result d = decode_frame(link, bytes, h->caplen, &t);
+		if (d == DECODE_TCP)
+			analyzer_packet(c.a, us, ++n, &t);
+		else
+			analyzer_skip(c.a, d), ++n;
+	}
+	if (c.a) {
+		analyzer_finish(c.a, &sum);
+		analyzer_free(c.a);
+	}
+	pcap_close(p);
+}
+
+/* ---- the programs' JSON lines ---- */
+
+/* The value of "key" in one of our own flat JSON objects, unescaped. */
+static bool jget(const char *line, const char *key, char *out, size_t size)
+{
+	char pat[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	if (!(p = strstr(line, pat)) || size == 0)
+		return false;
+	p += strlen(pat);
+	if (*p == '"') {
+		for (p++; *p && *p != '"' && n + 1 < size; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			out[n++] = *p;
+		}
+	} else {
+		while (*p && *p != ',' && *p != '}' && n + 1 < size)
+			out[n++] = *p++;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static double jnum(const char *line, const char *key, double dflt)
+{
+	char b[64];
+	return jget(line, key, b, sizeof(b)) ? strtod(b, NULL) : dflt;
+}
+
+/* "2026-11-21T12:03:14.648Z" -> ms since the epoch, or -1. */
+static int64_t iso_ms(const char *s)
+{
+	struct tm tm = { 0 };
+	int ms = 0;
+	if (sscanf(s, "%d-%d-%dT%d:%d:%d.%dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+	           &tm.tm_min, &tm.tm_sec, &ms) != 7)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
+static void read_client(struct lab_run *r)
+{
+	char path[600], line[2048], step[64], msg[400], ora[32], wall[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/client.jsonl", r->dir);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!jget(line, "step", step, sizeof(step)) ||
+		    !jget(line, "time", wall, sizeof(wall)))
+			continue;
+		int64_t t = iso_ms(wall) - r->t0_wall_ms;
+		jget(line, "message", msg, sizeof(msg)) || (msg[0] = '\0');
+		bool failed = jget(line, "ora", ora, sizeof(ora));
+		int k;
+		if (sscanf(step, "call %d", &k) == 1 && k >= 1 && k <= LAB_MAX_CALLS) {
+			struct call_result *c = &r->calls[k - 1];
+			c->made = true;
+			c->ok = !failed;
+			c->ora = failed ? atoi(ora + 4) : 0;
+			c->t_ms = t;
+			snprintf(c->message, sizeof(c->message), "%s", msg);
+			if (k > r->n_calls)
+				r->n_calls = k;
+		}
+		if (strcmp(step, "idle") != 0)
+			lab_event(r, t, "client", "%s: %s%s%s", step, failed ? ora : "",
+			          failed ? ": " : "", msg);
+	}
+	fclose(f);
+}
+
+static void read_server(struct lab_run *r)
+{
+	char path[600], line[4096], ev[32], b[200], cause[40];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/listen.jsonl", r->dir);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!jget(line, "event", ev, sizeof(ev)) || !jget(line, "time", b, sizeof(b)))
+			continue;
+		int64_t t = iso_ms(b) - r->t0_wall_ms;
+		if (strcmp(ev, "accept") == 0) {
+			char dcd[32] = "";
+			jget(line, "dcd", dcd, sizeof(dcd));
+			if (strcmp(dcd, "keepalive") == 0)
+				lab_event(r, t, "server",
+				          "accepted; keepalive %.0f/%.0f/%.0f (dead peer "
+				          "noticed after %.0f s)",
+				          jnum(line, "tcp_keepidle_s", 0),
+				          jnum(line, "tcp_keepintvl_s", 0),
+				          jnum(line, "tcp_keepcnt", 0), jnum(line, "detect_s", 0));
+			else
+				lab_event(r, t, "server", "accepted; DCD: %s",
+				          dcd[0] ? dcd : "none");
+		} else if (strcmp(ev, "ns-probe") == 0) {
+			lab_event(r, t, "server", "NS probe sent (10-byte DATA)");
+		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) &&
+		           !r->server_ended) {
+			jget(line, "cause", cause, sizeof(cause));
+			if (strcmp(cause, "shutdown") == 0)
+				continue; /* the lab stopped it: the session was still open */
+			jget(line, "detail", r->server_detail, sizeof(r->server_detail));
+			jget(line, "dead_peer", b, sizeof(b));
+			r->server_ended = true;
+			r->server_cause = end_cause_parse(cause);
+			r->server_dead_peer = strcmp(b, "true") == 0;
+			r->server_end_ms = t;
+			r->server_since_last_packet_s = jnum(line, "since_last_packet_s", -1);
+			lab_event(r, t, "server",
+			          "session ended: %s%s (%.2f s after the client's "
+			          "last packet)",
+			          cause, r->server_dead_peer ? ", a dead peer" : "",
+			          r->server_since_last_packet_s);
+		}
+	}
+	fclose(f);
+}
+
+/* ---- expectations ---- */
+
+static void evaluate(struct lab_run *r)
+{
+	const struct scenario *s = r->s;
+	char b1[32], b2[32];
+
+	r->passed = 0;
+	for (int i = 0; i < s->n_expect; i++) {
+		const struct scn_expect *e = &s->expect[i];
+		struct expect_result *x = &r->expect[i];
+		const struct call_result *c =
+		        e->call >= 1 && e->call <= LAB_MAX_CALLS ? &r->calls[e->call - 1] : NULL;
+		switch (e->kind) {
+		case EXPECT_SURVIVES: {
+			int bad = 0;
+			for (int k = 0; k < r->n_calls; k++)
+				bad += !r->calls[k].ok;
+			bool server_ok = !r->server_ended || r->server_cause == END_DISCONNECT ||
+			                 r->server_cause == END_EOF;
+			x->ok = r->client_exit == 0 && bad == 0 && server_ok;
+			snprintf(x->observed, sizeof(x->observed),
+			         "%d call%s, %d failed; client exit %d; server: %s", r->n_calls,
+			         r->n_calls == 1 ? "" : "s", bad, r->client_exit,
+			         r->server_ended ? end_cause_name((enum end_cause)r->server_cause)
+			                         : "still open");
+			break;
+		}
+		case EXPECT_CALL_OK:
+		case EXPECT_CALL_FAILS:
+			if (!c || !c->made) {
+				x->ok = false;
+				snprintf(x->observed, sizeof(x->observed), "call %d was not made",
+				         e->call);
+			} else {
+				x->ok = e->kind == EXPECT_CALL_OK
+				                ? c->ok
+				                : !c->ok && (e->ora == 0 || c->ora == e->ora);
+				if (c->ok)
+					snprintf(x->observed, sizeof(x->observed), "call %d %s",
+					         e->call, c->message);
+				else
+					snprintf(x->observed, sizeof(x->observed),
+					         "call %d: ORA-%05d at %.2f s", e->call, c->ora,
+					         (double)c->t_ms / 1000);
+			}
+			break;
+		case EXPECT_SERVER_END:
+			if (e->cause == SCN_END_NONE) {
+				x->ok = !r->server_ended;
+			} else {
+				x->ok = r->server_ended && (e->cause == SCN_END_DEAD_PEER
+				                                    ? r->server_dead_peer
+				                                    : r->server_cause == e->cause);
+				if (e->within_ms >= 0 &&
+				    !(r->server_since_last_packet_s >= 0 &&
+				      r->server_since_last_packet_s * 1000 <= (double)e->within_ms))
+					x->ok = false;
+				if (e->at_ms >= 0 && llabs(r->server_end_ms - e->at_ms) > e->tol_ms)
+					x->ok = false;
+			}
+			if (r->server_ended)
+				snprintf(x->observed, sizeof(x->observed),
+				         "%s at %.2f s, %.2f s after the client's last packet",
+				         end_cause_name((enum end_cause)r->server_cause),
+				         (double)r->server_end_ms / 1000,
+				         r->server_since_last_packet_s);
+			else
+				snprintf(x->observed, sizeof(x->observed),
+				         "the session was still open when the run ended");
+			break;
+		case EXPECT_CAPTURE:
+			x->ok = r->verdict[e->leg] == e->verdict;
+			snprintf(x->observed, sizeof(x->observed), "%s",
+			         r->verdict[e->leg] < 0
+			                 ? "no flow captured"
+			                 : verdict_name((enum verdict)r->verdict[e->leg]));
+			break;
+		case EXPECT_FW_ENTRY:
+			x->ok = (r->fw_expired > 0) == e->expires;
+			if (r->fw_expired)
+				snprintf(x->observed, sizeof(x->observed),
+				         "expired at %.2f s (idle %s)",
+				         (double)r->fw_expired_ms / 1000,
+				         fmt_duration_ms(s->fw_idle_ms, b1, sizeof(b1)));
+			else
+				snprintf(x->observed, sizeof(x->observed),
+				         "never expired (idle timeout %s, run %s)",
+				         fmt_duration_ms(s->fw_idle_ms, b1, sizeof(b1)),
+				         fmt_duration_ms((int64_t)(r->wall_s * 1000), b2,
+				                         sizeof(b2)));
+			break;
+		}
+		r->passed += x->ok;
+	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct lab_event *x = a, *y = b;
+	if (x->t_ms != y->t_ms)
+		return x->t_ms < y->t_ms ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq; /* qsort is not stable */
+}
+
+/* ---- the run ---- */
+
+static void stop(pid_t *pid, int sig)
+{
+	if (*pid > 0)
+		kill(*pid, sig);
+}
+
+static void reap(pid_t *pid, int *status_out)
+{
+	int status;
+	if (*pid <= 0)
+		return;
+	for (int i = 0; i < 100; i++) { /* 1 s, then SIGKILL */
+		if (waitpid(*pid, &status, WNOHANG) == *pid) {
+			if (status_out)
+				*status_out = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			*pid = 0;
+			return;
+		}
+		usleep(10000);
+	}
+	kill(*pid, SIGKILL);
+	waitpid(*pid, &status, 0);
+	*pid = 0;
+}
+
+static int crash_host(struct lab_run *r, enum topo_role role, pid_t *pid, struct dcd_err *err)
+{
+	/* The host vanishes: nothing in, nothing out, no FIN, no RST. */
+	if (lab_nft(r, role,
+	            "table inet dcdlab_crash {\n"
+	            "\tchain in { type filter hook input priority -400; policy drop; }\n"
+	            "\tchain out { type filter hook output priority -400; policy drop; }\n}\n",
+	            err) != 0)
+		return -1;
+	stop(pid, SIGKILL);
+	return 0;
+}
+
+static void do_faults(struct lab_run *r, struct fw *fw, pid_t *client, pid_t *listener, int64_t now,
+                      bool *done, bool *restored)
+{
+	const struct scenario *s = r->s;
+
+	for (int i = 0; i < s->n_fault; i++) {
+		const struct scn_fault *f = &s->fault[i];
+		struct dcd_err err = { "" };
+		int rc = 0;
+		if (!done[i] && now >= f->at_ms) {
+			done[i] = true;
+			switch (f->kind) {
+			case FAULT_CLIENT_CRASH:
+				rc = crash_host(r, TOPO_CLIENT, client, &err);
+				lab_event(r, now, "fault",
+				          "the client's host crashes (no FIN, no RST)");
+				break;
+			case FAULT_SERVER_CRASH:
+				rc = crash_host(r, TOPO_SERVER, listener, &err);
+				lab_event(r, now, "fault",
+				          "the server's host crashes (no FIN, no RST)");
+				break;
+			case FAULT_LINK_CUT:
+				rc = fw_cut(fw, true, &err);
+				lab_event(r, now, "fault", "the path through the firewall is cut");
+				break;
+			case FAULT_FW_FLUSH:
+				lab_event(r, now, "fault",
+				          "the firewall reboots: its state is flushed");
+				rc = fw_flush(fw, &err);
+				break;
+			}
+		}
+		if (f->kind == FAULT_LINK_CUT && done[i] && !restored[i] && f->restore_ms >= 0 &&
+		    now >= f->restore_ms) {
+			restored[i] = true;
+			rc = fw_cut(fw, false, &err);
+			lab_event(r, now, "fault", "the path is restored");
+		}
+		if (rc != 0)
+			lab_event(r, now, "fault", "could not carry the fault out: %s", err.msg);
+	}
+}
+
+/* net.ipv4.tcp_retries2 of one host: how long its TCP retransmits. */
+static int set_retries2(struct lab_run *r, enum topo_role role, int n, struct dcd_err *err)
+{
+	char v[16];
+	int rc;
+
+	if (n <= 0)
+		return 0;
+	snprintf(v, sizeof(v), "%d", n);
+	if (topo_enter(&r->topo, role, err) != 0)
+		return -1;
+	rc = netns_sysctl("/proc/sys/net/ipv4/tcp_retries2", v, err);
+	if (topo_leave(&r->topo, err) != 0)
+		return -1;
+	return rc;
+}
+
+static int64_t run_bound_ms(const struct scenario *s)
+{
+	int64_t b = scenario_plan_ms(s);
+
+	if (s->duration_ms)
+		return s->duration_ms;
+	for (int i = 0; i < s->n_fault; i++) {
+		int64_t t = s->fault[i].restore_ms > s->fault[i].at_ms ? s->fault[i].restore_ms
+		                                                       : s->fault[i].at_ms;
+		if (t > b)
+			b = t;
+	}
+	return b + 20000;
+}
+
+int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *dir,
+                     volatile int *interrupted)
+{
+	struct dcd_err err = { "" };
+	struct argv_buf *la = calloc(1, sizeof(*la)), *ca = calloc(1, sizeof(*ca));
+	struct leg legs[2] = { 0 };
+	struct fw *fw = NULL;
+	pid_t listener = 0, client = 0;
+	int64_t start = clock_now_ms(&clock_monotonic), bound = run_bound_ms(s);
+	int64_t last_sample = -SAMPLE_EVERY_MS, both_done = -1;
+	bool done[SCN_MAX_FAULTS] = { 0 }, restored[SCN_MAX_FAULTS] = { 0 };
+	char path[600], path2[600];
+	int rc = -1, status;
+
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->interrupted = interrupted;
+	r->client_exit = -1;
+	r->server_cause = SCN_END_NONE;
+	r->fw_expired_ms = -1;
+	r->verdict[0] = r->verdict[1] = -1;
+	r->events = calloc(LAB_MAX_EVENTS, sizeof(*r->events));
+	r->samples = calloc(LAB_MAX_SAMPLES, sizeof(*r->samples));
+	for (int i = 0; i < TOPO_ROLES; i++)
+		r->topo.fd[i] = -1;
+	r->topo.host_fd = -1;
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	if (!la || !ca || !r->events || !r->samples) {
+		snprintf(r->error, sizeof(r->error), "out of memory");
+		goto out;
+	}
+	/* Until the client starts, the clock runs from here. */
+	r->t0_mono_ms = start;
+	r->t0_wall_ms = wall_ms();
+	if (topo_up(&r->topo, 0, &err) != 0 || !(fw = fw_open(r, &err)))
+		goto fail;
+	if (set_retries2(r, TOPO_SERVER, s->tcp_retries2, &err) != 0 ||
+	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, &err) != 0)
+		goto fail;
+	if (leg_open(r, &legs[LEG_CLIENT], LEG_CLIENT, &err) != 0 ||
+	    leg_open(r, &legs[LEG_SERVER], LEG_SERVER, &err) != 0)
+		goto fail;
+	listener_args(r, la);
+	arg(la, "--duration");
+	arg(la, "%llds", (long long)(bound / 1000 + 5));
+	snprintf(path, sizeof(path), "%s/listen.out", r->dir);
+	snprintf(path2, sizeof(path2), "%s/listen.log", r->dir);
+	if ((listener = spawn(r, TOPO_SERVER, la, path, path2, &err)) < 0 ||
+	    wait_listening(r, listener, &err) != 0)
+		goto fail;
+	/* The scenario clock: 0 is now. */
+	int64_t shift = clock_now_ms(&clock_monotonic) - r->t0_mono_ms;
+	r->t0_mono_ms += shift;
+	r->t0_wall_ms += shift;
+	for (int i = 0; i < r->n_events; i++)
+		r->events[i].t_ms -= shift;
+	client_args(r, ca);
+	snprintf(path, sizeof(path), "%s/client.jsonl", r->dir);
+	snprintf(path2, sizeof(path2), "%s/client.log", r->dir);
+	if ((client = spawn(r, TOPO_CLIENT, ca, path, path2, &err)) < 0)
+		goto fail;
+
+	for (;;) {
+		struct pollfd pf[3];
+		int n = 0;
+		int64_t now = lab_now_ms(r);
+		for (int i = 0; i < 2; i++)
+			pf[n++] = (struct pollfd){ pcap_get_selectable_fd(legs[i].p), POLLIN, 0 };
+		if (fw_event_fd(fw) >= 0)
+			pf[n++] = (struct pollfd){ fw_event_fd(fw), POLLIN, 0 };
+		poll(pf, (nfds_t)n, 20);
+		for (int i = 0; i < 2; i++)
+			pcap_dispatch(legs[i].p, -1, on_frame, (u_char *)&legs[i]);
+		fw_read_events(fw);
+		now = lab_now_ms(r);
+		if (now - last_sample >= SAMPLE_EVERY_MS) {
+			fw_sample(fw);
+			last_sample = now;
+		}
+		do_faults(r, fw, &client, &listener, now, done, restored);
+		if (client > 0 && waitpid(client, &status, WNOHANG) == client) {
+			r->client_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			client = 0;
+		}
+		if (listener > 0 && waitpid(listener, &status, WNOHANG) == listener)
+			listener = 0;
+		if (client == 0 && listener == 0 && both_done < 0)
+			both_done = now;
+		if (both_done >= 0 && now - both_done >= GRACE_MS)
+			break;
+		if (now >= bound) {
+			lab_event(r, now, "lab", "the run's bound (%.1f s) is reached",
+			          (double)bound / 1000);
+			break;
+		}
+		if (*interrupted) {
+			snprintf(r->error, sizeof(r->error), "interrupted");
+			goto out;
+		}
+	}
+	stop(&listener, SIGTERM);
+	stop(&client, SIGKILL);
+	reap(&listener, NULL);
+	reap(&client, &r->client_exit);
+	for (int i = 0; i < 2; i++)
+		leg_close(&legs[i]);
+	read_client(r);
+	read_server(r);
+	for (int i = 0; i < 2; i++)
+		analyze_leg(r, (enum scn_leg)i, legs[i].path);
+	r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start) / 1000;
+	qsort(r->events, (size_t)r->n_events, sizeof(*r->events), by_time);
+	evaluate(r);
+	rc = 0;
+	goto out;
+fail:
+	snprintf(r->error, sizeof(r->error), "%s", err.msg);
+out:
+	stop(&listener, SIGKILL);
+	stop(&client, SIGKILL);
+	reap(&listener, NULL);
+	reap(&client, NULL);
+	for (int i = 0; i < 2; i++)
+		leg_close(&legs[i]);
+	fw_close(fw);
+	topo_down(&r->topo);
+	free(la);
+	free(ca);
+	if (rc != 0)
+		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start) / 1000;
+	return rc;
+}
+
+void lab_run_free(struct lab_run *r)
+{
+	free(r->events);
+	free(r->samples);
+	r->events = NULL;
+	r->samples = NULL;
+}
