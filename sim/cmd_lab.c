@@ -344,8 +344,11 @@ static int lab_run(int argc, char **argv)
 		free(jobs);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* No SA_RESTART: a signal must interrupt wait() below. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	bool forwarded = false;
 	while ((next < n || running > 0)) {
 		while (next < n && running < jobs_max && !interrupted) {
 			struct job *j = &jobs[next++];
@@ -368,6 +371,13 @@ static int lab_run(int argc, char **argv)
 		}
 		if (interrupted && next < n)
 			next = n; /* start nothing more */
+		if (interrupted && !forwarded) {
+			/* Each run removes what it made when told to stop. */
+			for (int k = 0; k < n; k++)
+				if (jobs[k].pid > 0 && jobs[k].status < 0)
+					kill(jobs[k].pid, SIGTERM);
+			forwarded = true;
+		}
 		if (running == 0)
 			break;
 		int status;

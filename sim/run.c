@@ -549,17 +549,28 @@ static void evaluate(struct lab_run *r)
 		        e->call >= 1 && e->call <= LAB_MAX_CALLS ? &r->calls[e->call - 1] : NULL;
 		switch (e->kind) {
 		case EXPECT_SURVIVES: {
-			int bad = 0;
+			int bad = 0, first_bad = -1;
 			for (int k = 0; k < r->n_calls; k++)
-				bad += !r->calls[k].ok;
+				if (!r->calls[k].ok && bad++ == 0)
+					first_bad = k;
 			bool server_ok = !r->server_ended || r->server_cause == END_DISCONNECT ||
 			                 r->server_cause == END_EOF;
 			x->ok = r->client_exit == 0 && bad == 0 && server_ok;
-			snprintf(x->observed, sizeof(x->observed),
-			         "%d call%s, %d failed; client exit %d; server: %s", r->n_calls,
-			         r->n_calls == 1 ? "" : "s", bad, r->client_exit,
-			         r->server_ended ? end_cause_name((enum end_cause)r->server_cause)
-			                         : "still open");
+			if (first_bad >= 0)
+				snprintf(x->observed, sizeof(x->observed),
+				         "call %d failed: ORA-%05d at %.2f s; server: %s",
+				         first_bad + 1, r->calls[first_bad].ora,
+				         (double)r->calls[first_bad].t_ms / 1000,
+				         r->server_ended
+				                 ? end_cause_name((enum end_cause)r->server_cause)
+				                 : "still open");
+			else
+				snprintf(x->observed, sizeof(x->observed),
+				         "%d call%s ok; client exit %d; server: %s", r->n_calls,
+				         r->n_calls == 1 ? "" : "s", r->client_exit,
+				         r->server_ended
+				                 ? end_cause_name((enum end_cause)r->server_cause)
+				                 : "still open");
 			break;
 		}
 		case EXPECT_CALL_OK:

@@ -130,6 +130,11 @@ static void test_builders(void **state)
 	tns_put_data(&b, false, 0, "x", 1);
 	assert_false(tns_is_dcd_probe((uint8_t *)b.buf, b.len));
 	sbuf_reset(&b);
+	/* also 10 bytes: the client's goodbye, a DATA with EOF, is no probe */
+	tns_put_data(&b, true, TNS_DATA_FLAG_EOF, NULL, 0);
+	assert_int_equal(b.len, 10);
+	assert_false(tns_is_dcd_probe((uint8_t *)b.buf, b.len));
+	sbuf_reset(&b);
 	tns_put_marker(&b, false, 1, 2);
 	assert_false(tns_is_dcd_probe((uint8_t *)b.buf, b.len)); /* 11 bytes, MARKER */
 	sbuf_reset(&b);

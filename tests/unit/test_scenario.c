@@ -1,0 +1,193 @@
+/* test_scenario.c - scenario files: what a good one yields, and that each
+ * mistake is named with file:line and what was expected. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../capture/analyze.h"
+#include "../../model/scenario.h"
+
+static void test_full(void **state)
+{
+	static const char text[] =
+	        "# a comment\n"
+	        "name      t1\n"
+	        "describe  a test   with  spaces # and a comment\n"
+	        "server    keepalive 2/1/3\n"
+	        "server    tcp_retries2 3\n"
+	        "client    plan call, idle 8s, call 2s, close\n"
+	        "client    keepalive 4/2/5\n"
+	        "firewall  preset f5-fastl4 idle 3s keepalives ignored\n"
+	        "fault     link-cut at 1s restore 2500ms\n"
+	        "fault     client-crash at 4s\n"
+	        "expect    call 2 fails ORA-03113\n"
+	        "expect    server-end keepalive-timeout within 5.5s at 7s +- 1s\n"
+	        "expect    capture client-leg firewall-drop\n"
+	        "expect    fw-entry expires\n"
+	        "duration  20s\n";
+	struct scenario *s = calloc(1, sizeof(*s));
+	struct dcd_err err = { "" };
+
+	(void)state;
+	assert_int_equal(scenario_parse(s, "t1.scn", text, &err), 0);
+	assert_string_equal(s->name, "t1");
+	assert_string_equal(s->describe, "a test   with  spaces");
+	assert_int_equal(s->keepidle_s, 2);
+	assert_int_equal(s->keepintvl_s, 1);
+	assert_int_equal(s->keepcnt, 3);
+	assert_int_equal(s->tcp_retries2, 3);
+	assert_int_equal(s->c_keepidle_s, 4);
+	assert_string_equal(s->plan, "call, idle 8s, call 2s, close");
+	assert_int_equal(scenario_calls(s), 2);
+	assert_int_equal(scenario_plan_ms(s), 10000);
+	assert_int_equal(s->fw, SCN_FW_CONNTRACK);
+	assert_non_null(s->preset);
+	assert_string_equal(s->preset->name, "f5-fastl4");
+	assert_int_equal(s->expiry, FW_EXPIRY_RST_BOTH); /* the preset's default */
+	assert_int_equal(s->fw_idle_ms, 3000);
+	assert_true(s->keepalives_ignored);
+	assert_int_equal(s->n_fault, 2);
+	assert_int_equal(s->fault[0].kind, FAULT_LINK_CUT);
+	assert_int_equal(s->fault[0].at_ms, 1000);
+	assert_int_equal(s->fault[0].restore_ms, 2500);
+	assert_int_equal(s->fault[1].kind, FAULT_CLIENT_CRASH);
+	assert_int_equal(s->n_expect, 4);
+	assert_int_equal(s->expect[0].kind, EXPECT_CALL_FAILS);
+	assert_int_equal(s->expect[0].ora, 3113);
+	assert_int_equal(s->expect[0].line, 11);
+	assert_int_equal(s->expect[1].cause, END_KEEPALIVE_TIMEOUT);
+	assert_int_equal(s->expect[1].within_ms, 5500);
+	assert_int_equal(s->expect[1].at_ms, 7000);
+	assert_int_equal(s->expect[1].tol_ms, 1000);
+	assert_int_equal(s->expect[2].leg, LEG_CLIENT);
+	assert_int_equal(s->expect[2].verdict, VERDICT_FIREWALL_DROP);
+	assert_true(s->expect[3].expires);
+	assert_int_equal(s->duration_ms, 20000);
+	free(s);
+}
+
+static void test_defaults(void **state)
+{
+	struct scenario *s = calloc(1, sizeof(*s));
+	struct dcd_err err = { "" };
+
+	(void)state;
+	/* Name from the file; preset timeout scaled (1 h -> 3 s); "at"
+	 * without a tolerance gets max(5%, 200 ms). */
+	assert_int_equal(scenario_parse(s, "dir/asa-test.scn",
+	                                "firewall preset cisco-asa\nexpect server-end rst at 10s\n",
+	                                &err),
+	                 0);
+	assert_string_equal(s->name, "asa-test");
+	assert_int_equal(s->fw_idle_ms, 3000);
+	assert_int_equal(s->expiry, FW_EXPIRY_SILENT);
+	assert_int_equal(s->family, 4);
+	assert_string_equal(s->release, "19c");
+	assert_int_equal(s->expect[0].tol_ms, 500);
+	assert_int_equal(scenario_parse(s, "x", "expect server-end rst at 1s\n", &err), 0);
+	assert_int_equal(s->expect[0].tol_ms, 200);
+	free(s);
+}
+
+static void test_errors(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "", "f.scn: no \"expect\" line" },
+		{ "expect session survives\nbogus 1\n",
+		  "f.scn:2: \"bogus\": expected name, describe" },
+		{ "server keepalive 2/1\nexpect session survives\n",
+		  "f.scn:1: \"2/1\": expected IDLE/INTVL/COUNT" },
+		{ "server keepalive 2/1/300\n", "f.scn:1: \"2/1/300\"" },
+		{ "server keepalive 2/1/3/4\n", "f.scn:1: \"2/1/3/4\"" },
+		{ "server expire_time ten\n",
+		  "f.scn:1: \"ten\": expected a whole number from 0 to 1440" },
+		{ "server colour blue\n", "f.scn:1: server: expected keepalive" },
+		{ "\n\nclient plan call, dance\n",
+		  "f.scn:3: plan, byte 6: unknown step \"dance\"" },
+		{ "firewall conntrack\n", "f.scn:1: firewall conntrack needs \"idle DUR\"" },
+		{ "firewall conntrack idle 1500ms\n", "conntrack counts whole seconds" },
+		{ "firewall conntrack idle 3s expiry loud\n",
+		  "expiry \"loud\": expected silent, rst-next or rst-both" },
+		{ "firewall preset acme\n", "unknown firewall preset \"acme\" (linux-conntrack, " },
+		{ "firewall wall\n", "firewall: expected none, conntrack or preset NAME" },
+		{ "fault meteor at 1s\n", "fault: expected client-crash" },
+		{ "fault client-crash 1s\n", "fault client-crash: expected \"at DUR\"" },
+		{ "fault link-cut at 3s restore 1s\n", "f.scn:1: restore 1s comes before the cut" },
+		{ "fault client-crash at 1s restore 2s\n", "unexpected after the fault's time" },
+		{ "expect call 0 ok\n", "f.scn:1: \"0\": expected a whole number from 1 to 1000" },
+		{ "expect call 2 ok\n", "f.scn:1: call 2: the plan makes only 1 call" },
+		{ "expect call 1 fails ORA-x\n", "\"ORA-x\": expected an ORA-nnnnn code" },
+		{ "expect server-end sleepy\n", "server-end \"sleepy\": expected none, dead-peer" },
+		{ "expect server-end none within 2s\n", "server-end none takes no time" },
+		{ "expect server-end rst soon\n", "\"soon\": expected \"within DUR\"" },
+		{ "expect capture maybe\n",
+		  "expected \"capture [server-leg|client-leg] VERDICT\"" },
+		{ "expect fw-entry expires\n",
+		  "f.scn:1: fw-entry: the scenario has no stateful firewall" },
+		{ "expect weather fine\n", "expect: expected session survives" },
+		{ "name a/b\nexpect session survives\n", "name \"a/b\": use letters" },
+		{ "family 5\n", "family: expected 4 or 6" },
+		{ "duration 2d\n", "\"2d\": expected a duration up to 3600s" },
+		{ "server ns-probes\nserver keepalive 1/1/1\nexpect session survives\n",
+		  "ns-probes and server keepalive contradict" },
+	};
+	struct scenario *s = calloc(1, sizeof(*s));
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct dcd_err err = { "" };
+		if (scenario_parse(s, "f.scn", bad[i].text, &err) == 0)
+			fail_msg("case %zu parsed: %s", i, bad[i].text);
+		if (strstr(err.msg, bad[i].want) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, bad[i].want);
+	}
+	free(s);
+}
+
+/* Every file in the library parses (the lab test runs them). */
+static void test_library(void **state)
+{
+	DIR *d = opendir("scenarios");
+	struct dirent *e;
+	struct scenario *s = calloc(1, sizeof(*s));
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[300];
+		struct dcd_err err = { "" };
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".scn") != 0)
+			continue;
+		snprintf(path, sizeof(path), "scenarios/%s", e->d_name);
+		if (scenario_load(s, path, &err) != 0)
+			fail_msg("%s", err.msg);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 20);
+	struct dcd_err err = { "" };
+	assert_int_not_equal(scenario_load(s, "scenarios/no-such.scn", &err), 0);
+	assert_non_null(strstr(err.msg, "scenarios/no-such.scn: No such file"));
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_library),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
