@@ -266,12 +266,16 @@ void report_svg(const struct lab_run *r, FILE *out)
 		fprintf(out,
 		        "\"><title>conntrack entry: remaining idle timeout</title></polyline>\n");
 	}
+	double last_x[3] = { -1e9, -1e9, -1e9 };
+	int stack[3] = { 0 };
 	for (int i = 0; i < r->n_events; i++) {
 		const struct lab_event *e = &r->events[i];
 		double x = X((double)e->t_ms / 1000);
 		int lane = lane_of(e->who);
 		bool bad = strstr(e->what, "ORA-") || strstr(e->what, "RST") ||
-		           strstr(e->what, "expired") || strstr(e->what, "ended");
+		           strstr(e->what, "expired") || strstr(e->what, "dead peer") ||
+		           strstr(e->what, "rst");
+		bool label = bad || strstr(e->what, "session ended");
 		if (lane < 0) {
 			fprintf(out,
 			        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c22\" "
@@ -289,12 +293,19 @@ void report_svg(const struct lab_run *r, FILE *out)
 		        bad ? 5 : 3, bad ? "#c22" : "#36c", (double)e->t_ms / 1000);
 		xml_str(out, e->what);
 		fprintf(out, "</title></circle>\n");
-		if (bad && strcmp(e->who, "wire") != 0) {
-			char label[48];
-			snprintf(label, sizeof(label), "%.40s", e->what);
-			fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" fill=\"#c22\">",
-			        x + 6, y - 8);
-			xml_str(out, label);
+		if (label && strcmp(e->who, "wire") != 0) {
+			char text[56];
+			bool left = x > SVG_W * 0.6; /* keep the label inside the picture */
+			/* labels close together stack upwards instead of overlapping */
+			stack[lane] = x - last_x[lane] < 250 ? stack[lane] + 1 : 0;
+			last_x[lane] = x;
+			snprintf(text, sizeof(text), "%.50s", e->what);
+			fprintf(out,
+			        "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" fill=\"%s\" "
+			        "text-anchor=\"%s\">",
+			        left ? x - 6 : x + 6, y - 8 - 10 * (stack[lane] % 3),
+			        bad ? "#c22" : "#36c", left ? "end" : "start");
+			xml_str(out, text);
 			fprintf(out, "</text>\n");
 		}
 	}
