@@ -407,6 +407,12 @@ static int one_line(struct scenario *s, struct line *l, struct dcd_err *err)
 		s->family = (int)v;
 		return 0;
 	}
+	if (strcmp(k, "clients") == 0) {
+		if (number(l, 1, 1, SCN_MAX_CLIENTS, &v, err) != 0)
+			return -1;
+		s->clients = (int)v;
+		return 0;
+	}
 	if (strcmp(k, "server") == 0)
 		return server_line(s, l, err);
 	if (strcmp(k, "client") == 0)
@@ -418,8 +424,8 @@ static int one_line(struct scenario *s, struct line *l, struct dcd_err *err)
 	if (strcmp(k, "expect") == 0)
 		return expect_line(s, l, err);
 	return fail(err, l,
-	            "\"%s\": expected name, describe, server, client, firewall, fault, expect, "
-	            "duration or family",
+	            "\"%s\": expected name, describe, server, client, clients, firewall, fault, "
+	            "expect, duration or family",
 	            k);
 }
 
@@ -431,6 +437,7 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 	memset(s, 0, sizeof(*s));
 	snprintf(s->file, sizeof(s->file), "%s", file);
 	s->family = 4;
+	s->clients = 1;
 	s->expire_time_min = -1;
 	s->tcp_retries2 = -1;
 	s->c_tcp_retries2 = -1;

@@ -24,6 +24,7 @@
  *          [at DUR [+- DUR]]
  *   expect capture [server-leg|client-leg] alive|closed|dead-peer|firewall-drop
  *   expect fw-entry expires|survives
+ *   clients 4                       that many clients, the same plan each
  *   duration 20s                    the run's upper bound
  *   family 4|6
  *
@@ -78,8 +79,9 @@ struct scn_expect {
 	char text[160];        /* as written, for reports */
 };
 
-#define SCN_MAX_FAULTS 8
-#define SCN_MAX_EXPECT 16
+#define SCN_MAX_FAULTS  8
+#define SCN_MAX_CLIENTS 16
+#define SCN_MAX_EXPECT  16
 
 struct scenario {
 	char file[256];
@@ -87,6 +89,7 @@ struct scenario {
 	char describe[256];
 	int family; /* 4 or 6 */
 	int64_t duration_ms;
+	int clients; /* each runs the plan in a session of its own */
 
 	/* the server: dcdlab listen */
 	char release[16];

@@ -75,6 +75,7 @@ struct client {
 	uint64_t probes_seen; /* legacy NS probes read */
 	struct sbuf in;       /* bytes read, not yet a whole packet */
 	bool json;
+	unsigned local_port; /* once connected: joins this client to captures */
 };
 
 static double elapsed_s(const struct client *c)
@@ -101,6 +102,8 @@ static void report(const struct client *c, const char *step, int ora, const char
 		sbuf_json_str(&sb, step);
 		if (ora)
 			sbuf_printf(&sb, ",\"ora\":\"ORA-%05d\"", ora);
+		if (c->local_port)
+			sbuf_printf(&sb, ",\"local_port\":%u", c->local_port);
 		sbuf_printf(&sb, ",\"ns_probes_seen\":%llu,\"message\":",
 		            (unsigned long long)c->probes_seen);
 		sbuf_json_str(&sb, msg);
@@ -156,6 +159,12 @@ static int connect_tcp(struct client *c, const struct dcd_address *a, int *ora, 
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		c->fd = fd;
+		struct sockaddr_storage local;
+		socklen_t llen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+			c->local_port = ntohs(local.ss_family == AF_INET6
+			                              ? ((struct sockaddr_in6 *)&local)->sin6_port
+			                              : ((struct sockaddr_in *)&local)->sin_port);
 		freeaddrinfo(res);
 		return 0;
 	}

@@ -163,10 +163,11 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
 
 /* A RST|ACK from `src` to `dst` with the sequence number the receiver
  * expects (RFC 5961: anything else only earns a challenge ACK). */
-static int send_rst(struct fw *f, const uint8_t *src, uint16_t sport, const uint8_t *dst,
-                    uint16_t dport, uint32_t seq, uint32_t ack, struct dcd_err *err)
+static int send_rst(struct fw *f, int family, const uint8_t *src, uint16_t sport,
+                    const uint8_t *dst, uint16_t dport, uint32_t seq, uint32_t ack,
+                    struct dcd_err *err)
 {
-	int v6 = f->r->flow.family == 6, alen = v6 ? 16 : 4, iplen = v6 ? 40 : 20;
+	int v6 = family == 6, alen = v6 ? 16 : 4, iplen = v6 ? 40 : 20;
 	uint8_t pkt[60] = { 0 }, *tcp = pkt + iplen;
 	uint32_t sum = 0;
 	struct sockaddr_storage to = { 0 };
@@ -220,18 +221,23 @@ static int send_rst(struct fw *f, const uint8_t *src, uint16_t sport, const uint
 	return 0;
 }
 
-static int send_rsts(struct fw *f, struct dcd_err *err)
+static int send_rsts(struct fw *f, uint16_t cport, struct dcd_err *err)
 {
-	const struct flow_track *t = &f->r->flow;
+	const struct flow_track *t = NULL;
 	int64_t now = lab_now_ms(f->r);
 
-	if (!t->valid || !t->c_acked || !t->s_acked) {
-		err_set(err, "the firewall's capture saw no ACK from both ends");
+	for (int i = 0; i < f->r->n_flows; i++)
+		if (f->r->flows[i].cport == cport)
+			t = &f->r->flows[i];
+	if (!t || !t->c_acked || !t->s_acked) {
+		err_set(err, "the firewall's capture saw no ACK from both ends of port %u", cport);
 		return -1;
 	}
 	/* To the client, as if from the server: seq = what the client acked. */
-	if (send_rst(f, t->saddr, t->sport, t->caddr, t->cport, t->c_ack, t->c_nxt, err) != 0 ||
-	    send_rst(f, t->caddr, t->cport, t->saddr, t->sport, t->s_ack, t->s_nxt, err) != 0)
+	if (send_rst(f, t->family, t->saddr, t->sport, t->caddr, t->cport, t->c_ack, t->c_nxt,
+	             err) != 0 ||
+	    send_rst(f, t->family, t->caddr, t->cport, t->saddr, t->sport, t->s_ack, t->s_nxt,
+	             err) != 0)
 		return -1;
 	lab_event(f->r, now, "fw", "RST sent to the client (seq %u) and to the server (seq %u)",
 	          t->c_ack, t->s_ack);
@@ -273,7 +279,7 @@ static int on_ct_event(struct nl_msg *msg, void *arg)
 			                  : "RST to both ends");
 			if (r->s->expiry == FW_EXPIRY_RST_BOTH) {
 				struct dcd_err err = { "" };
-				if (send_rsts(f, &err) != 0)
+				if (send_rsts(f, nfnl_ct_get_src_port(ct, 0), &err) != 0)
 					lab_event(r, now, "fw", "could not send the RSTs: %s",
 					          err.msg);
 			}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../lib/err.h"
 #include "../model/outcome.h"
@@ -58,6 +59,22 @@ struct expect_result {
 	char observed[200];
 };
 
+/* One client's session, joined across the three witnesses by the client's
+ * port: connect's JSON lines, the listener's events, the captures. */
+struct lab_session {
+	uint16_t cport; /* 0 until the client reported it */
+	pid_t pid;      /* its dcdlab connect while it runs */
+	struct call_result calls[LAB_MAX_CALLS];
+	int n_calls;
+	int client_exit; /* connect's exit status, -1 killed or unknown */
+	bool server_ended;
+	int server_cause; /* enum end_cause, or SCN_END_NONE */
+	bool server_dead_peer;
+	int64_t server_end_ms;
+	double server_since_last_packet_s;
+	int verdict[2]; /* per enum scn_leg, enum verdict; -1 no flow */
+};
+
 struct lab_run {
 	const struct scenario *s;
 	struct topo topo;
@@ -70,27 +87,23 @@ struct lab_run {
 	int n_events;
 	struct ct_sample *samples;
 	int n_samples;
-	struct flow_track flow;
 
-	/* What happened. */
-	struct call_result calls[LAB_MAX_CALLS];
-	int n_calls;
-	int client_exit; /* connect's exit status, -1 killed or unknown */
-	bool server_ended;
-	int server_cause; /* enum end_cause, or SCN_END_NONE */
-	bool server_dead_peer;
-	int64_t server_end_ms;
-	double server_since_last_packet_s;
-	char server_detail[160];
+	/* The flows as the firewall saw them, in order of their SYNs. */
+	struct flow_track flows[SCN_MAX_CLIENTS];
+	int n_flows;
+
+	/* What happened, per client (s->clients of them). */
+	struct lab_session sess[SCN_MAX_CLIENTS];
 	int fw_expired;        /* conntrack entries that expired (not flushed) */
 	int64_t fw_expired_ms; /* the first expiry, -1 none */
-	int verdict[2];        /* per enum scn_leg, enum verdict; -1 no flow */
-	char verdict_why[2][160];
 	struct expect_result expect[SCN_MAX_EXPECT];
 	int passed;      /* expectations that held */
 	double wall_s;   /* the run's duration */
 	char error[512]; /* the run could not be carried out */
 };
+
+/* The session whose client uses `cport`, or NULL. */
+struct lab_session *lab_session_by_port(struct lab_run *r, uint16_t cport);
 
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));

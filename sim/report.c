@@ -89,38 +89,48 @@ void report_json(const struct lab_run *r, FILE *out)
 	}
 	sbuf_printf(&b, ",\"artifacts\":");
 	sbuf_json_str(&b, r->dir);
-	sbuf_printf(&b, ",\"outcome\":{\"client_exit\":%d,\"calls\":[", r->client_exit);
-	for (int i = 0; i < r->n_calls; i++) {
-		const struct call_result *c = &r->calls[i];
-		sbuf_printf(&b, "%s{\"call\":%d,\"made\":%s,\"ok\":%s,\"t_s\":%.3f", i ? "," : "",
-		            i + 1, c->made ? "true" : "false", c->ok ? "true" : "false",
-		            (double)c->t_ms / 1000);
-		if (c->ora)
-			sbuf_printf(&b, ",\"ora\":\"ORA-%05d\"", c->ora);
-		sbuf_printf(&b, "}");
-	}
-	sbuf_printf(&b, "],\"server_end\":");
-	if (r->server_ended) {
-		sbuf_printf(&b, "{\"cause\":");
-		sbuf_json_str(&b, end_cause_name((enum end_cause)r->server_cause));
-		sbuf_printf(&b, ",\"dead_peer\":%s,\"t_s\":%.3f,\"since_last_packet_s\":%.3f}",
-		            r->server_dead_peer ? "true" : "false", (double)r->server_end_ms / 1000,
-		            r->server_since_last_packet_s);
-	} else {
-		sbuf_printf(&b, "null");
-	}
-	sbuf_printf(&b, ",\"fw_expired_s\":");
+	sbuf_printf(&b, ",\"outcome\":{\"fw_expired\":%d,\"fw_expired_s\":", r->fw_expired);
 	if (r->fw_expired_ms >= 0)
 		sbuf_printf(&b, "%.3f", (double)r->fw_expired_ms / 1000);
 	else
 		sbuf_printf(&b, "null");
-	for (int leg = 0; leg < 2; leg++) {
-		sbuf_printf(&b, ",\"%s_leg_verdict\":", leg == LEG_SERVER ? "server" : "client");
-		if (r->verdict[leg] >= 0)
-			sbuf_json_str(&b, verdict_name((enum verdict)r->verdict[leg]));
-		else
+	sbuf_printf(&b, ",\"sessions\":[");
+	for (int k = 0; k < s->clients && !r->error[0]; k++) {
+		const struct lab_session *se = &r->sess[k];
+		sbuf_printf(&b,
+		            "%s{\"client\":%d,\"client_port\":%u,\"client_exit\":%d,\"calls\":[",
+		            k ? "," : "", k + 1, se->cport, se->client_exit);
+		for (int i = 0; i < se->n_calls; i++) {
+			const struct call_result *c = &se->calls[i];
+			sbuf_printf(&b, "%s{\"call\":%d,\"made\":%s,\"ok\":%s,\"t_s\":%.3f",
+			            i ? "," : "", i + 1, c->made ? "true" : "false",
+			            c->ok ? "true" : "false", (double)c->t_ms / 1000);
+			if (c->ora)
+				sbuf_printf(&b, ",\"ora\":\"ORA-%05d\"", c->ora);
+			sbuf_printf(&b, "}");
+		}
+		sbuf_printf(&b, "],\"server_end\":");
+		if (se->server_ended) {
+			sbuf_printf(&b, "{\"cause\":");
+			sbuf_json_str(&b, end_cause_name((enum end_cause)se->server_cause));
+			sbuf_printf(
+			        &b, ",\"dead_peer\":%s,\"t_s\":%.3f,\"since_last_packet_s\":%.3f}",
+			        se->server_dead_peer ? "true" : "false",
+			        (double)se->server_end_ms / 1000, se->server_since_last_packet_s);
+		} else {
 			sbuf_printf(&b, "null");
+		}
+		for (int leg = 0; leg < 2; leg++) {
+			sbuf_printf(&b, ",\"%s_leg_verdict\":",
+			            leg == LEG_SERVER ? "server" : "client");
+			if (se->verdict[leg] >= 0)
+				sbuf_json_str(&b, verdict_name((enum verdict)se->verdict[leg]));
+			else
+				sbuf_printf(&b, "null");
+		}
+		sbuf_printf(&b, "}");
 	}
+	sbuf_printf(&b, "]");
 	sbuf_printf(&b, "},\"expectations\":[");
 	for (int i = 0; i < s->n_expect && !r->error[0]; i++) {
 		sbuf_printf(&b, "%s{\"expect\":", i ? "," : "");

@@ -58,6 +58,14 @@ int64_t lab_now_ms(const struct lab_run *r)
 	return clock_now_ms(&clock_monotonic) - r->t0_mono_ms;
 }
 
+struct lab_session *lab_session_by_port(struct lab_run *r, uint16_t cport)
+{
+	for (int i = 0; i < r->s->clients; i++)
+		if (r->sess[i].cport == cport && cport)
+			return &r->sess[i];
+	return NULL;
+}
+
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
@@ -123,7 +131,7 @@ static void listener_args(const struct lab_run *r, struct argv_buf *a)
 	arg(a, "--events");
 	arg(a, "%s/listen.jsonl", r->dir);
 	arg(a, "--exit-after");
-	arg(a, "1");
+	arg(a, "%d", s->clients);
 	arg(a, "--release");
 	arg(a, "%s", s->release);
 	if (s->sqlnet[0]) {
@@ -285,15 +293,21 @@ static int leg_open(struct lab_run *r, struct leg *l, enum scn_leg which, struct
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct leg *l = (struct leg *)user;
-	struct flow_track *t = &l->r->flow;
 	struct tcp_pkt p;
 
 	pcap_dump((u_char *)l->d, h, bytes);
 	if (!l->link || decode_frame(l->link, bytes, h->caplen, &p) != DECODE_TCP)
 		return;
 	bool from_client = p.dport == 1521;
-	int alen = p.family == 6 ? 16 : 4;
-	if (!t->valid && (p.flags & TCP_SYN) && from_client) {
+	uint16_t cport = from_client ? p.sport : p.dport;
+	struct flow_track *t = NULL;
+	struct lab_run *r = l->r;
+	for (int i = 0; i < r->n_flows; i++)
+		if (r->flows[i].cport == cport)
+			t = &r->flows[i];
+	if (!t && (p.flags & TCP_SYN) && from_client && r->n_flows < SCN_MAX_CLIENTS) {
+		int alen = p.family == 6 ? 16 : 4;
+		t = &r->flows[r->n_flows++];
 		t->valid = true;
 		t->family = p.family;
 		memcpy(t->caddr, p.src, (size_t)alen);
@@ -302,15 +316,14 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		t->sport = p.dport;
 	}
 	if (p.flags & TCP_RST) {
-		if (l->rsts++ < 4)
-			lab_event(l->r, lab_now_ms(l->r), "wire", "RST %s -> %s on the %s leg",
+		if (l->rsts++ < 4 * (unsigned)r->s->clients)
+			lab_event(r, lab_now_ms(r), "wire", "RST %s -> %s on the %s leg (port %u)",
 			          from_client ? "client" : "server",
 			          from_client ? "server" : "client",
-			          l->which == LEG_CLIENT ? "client" : "server");
+			          l->which == LEG_CLIENT ? "client" : "server", cport);
 	}
 	/* Each side's numbers where its packets enter the firewall. */
-	if (!t->valid || from_client != (l->which == LEG_CLIENT) ||
-	    (from_client ? p.sport != t->cport : p.dport != t->cport))
+	if (!t || from_client != (l->which == LEG_CLIENT))
 		return;
 	uint32_t nxt = p.seq + p.payload_len + !!(p.flags & (TCP_SYN | TCP_FIN));
 	if (from_client) {
@@ -345,20 +358,22 @@ struct analyze_ctx {
 	enum scn_leg which;
 	struct analyzer *a;
 	int64_t ts_ms;
-	bool reported;
 };
+
+/* The port of "192.0.2.2:39970" or "[2001:db8:1::2]:39970". */
+static uint16_t addr_port(const char *addr)
+{
+	const char *c = strrchr(addr, ':');
+	return c ? (uint16_t)atoi(c + 1) : 0;
+}
 
 static void on_report(const struct flow_report *rep, void *arg)
 {
 	struct analyze_ctx *c = arg;
-	struct lab_run *r = c->r;
+	struct lab_session *s = lab_session_by_port(c->r, addr_port(rep->client.addr));
 
-	if (c->reported)
-		return; /* the session's flow is the first */
-	c->reported = true;
-	r->verdict[c->which] = rep->verdict;
-	snprintf(r->verdict_why[c->which], sizeof(r->verdict_why[0]), "%s",
-	         rep->n_evidence ? rep->evidence[rep->n_evidence - 1].what : "");
+	if (s)
+		s->verdict[c->which] = rep->verdict;
 }
 
 static void on_class(uint32_t pkt, enum pkt_class cls, void *arg)
@@ -370,21 +385,25 @@ static void on_class(uint32_t pkt, enum pkt_class cls, void *arg)
 	if (c->which != LEG_SERVER)
 		return; /* one leg is enough for the timeline */
 	analyzer_last_flow(c->a, &from_client);
-	lab_event(c->r, c->ts_ms, "wire", "%s %s", from_client ? "client" : "server",
-	          pkt_class_name(cls));
+	if (c->r->s->clients > 1)
+		lab_event(c->r, c->ts_ms, "wire", "%s %s (flow %u)",
+		          from_client ? "client" : "server", pkt_class_name(cls),
+		          analyzer_last_flow(c->a, &from_client));
+	else
+		lab_event(c->r, c->ts_ms, "wire", "%s %s", from_client ? "client" : "server",
+		          pkt_class_name(cls));
 }
 
 static void analyze_leg(struct lab_run *r, enum scn_leg which, const char *path)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
-	struct analyze_ctx c = { r, which, NULL, 0, false };
+	struct analyze_ctx c = { r, which, NULL, 0 };
 	struct pcap_pkthdr *h;
 	const u_char *bytes;
 	struct summary sum;
 	uint32_t n = 0;
 	pcap_t *p = pcap_open_offline(path, ebuf);
 
-	r->verdict[which] = -1;
 	if (!p)
 		return;
 	link_decode_fn link = link_decoder(pcap_datalink(p));
@@ -452,12 +471,22 @@ static int64_t iso_ms(const char *s)
 	return (int64_t)timegm(&tm) * 1000 + ms;
 }
 
-static void read_client(struct lab_run *r)
+/* "#2 " before a client's or a session's lines when there are several. */
+static const char *tag(const struct lab_run *r, int i, char *buf, size_t size)
 {
-	char path[600], line[2048], step[64], msg[400], ora[32], wall[64];
+	if (r->s->clients == 1)
+		return "";
+	snprintf(buf, size, "#%d ", i + 1);
+	return buf;
+}
+
+static void read_client(struct lab_run *r, int i)
+{
+	char path[600], line[2048], step[64], msg[400], ora[32], wall[64], tb[8];
+	struct lab_session *se = &r->sess[i];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/client.jsonl", r->dir);
+	snprintf(path, sizeof(path), "%s/client-%d.jsonl", r->dir, i + 1);
 	if (!(f = fopen(path, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -468,176 +497,199 @@ static void read_client(struct lab_run *r)
 		jget(line, "message", msg, sizeof(msg)) || (msg[0] = '\0');
 		bool failed = jget(line, "ora", ora, sizeof(ora));
 		int k;
+		if (!se->cport)
+			se->cport = (uint16_t)jnum(line, "local_port", 0);
 		if (sscanf(step, "call %d", &k) == 1 && k >= 1 && k <= LAB_MAX_CALLS) {
-			struct call_result *c = &r->calls[k - 1];
+			struct call_result *c = &se->calls[k - 1];
 			c->made = true;
 			c->ok = !failed;
 			c->ora = failed ? atoi(ora + 4) : 0;
 			c->t_ms = t;
 			snprintf(c->message, sizeof(c->message), "%s", msg);
-			if (k > r->n_calls)
-				r->n_calls = k;
+			if (k > se->n_calls)
+				se->n_calls = k;
 		}
 		if (strcmp(step, "idle") != 0)
-			lab_event(r, t, "client", "%s: %s%s%s", step, failed ? ora : "",
-			          failed ? ": " : "", msg);
+			lab_event(r, t, "client", "%s%s: %s%s%s", tag(r, i, tb, sizeof(tb)), step,
+			          failed ? ora : "", failed ? ": " : "", msg);
 	}
 	fclose(f);
 }
 
 static void read_server(struct lab_run *r)
 {
-	char path[600], line[4096], ev[32], b[200], cause[40];
+	char path[600], line[4096], ev[32], b[200], cause[40], peer[80], tb[8];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/listen.jsonl", r->dir);
 	if (!(f = fopen(path, "r")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (!jget(line, "event", ev, sizeof(ev)) || !jget(line, "time", b, sizeof(b)))
+		if (!jget(line, "event", ev, sizeof(ev)) || !jget(line, "time", b, sizeof(b)) ||
+		    !jget(line, "peer", peer, sizeof(peer)))
 			continue;
 		int64_t t = iso_ms(b) - r->t0_wall_ms;
+		struct lab_session *se = lab_session_by_port(r, addr_port(peer));
+		const char *who = se ? tag(r, (int)(se - r->sess), tb, sizeof(tb)) : "? ";
 		if (strcmp(ev, "accept") == 0) {
 			char dcd[32] = "";
 			jget(line, "dcd", dcd, sizeof(dcd));
 			if (strcmp(dcd, "keepalive") == 0)
 				lab_event(r, t, "server",
-				          "accepted; keepalive %.0f/%.0f/%.0f (dead peer "
-				          "noticed after %.0f s)",
-				          jnum(line, "tcp_keepidle_s", 0),
+				          "%saccepted; keepalive %.0f/%.0f/%.0f (dead peer noticed "
+				          "after "
+				          "%.0f s)",
+				          who, jnum(line, "tcp_keepidle_s", 0),
 				          jnum(line, "tcp_keepintvl_s", 0),
 				          jnum(line, "tcp_keepcnt", 0), jnum(line, "detect_s", 0));
 			else
-				lab_event(r, t, "server", "accepted; DCD: %s",
+				lab_event(r, t, "server", "%saccepted; DCD: %s", who,
 				          dcd[0] ? dcd : "none");
 		} else if (strcmp(ev, "ns-probe") == 0) {
-			lab_event(r, t, "server", "NS probe sent (10-byte DATA)");
-		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) &&
-		           !r->server_ended) {
+			lab_event(r, t, "server", "%sNS probe sent (10-byte DATA)", who);
+		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) && se &&
+		           !se->server_ended) {
 			jget(line, "cause", cause, sizeof(cause));
 			if (strcmp(cause, "shutdown") == 0)
 				continue; /* the lab stopped it: the session was still open */
-			jget(line, "detail", r->server_detail, sizeof(r->server_detail));
 			jget(line, "dead_peer", b, sizeof(b));
-			r->server_ended = true;
-			r->server_cause = end_cause_parse(cause);
-			r->server_dead_peer = strcmp(b, "true") == 0;
-			r->server_end_ms = t;
-			r->server_since_last_packet_s = jnum(line, "since_last_packet_s", -1);
+			se->server_ended = true;
+			se->server_cause = end_cause_parse(cause);
+			se->server_dead_peer = strcmp(b, "true") == 0;
+			se->server_end_ms = t;
+			se->server_since_last_packet_s = jnum(line, "since_last_packet_s", -1);
 			lab_event(r, t, "server",
-			          "session ended: %s%s (%.2f s after the client's "
-			          "last packet)",
-			          cause, r->server_dead_peer ? ", a dead peer" : "",
-			          r->server_since_last_packet_s);
+			          "%ssession ended: %s%s (%.2f s after the client's last packet)",
+			          who, cause, se->server_dead_peer ? ", a dead peer" : "",
+			          se->server_since_last_packet_s);
 		}
 	}
 	fclose(f);
 }
 
-/* ---- expectations ---- */
+/* ---- expectations: every client's session must meet each one ---- */
+
+static const char *server_end_text(const struct lab_session *se, char *buf, size_t size)
+{
+	if (se->server_ended)
+		snprintf(buf, size, "%s at %.2f s, %.2f s after the client's last packet",
+		         end_cause_name((enum end_cause)se->server_cause),
+		         (double)se->server_end_ms / 1000, se->server_since_last_packet_s);
+	else
+		snprintf(buf, size, "the session was still open when the run ended");
+	return buf;
+}
+
+/* Does one session meet `e`? `obs` says what it showed. */
+static bool meets(const struct lab_run *r, const struct lab_session *se, const struct scn_expect *e,
+                  char *obs, size_t size)
+{
+	const struct call_result *c =
+	        e->call >= 1 && e->call <= LAB_MAX_CALLS ? &se->calls[e->call - 1] : NULL;
+	bool ok = false;
+
+	switch (e->kind) {
+	case EXPECT_SURVIVES: {
+		int first_bad = -1;
+		for (int k = 0; k < se->n_calls && first_bad < 0; k++)
+			if (!se->calls[k].ok)
+				first_bad = k;
+		bool server_ok = !se->server_ended || se->server_cause == END_DISCONNECT ||
+		                 se->server_cause == END_EOF;
+		const char *srv = se->server_ended
+		                          ? end_cause_name((enum end_cause)se->server_cause)
+		                          : "still open";
+		ok = se->client_exit == 0 && first_bad < 0 && server_ok;
+		if (first_bad >= 0)
+			snprintf(obs, size, "call %d failed: ORA-%05d at %.2f s; server: %s",
+			         first_bad + 1, se->calls[first_bad].ora,
+			         (double)se->calls[first_bad].t_ms / 1000, srv);
+		else
+			snprintf(obs, size, "%d call%s ok; client exit %d; server: %s", se->n_calls,
+			         se->n_calls == 1 ? "" : "s", se->client_exit, srv);
+		break;
+	}
+	case EXPECT_CALL_OK:
+	case EXPECT_CALL_FAILS:
+		if (!c || !c->made) {
+			snprintf(obs, size, "call %d was not made", e->call);
+			break;
+		}
+		ok = e->kind == EXPECT_CALL_OK ? c->ok
+		                               : !c->ok && (e->ora == 0 || c->ora == e->ora);
+		if (c->ok)
+			snprintf(obs, size, "call %d %s", e->call, c->message);
+		else
+			snprintf(obs, size, "call %d: ORA-%05d at %.2f s", e->call, c->ora,
+			         (double)c->t_ms / 1000);
+		break;
+	case EXPECT_SERVER_END:
+		if (e->cause == SCN_END_NONE) {
+			ok = !se->server_ended;
+		} else {
+			ok = se->server_ended &&
+			     (e->cause == SCN_END_DEAD_PEER ? se->server_dead_peer
+			                                    : se->server_cause == e->cause);
+			if (e->within_ms >= 0 &&
+			    !(se->server_since_last_packet_s >= 0 &&
+			      se->server_since_last_packet_s * 1000 <= (double)e->within_ms))
+				ok = false;
+			if (e->at_ms >= 0 && llabs(se->server_end_ms - e->at_ms) > e->tol_ms)
+				ok = false;
+		}
+		server_end_text(se, obs, size);
+		break;
+	case EXPECT_CAPTURE:
+		ok = se->verdict[e->leg] == e->verdict;
+		snprintf(obs, size, "%s",
+		         se->verdict[e->leg] < 0 ? "no flow captured"
+		                                 : verdict_name((enum verdict)se->verdict[e->leg]));
+		break;
+	case EXPECT_FW_ENTRY: {
+		char b1[32], b2[32];
+		/* every client's entry expired, or none did */
+		ok = e->expires ? r->fw_expired >= r->s->clients : r->fw_expired == 0;
+		if (r->fw_expired)
+			snprintf(obs, size, "%d of %d expired, the first at %.2f s (idle %s)",
+			         r->fw_expired, r->s->clients, (double)r->fw_expired_ms / 1000,
+			         fmt_duration_ms(r->s->fw_idle_ms, b1, sizeof(b1)));
+		else
+			snprintf(obs, size, "never expired (idle timeout %s, run %s)",
+			         fmt_duration_ms(r->s->fw_idle_ms, b1, sizeof(b1)),
+			         fmt_duration_ms((int64_t)(r->wall_s * 1000), b2, sizeof(b2)));
+		break;
+	}
+	}
+	return ok;
+}
 
 static void evaluate(struct lab_run *r)
 {
 	const struct scenario *s = r->s;
-	char b1[32], b2[32];
 
 	r->passed = 0;
 	for (int i = 0; i < s->n_expect; i++) {
-		const struct scn_expect *e = &s->expect[i];
 		struct expect_result *x = &r->expect[i];
-		const struct call_result *c =
-		        e->call >= 1 && e->call <= LAB_MAX_CALLS ? &r->calls[e->call - 1] : NULL;
-		switch (e->kind) {
-		case EXPECT_SURVIVES: {
-			int bad = 0, first_bad = -1;
-			for (int k = 0; k < r->n_calls; k++)
-				if (!r->calls[k].ok && bad++ == 0)
-					first_bad = k;
-			bool server_ok = !r->server_ended || r->server_cause == END_DISCONNECT ||
-			                 r->server_cause == END_EOF;
-			x->ok = r->client_exit == 0 && bad == 0 && server_ok;
-			if (first_bad >= 0)
-				snprintf(x->observed, sizeof(x->observed),
-				         "call %d failed: ORA-%05d at %.2f s; server: %s",
-				         first_bad + 1, r->calls[first_bad].ora,
-				         (double)r->calls[first_bad].t_ms / 1000,
-				         r->server_ended
-				                 ? end_cause_name((enum end_cause)r->server_cause)
-				                 : "still open");
-			else
-				snprintf(x->observed, sizeof(x->observed),
-				         "%d call%s ok; client exit %d; server: %s", r->n_calls,
-				         r->n_calls == 1 ? "" : "s", r->client_exit,
-				         r->server_ended
-				                 ? end_cause_name((enum end_cause)r->server_cause)
-				                 : "still open");
-			break;
-		}
-		case EXPECT_CALL_OK:
-		case EXPECT_CALL_FAILS:
-			if (!c || !c->made) {
-				x->ok = false;
-				snprintf(x->observed, sizeof(x->observed), "call %d was not made",
-				         e->call);
-			} else {
-				x->ok = e->kind == EXPECT_CALL_OK
-				                ? c->ok
-				                : !c->ok && (e->ora == 0 || c->ora == e->ora);
-				if (c->ok)
-					snprintf(x->observed, sizeof(x->observed), "call %d %s",
-					         e->call, c->message);
-				else
+		int bad = 0;
+		char obs[sizeof(x->observed)];
+		x->observed[0] = '\0';
+		/* Report the first session that fails, else the first one. */
+		for (int k = 0; k < s->clients; k++) {
+			if (meets(r, &r->sess[k], &s->expect[i], obs, sizeof(obs))) {
+				if (k == 0 && s->clients > 1)
 					snprintf(x->observed, sizeof(x->observed),
-					         "call %d: ORA-%05d at %.2f s", e->call, c->ora,
-					         (double)c->t_ms / 1000);
+					         "all %d sessions, #1: %s", s->clients, obs);
+				else if (k == 0)
+					snprintf(x->observed, sizeof(x->observed), "%s", obs);
+			} else if (bad++ == 0) {
+				if (s->clients > 1)
+					snprintf(x->observed, sizeof(x->observed), "client %d: %s",
+					         k + 1, obs);
+				else
+					snprintf(x->observed, sizeof(x->observed), "%s", obs);
 			}
-			break;
-		case EXPECT_SERVER_END:
-			if (e->cause == SCN_END_NONE) {
-				x->ok = !r->server_ended;
-			} else {
-				x->ok = r->server_ended && (e->cause == SCN_END_DEAD_PEER
-				                                    ? r->server_dead_peer
-				                                    : r->server_cause == e->cause);
-				if (e->within_ms >= 0 &&
-				    !(r->server_since_last_packet_s >= 0 &&
-				      r->server_since_last_packet_s * 1000 <= (double)e->within_ms))
-					x->ok = false;
-				if (e->at_ms >= 0 && llabs(r->server_end_ms - e->at_ms) > e->tol_ms)
-					x->ok = false;
-			}
-			if (r->server_ended)
-				snprintf(x->observed, sizeof(x->observed),
-				         "%s at %.2f s, %.2f s after the client's last packet",
-				         end_cause_name((enum end_cause)r->server_cause),
-				         (double)r->server_end_ms / 1000,
-				         r->server_since_last_packet_s);
-			else
-				snprintf(x->observed, sizeof(x->observed),
-				         "the session was still open when the run ended");
-			break;
-		case EXPECT_CAPTURE:
-			x->ok = r->verdict[e->leg] == e->verdict;
-			snprintf(x->observed, sizeof(x->observed), "%s",
-			         r->verdict[e->leg] < 0
-			                 ? "no flow captured"
-			                 : verdict_name((enum verdict)r->verdict[e->leg]));
-			break;
-		case EXPECT_FW_ENTRY:
-			x->ok = (r->fw_expired > 0) == e->expires;
-			if (r->fw_expired)
-				snprintf(x->observed, sizeof(x->observed),
-				         "expired at %.2f s (idle %s)",
-				         (double)r->fw_expired_ms / 1000,
-				         fmt_duration_ms(s->fw_idle_ms, b1, sizeof(b1)));
-			else
-				snprintf(x->observed, sizeof(x->observed),
-				         "never expired (idle timeout %s, run %s)",
-				         fmt_duration_ms(s->fw_idle_ms, b1, sizeof(b1)),
-				         fmt_duration_ms((int64_t)(r->wall_s * 1000), b2,
-				                         sizeof(b2)));
-			break;
 		}
+		x->ok = bad == 0;
 		r->passed += x->ok;
 	}
 }
@@ -677,21 +729,19 @@ static void reap(pid_t *pid, int *status_out)
 	*pid = 0;
 }
 
-static int crash_host(struct lab_run *r, enum topo_role role, pid_t *pid, struct dcd_err *err)
+/* The host vanishes: nothing in, nothing out, no FIN, no RST; then its
+ * programs are killed. */
+static int crash_host(struct lab_run *r, enum topo_role role, struct dcd_err *err)
 {
-	/* The host vanishes: nothing in, nothing out, no FIN, no RST. */
-	if (lab_nft(r, role,
-	            "table inet dcdlab_crash {\n"
-	            "\tchain in { type filter hook input priority -400; policy drop; }\n"
-	            "\tchain out { type filter hook output priority -400; policy drop; }\n}\n",
-	            err) != 0)
-		return -1;
-	stop(pid, SIGKILL);
-	return 0;
+	return lab_nft(r, role,
+	               "table inet dcdlab_crash {\n"
+	               "\tchain in { type filter hook input priority -400; policy drop; }\n"
+	               "\tchain out { type filter hook output priority -400; policy drop; }\n}\n",
+	               err);
 }
 
-static void do_faults(struct lab_run *r, struct fw *fw, pid_t *client, pid_t *listener, int64_t now,
-                      bool *done, bool *restored)
+static void do_faults(struct lab_run *r, struct fw *fw, pid_t *listener, int64_t now, bool *done,
+                      bool *restored)
 {
 	const struct scenario *s = r->s;
 
@@ -703,12 +753,15 @@ static void do_faults(struct lab_run *r, struct fw *fw, pid_t *client, pid_t *li
 			done[i] = true;
 			switch (f->kind) {
 			case FAULT_CLIENT_CRASH:
-				rc = crash_host(r, TOPO_CLIENT, client, &err);
+				rc = crash_host(r, TOPO_CLIENT, &err);
+				for (int k = 0; k < s->clients; k++)
+					stop(&r->sess[k].pid, SIGKILL);
 				lab_event(r, now, "fault",
 				          "the client's host crashes (no FIN, no RST)");
 				break;
 			case FAULT_SERVER_CRASH:
-				rc = crash_host(r, TOPO_SERVER, listener, &err);
+				rc = crash_host(r, TOPO_SERVER, &err);
+				stop(listener, SIGKILL);
 				lab_event(r, now, "fault",
 				          "the server's host crashes (no FIN, no RST)");
 				break;
@@ -773,7 +826,7 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	struct argv_buf *la = calloc(1, sizeof(*la)), *ca = calloc(1, sizeof(*ca));
 	struct leg legs[2] = { 0 };
 	struct fw *fw = NULL;
-	pid_t listener = 0, client = 0;
+	pid_t listener = 0;
 	int64_t start = clock_now_ms(&clock_monotonic), bound = run_bound_ms(s);
 	int64_t last_sample = -SAMPLE_EVERY_MS, both_done = -1;
 	bool done[SCN_MAX_FAULTS] = { 0 }, restored[SCN_MAX_FAULTS] = { 0 };
@@ -783,10 +836,12 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->interrupted = interrupted;
-	r->client_exit = -1;
-	r->server_cause = SCN_END_NONE;
+	for (int k = 0; k < SCN_MAX_CLIENTS; k++) {
+		r->sess[k].client_exit = -1;
+		r->sess[k].server_cause = SCN_END_NONE;
+		r->sess[k].verdict[0] = r->sess[k].verdict[1] = -1;
+	}
 	r->fw_expired_ms = -1;
-	r->verdict[0] = r->verdict[1] = -1;
 	r->events = calloc(LAB_MAX_EVENTS, sizeof(*r->events));
 	r->samples = calloc(LAB_MAX_SAMPLES, sizeof(*r->samples));
 	for (int i = 0; i < TOPO_ROLES; i++)
@@ -823,10 +878,12 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	for (int i = 0; i < r->n_events; i++)
 		r->events[i].t_ms -= shift;
 	client_args(r, ca);
-	snprintf(path, sizeof(path), "%s/client.jsonl", r->dir);
-	snprintf(path2, sizeof(path2), "%s/client.log", r->dir);
-	if ((client = spawn(r, TOPO_CLIENT, ca, path, path2, &err)) < 0)
-		goto fail;
+	for (int k = 0; k < s->clients; k++) {
+		snprintf(path, sizeof(path), "%s/client-%d.jsonl", r->dir, k + 1);
+		snprintf(path2, sizeof(path2), "%s/client-%d.log", r->dir, k + 1);
+		if ((r->sess[k].pid = spawn(r, TOPO_CLIENT, ca, path, path2, &err)) < 0)
+			goto fail;
+	}
 
 	for (;;) {
 		struct pollfd pf[3];
@@ -845,14 +902,19 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 			fw_sample(fw);
 			last_sample = now;
 		}
-		do_faults(r, fw, &client, &listener, now, done, restored);
-		if (client > 0 && waitpid(client, &status, WNOHANG) == client) {
-			r->client_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-			client = 0;
+		do_faults(r, fw, &listener, now, done, restored);
+		int clients_running = 0;
+		for (int k = 0; k < s->clients; k++) {
+			struct lab_session *se = &r->sess[k];
+			if (se->pid > 0 && waitpid(se->pid, &status, WNOHANG) == se->pid) {
+				se->client_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+				se->pid = 0;
+			}
+			clients_running += se->pid > 0;
 		}
 		if (listener > 0 && waitpid(listener, &status, WNOHANG) == listener)
 			listener = 0;
-		if (client == 0 && listener == 0 && both_done < 0)
+		if (clients_running == 0 && listener == 0 && both_done < 0)
 			both_done = now;
 		if (both_done >= 0 && now - both_done >= GRACE_MS)
 			break;
@@ -867,12 +929,15 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 		}
 	}
 	stop(&listener, SIGTERM);
-	stop(&client, SIGKILL);
 	reap(&listener, NULL);
-	reap(&client, &r->client_exit);
+	for (int k = 0; k < s->clients; k++) {
+		stop(&r->sess[k].pid, SIGKILL);
+		reap(&r->sess[k].pid, &r->sess[k].client_exit);
+	}
 	for (int i = 0; i < 2; i++)
 		leg_close(&legs[i]);
-	read_client(r);
+	for (int k = 0; k < s->clients; k++)
+		read_client(r, k);
 	read_server(r);
 	for (int i = 0; i < 2; i++)
 		analyze_leg(r, (enum scn_leg)i, legs[i].path);
@@ -885,9 +950,11 @@ fail:
 	snprintf(r->error, sizeof(r->error), "%s", err.msg);
 out:
 	stop(&listener, SIGKILL);
-	stop(&client, SIGKILL);
 	reap(&listener, NULL);
-	reap(&client, NULL);
+	for (int k = 0; k < s->clients; k++) {
+		stop(&r->sess[k].pid, SIGKILL);
+		reap(&r->sess[k].pid, NULL);
+	}
 	for (int i = 0; i < 2; i++)
 		leg_close(&legs[i]);
 	fw_close(fw);

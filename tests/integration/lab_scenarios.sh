@@ -26,10 +26,15 @@ for s in sc:
     assert all(e["ok"] for e in s["expectations"]), s["name"]
     assert len(s["timeline"]) >= 3, s["name"]
 # a few outcomes read straight from the report, beyond the files' own checks
-o = by["dead-client-keepalive"]["outcome"]["server_end"]
+o = by["dead-client-keepalive"]["outcome"]["sessions"][0]["server_end"]
 assert o["cause"] == "keepalive-timeout" and 4.9 <= o["since_last_packet_s"] <= 5.5, o
 o = by["rst-both-at-expiry"]["outcome"]
-assert o["server_end"]["cause"] == "rst" and abs(o["fw_expired_s"] - 3.0) < 0.3, o
+assert o["sessions"][0]["server_end"]["cause"] == "rst" and abs(o["fw_expired_s"] - 3.0) < 0.3, o
+o = by["several-clients-rst-both"]["outcome"]
+assert o["fw_expired"] == 3 and len({x["client_port"] for x in o["sessions"]}) == 3, o
+assert all(x["server_end"]["cause"] == "rst" for x in o["sessions"]), o
+rsts = [e for e in by["several-clients-rst-both"]["timeline"] if e["what"].startswith("RST sent")]
+assert len(rsts) == 3, rsts
 assert by["dcd-keeps-alive"]["outcome"]["fw_expired_s"] is None
 assert any("keepalive" in e["what"] for e in by["dcd-keeps-alive"]["timeline"])
 assert any("refreshed" in e["what"] for e in by["dcd-keeps-alive"]["timeline"])
@@ -59,7 +64,7 @@ cat "$T/wrong.out"
 grep -q "FAIL  session survives .*call 2" "$T/wrong.out" || fail "the failure does not say what was seen"
 grep -q "wrong.scn:$line: expected session survives" "$T/j2.xml" || fail "JUnit lacks file:line"
 d=$(ls -d "$T"/keep/*-wrong)
-for f in client-leg.pcap server-leg.pcap listen.jsonl client.jsonl report.txt timeline.svg; do
+for f in client-leg.pcap server-leg.pcap listen.jsonl client-1.jsonl report.txt timeline.svg; do
 	[ -s "$d/$f" ] || fail "artifact $f missing"
 done
 "$DCDLAB" analyze --json "$d/client-leg.pcap" | grep -q '"verdict":"firewall-drop"' ||

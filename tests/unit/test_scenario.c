@@ -30,7 +30,8 @@ static void test_full(void **state)
 	        "expect    server-end keepalive-timeout within 5.5s at 7s +- 1s\n"
 	        "expect    capture client-leg firewall-drop\n"
 	        "expect    fw-entry expires\n"
-	        "duration  20s\n";
+	        "duration  20s\n"
+	        "clients   3\n";
 	struct scenario *s = calloc(1, sizeof(*s));
 	struct dcd_err err = { "" };
 
@@ -69,6 +70,7 @@ static void test_full(void **state)
 	assert_int_equal(s->expect[2].verdict, VERDICT_FIREWALL_DROP);
 	assert_true(s->expect[3].expires);
 	assert_int_equal(s->duration_ms, 20000);
+	assert_int_equal(s->clients, 3);
 	free(s);
 }
 
@@ -88,6 +90,7 @@ static void test_defaults(void **state)
 	assert_int_equal(s->fw_idle_ms, 3000);
 	assert_int_equal(s->expiry, FW_EXPIRY_SILENT);
 	assert_int_equal(s->family, 4);
+	assert_int_equal(s->clients, 1);
 	assert_string_equal(s->release, "19c");
 	assert_int_equal(s->expect[0].tol_ms, 500);
 	assert_int_equal(scenario_parse(s, "x", "expect server-end rst at 1s\n", &err), 0);
@@ -135,6 +138,7 @@ static void test_errors(void **state)
 		{ "expect weather fine\n", "expect: expected session survives" },
 		{ "name a/b\nexpect session survives\n", "name \"a/b\": use letters" },
 		{ "family 5\n", "family: expected 4 or 6" },
+		{ "clients 17\n", "f.scn:1: \"17\": expected a whole number from 1 to 16" },
 		{ "duration 2d\n", "\"2d\": expected a duration up to 3600s" },
 		{ "server ns-probes\nserver keepalive 1/1/1\nexpect session survives\n",
 		  "ns-probes and server keepalive contradict" },
