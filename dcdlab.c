@@ -182,6 +182,24 @@ static const struct cmd cmds[] = {
 	                 "scenarios/.\n",
 	},
 	{
+	        .name = "sim",
+	        .fn = cmd_sim,
+	        .summary = "the lab's scenarios in virtual time, at real scale",
+	        .usage = "usage: dcdlab sim [--json] [--wire] SCENARIO...\n"
+	                 "\n"
+	                 "Runs each scenario file in virtual time: Linux's keepalive and "
+	                 "retransmission\n"
+	                 "timers, dcdlab listen and connect, the firewall model and the "
+	                 "faults, as a\n"
+	                 "deterministic event loop. Prints the timeline and each expectation "
+	                 "as the lab\n"
+	                 "does (capture verdicts are not simulated). --wire adds every probe "
+	                 "and\n"
+	                 "retransmission to the timeline. Exit 0 if every expectation held, 1 "
+	                 "if not,\n"
+	                 "2 on a bad scenario file.\n",
+	},
+	{
 	        .name = "help",
 	        .fn = cmd_help,
 	        .summary = "show help for dcdlab or a subcommand",

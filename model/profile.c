@@ -188,3 +188,24 @@ void dcd_profile_describe(const struct dcd_profile *p, struct sbuf *out)
 	describe_side("server", &p->server, out);
 	describe_side("client", &p->client, out);
 }
+
+void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_interval_ms,
+                   const struct keepalive *over, int64_t probe_interval_ms)
+{
+	if (over->idle_s || over->intvl_s || over->cnt) {
+		if (*method != DCD_KEEPALIVE) {
+			*method = DCD_KEEPALIVE;
+			*ka = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT };
+		}
+		if (over->idle_s)
+			ka->idle_s = over->idle_s;
+		if (over->intvl_s)
+			ka->intvl_s = over->intvl_s;
+		if (over->cnt)
+			ka->cnt = over->cnt;
+	}
+	if (probe_interval_ms) {
+		*method = DCD_NS_PROBES;
+		*ns_interval_ms = probe_interval_ms;
+	}
+}

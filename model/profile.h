@@ -73,6 +73,14 @@ void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqln
                          const struct dcd_descriptor *desc, struct oracle_release server_release,
                          struct oracle_release client_release, const struct os_tcp *os);
 
+/* Lab scaling, as `dcdlab listen` applies it and the simulator must:
+ * each keepalive override (0 = not given) replaces one number of the
+ * profile's; an override on a side without keepalive turns it on with
+ * Oracle's 12c constants for the numbers not given; a probe interval
+ * (ms, 0 = not given) makes the side send NS probes that often. */
+void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_interval_ms,
+                   const struct keepalive *over, int64_t probe_interval_ms);
+
 /* Time in ms from the first unacknowledged transmission until the kernel
  * gives up after `retries` retransmissions (net/ipv4/tcp_timer.c,
  * tcp_model_timeout): doubling from `rto_base_ms`, capped at TCP_RTO_MAX. */

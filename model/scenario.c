@@ -583,3 +583,13 @@ int scenario_calls(const struct scenario *s)
 		n += p.step[i].op == PLAN_CALL;
 	return n;
 }
+
+void scenario_path(const struct scenario *s, const char *rel, char *out, size_t size)
+{
+	const char *slash = strrchr(s->file, '/');
+
+	if (rel[0] == '/' || !slash)
+		snprintf(out, size, "%s", rel);
+	else
+		snprintf(out, size, "%.*s/%s", (int)(slash - s->file), s->file, rel);
+}

@@ -34,6 +34,7 @@
 #define DCDLAB_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../lib/err.h"
@@ -135,6 +136,9 @@ int scenario_load(struct scenario *s, const char *path, struct dcd_err *err);
 
 /* The plan's length (calls counted at their server time), for run bounds. */
 int64_t scenario_plan_ms(const struct scenario *s);
+
+/* A path in the scenario (sqlnet FILE) relative to the scenario's file. */
+void scenario_path(const struct scenario *s, const char *rel, char *out, size_t size);
 
 /* Number of calls in the plan. */
 int scenario_calls(const struct scenario *s);

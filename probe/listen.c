@@ -493,26 +493,8 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 	cfg->method = prof->server.method;
 	cfg->keepalive = prof->server.keepalive;
 	cfg->ns_probe_interval_ms = (int64_t)prof->server.ns_probe_interval_s * 1000;
-	/* Lab scaling: each override replaces one number of the profile. An
-	 * override on a profile without DCD turns keepalive on with Oracle's
-	 * 12c constants for the numbers not given. */
-	if (o->ka_override.idle_s || o->ka_override.intvl_s || o->ka_override.cnt) {
-		if (cfg->method != DCD_KEEPALIVE) {
-			cfg->method = DCD_KEEPALIVE;
-			cfg->keepalive = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
-				                             ORACLE_DCD_KEEPCNT };
-		}
-		if (o->ka_override.idle_s)
-			cfg->keepalive.idle_s = o->ka_override.idle_s;
-		if (o->ka_override.intvl_s)
-			cfg->keepalive.intvl_s = o->ka_override.intvl_s;
-		if (o->ka_override.cnt)
-			cfg->keepalive.cnt = o->ka_override.cnt;
-	}
-	if (o->probe_interval_ms) {
-		cfg->method = DCD_NS_PROBES;
-		cfg->ns_probe_interval_ms = o->probe_interval_ms;
-	}
+	dcd_lab_scale(&cfg->method, &cfg->keepalive, &cfg->ns_probe_interval_ms, &o->ka_override,
+	              o->probe_interval_ms);
 	if (cfg->method == DCD_KEEPALIVE && cfg->keepalive.idle_s > 32767) {
 		log_error("TCP_KEEPIDLE %d s is above Linux's limit of 32767 s",
 		          cfg->keepalive.idle_s);

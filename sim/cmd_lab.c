@@ -225,7 +225,7 @@ static int run_one(struct job *j, const char *svg_dir)
 			write_file(svg_dir, name, &r, report_svg);
 		}
 	}
-	bool pass = rc == 0 && r.passed == j->s.n_expect;
+	bool pass = rc == 0 && lab_run_passed(&r);
 	lab_run_free(&r);
 	return rc != 0 ? 3 : pass ? 0 : 1;
 }
@@ -279,9 +279,14 @@ static int lab_run(int argc, char **argv)
 	struct dcd_err err = { "" };
 	int64_t t0 = clock_now_ms(&clock_monotonic);
 
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	/* options anywhere among the files */
+	int nfiles = 0;
+	for (int k = 1; k < argc; k++) {
+		const char *o = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
+		if (o[0] != '-' || !o[1]) {
+			argv[++nfiles] = argv[k];
+			continue;
+		}
 		if (strcmp(o, "--json") == 0) {
 			json = true;
 			continue;
@@ -302,10 +307,12 @@ static int lab_run(int argc, char **argv)
 		} else {
 			return lab_run_usage();
 		}
-		i++;
+		k++;
 	}
-	if (i == argc)
+	if (nfiles == 0)
 		return lab_run_usage();
+	int i = 1;
+	argc = nfiles + 1;
 	jobs = calloc((size_t)(argc - i), sizeof(*jobs));
 	if (!jobs)
 		return 1;

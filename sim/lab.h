@@ -56,6 +56,7 @@ struct call_result {
 
 struct expect_result {
 	bool ok;
+	bool skipped; /* the simulator does not capture: capture verdicts */
 	char observed[200];
 };
 
@@ -97,13 +98,25 @@ struct lab_run {
 	int fw_expired;        /* conntrack entries that expired (not flushed) */
 	int64_t fw_expired_ms; /* the first expiry, -1 none */
 	struct expect_result expect[SCN_MAX_EXPECT];
+	bool simulated;  /* from dcdlab sim, not the lab */
 	int passed;      /* expectations that held */
+	int skipped;     /* expectations a simulation cannot judge */
 	double wall_s;   /* the run's duration */
 	char error[512]; /* the run could not be carried out */
 };
 
 /* The session whose client uses `cport`, or NULL. */
 struct lab_session *lab_session_by_port(struct lab_run *r, uint16_t cport);
+
+/* Every expectation held (or could not be judged by a simulation). */
+bool lab_run_passed(const struct lab_run *r);
+
+/* record.c: hold each expectation against every session; sort the
+ * timeline; how long a run may last (the scenario's duration, or the
+ * plan's length plus 20 s). */
+void lab_evaluate(struct lab_run *r);
+void lab_sort_events(struct lab_run *r);
+int64_t lab_run_bound_ms(const struct scenario *s);
 
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));

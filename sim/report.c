@@ -41,11 +41,6 @@ static void setup_line(const struct scenario *s, char *buf, size_t size)
 		         s->c_keepintvl_s, s->c_keepcnt);
 }
 
-static bool run_passed(const struct lab_run *r)
-{
-	return !r->error[0] && r->passed == r->s->n_expect;
-}
-
 void report_text(const struct lab_run *r, FILE *out)
 {
 	const struct scenario *s = r->s;
@@ -66,10 +61,18 @@ void report_text(const struct lab_run *r, FILE *out)
 		        r->events[i].who, r->events[i].what);
 	fprintf(out, "   expectations:\n");
 	for (int i = 0; i < s->n_expect; i++)
-		fprintf(out, "     %-4s  %-44s  %s\n", r->expect[i].ok ? "ok" : "FAIL",
+		fprintf(out, "     %-4s  %-44s  %s\n",
+		        r->expect[i].skipped ? "n/a"
+		        : r->expect[i].ok    ? "ok"
+		                             : "FAIL",
 		        s->expect[i].text, r->expect[i].observed);
-	fprintf(out, "   %s: %d of %d expectations held (%.1f s)\n\n",
-	        run_passed(r) ? "PASS" : "FAIL", r->passed, s->n_expect, r->wall_s);
+	if (r->simulated)
+		fprintf(out,
+		        "   %s: %d of %d expectations held, %d not simulated (virtual time)\n\n",
+		        lab_run_passed(r) ? "PASS" : "FAIL", r->passed, s->n_expect, r->skipped);
+	else
+		fprintf(out, "   %s: %d of %d expectations held (%.1f s)\n\n",
+		        lab_run_passed(r) ? "PASS" : "FAIL", r->passed, s->n_expect, r->wall_s);
 }
 
 void report_json(const struct lab_run *r, FILE *out)
@@ -81,7 +84,7 @@ void report_json(const struct lab_run *r, FILE *out)
 	sbuf_json_str(&b, s->name);
 	sbuf_printf(&b, ",\"file\":");
 	sbuf_json_str(&b, s->file);
-	sbuf_printf(&b, ",\"passed\":%s,\"wall_s\":%.3f", run_passed(r) ? "true" : "false",
+	sbuf_printf(&b, ",\"passed\":%s,\"wall_s\":%.3f", lab_run_passed(r) ? "true" : "false",
 	            r->wall_s);
 	if (r->error[0]) {
 		sbuf_printf(&b, ",\"error\":");
@@ -136,7 +139,9 @@ void report_json(const struct lab_run *r, FILE *out)
 		sbuf_printf(&b, "%s{\"expect\":", i ? "," : "");
 		sbuf_json_str(&b, s->expect[i].text);
 		sbuf_printf(&b, ",\"line\":%d,\"ok\":%s,\"observed\":", s->expect[i].line,
-		            r->expect[i].ok ? "true" : "false");
+		            r->expect[i].skipped ? "null"
+		            : r->expect[i].ok    ? "true"
+		                                 : "false");
 		sbuf_json_str(&b, r->expect[i].observed);
 		sbuf_printf(&b, "}");
 	}
@@ -185,7 +190,7 @@ void report_junit_case(const struct lab_run *r, FILE *out)
 	}
 	for (int i = 0; i < s->n_expect && !r->error[0]; i++) {
 		char msg[512];
-		if (r->expect[i].ok)
+		if (r->expect[i].ok || r->expect[i].skipped)
 			continue;
 		snprintf(msg, sizeof(msg), "%s:%d: expected %s; observed %s", s->file,
 		         s->expect[i].line, s->expect[i].text, r->expect[i].observed);
@@ -240,7 +245,7 @@ void report_svg(const struct lab_run *r, FILE *out)
 	        SVG_W, h);
 	xml_str(out, s->name);
 	fprintf(out, ": %s</text>\n<text x=\"10\" y=\"36\" fill=\"#555\">",
-	        run_passed(r) ? "PASS" : "FAIL");
+	        lab_run_passed(r) ? "PASS" : "FAIL");
 	xml_str(out, s->describe);
 	fprintf(out, "</text>\n");
 	for (int l = 0; l < 3; l++) {
@@ -322,7 +327,10 @@ void report_svg(const struct lab_run *r, FILE *out)
 	int y = ya + 36;
 	for (int i = 0; i < s->n_expect && !r->error[0]; i++, y += 14) {
 		fprintf(out, "<text x=\"10\" y=\"%d\" fill=\"%s\">%s  ", y,
-		        r->expect[i].ok ? "#282" : "#c22", r->expect[i].ok ? "ok" : "FAIL");
+		        r->expect[i].ok || r->expect[i].skipped ? "#282" : "#c22",
+		        r->expect[i].skipped ? "n/a"
+		        : r->expect[i].ok    ? "ok"
+		                             : "FAIL");
 		xml_str(out, s->expect[i].text);
 		fprintf(out, " - ");
 		xml_str(out, r->expect[i].observed);

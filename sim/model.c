@@ -1,0 +1,735 @@
+/* model.c - one session in virtual time (see model.h). */
+#include "model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/numparse.h"
+#include "../model/profile.h"
+#include "../model/sqlnet.h"
+
+#define NEVER INT64_MAX
+
+enum { CLI, SRV };
+
+/* What crosses the path. DATA carries one of the messages. */
+enum pkt { P_DATA, P_PROBE, P_ACK, P_FIN, P_RST };
+enum msg { M_NONE, M_REQUEST, M_RESPONSE, M_NS_PROBE, M_EOF };
+
+enum fw_state { FWS_NONE, FWS_OPEN, FWS_GONE, FWS_CLOSED };
+
+struct ep {
+	const struct sim_tcp *tcp;
+	bool up;        /* the socket is open */
+	bool host_down; /* crashed: nothing in, nothing out */
+	bool reset;     /* a RST arrived */
+	bool timed_out; /* the kernel gave up (ETIMEDOUT) */
+	int64_t last_rx;
+	int probes_out;
+	int64_t t_ka; /* keepalive timer */
+	/* unacknowledged data: the oldest message and what queued behind */
+	int unacked;    /* messages in flight */
+	bool lost;      /* they did not get through: retransmitting */
+	int64_t t_dack; /* our delayed ACK of the peer's data */
+	enum msg queue[4];
+	int64_t t_rtx; /* tail loss probe / RTO */
+	int rtx_stage; /* 0 TLP due, 1 first RTO due, 2+ later RTOs */
+	int64_t r1;    /* first RTO retransmission */
+	int64_t rto;
+};
+
+struct sess {
+	const struct sim_params *p;
+	const struct scenario *s;
+	struct lab_session *out;
+	struct sim_extra *x;
+	struct lab_run *r;
+	const char *tag;
+	int64_t now;
+	struct ep ep[2];
+	/* the client's program */
+	int step;      /* next plan step */
+	int call;      /* calls made */
+	bool waiting;  /* for the answer to a call */
+	int64_t t_app; /* next step, or the call's timeout */
+	bool client_done;
+	/* the server's program */
+	int64_t t_resp;   /* the answer to the current call */
+	int64_t t_ns;     /* next NS probe */
+	int64_t last_app; /* last TNS data in or out, for NS probes */
+	bool server_done;
+	/* the firewall */
+	enum fw_state fw;
+	int64_t t_fw; /* the entry's expiry */
+	bool cut;
+	bool fault_done[SCN_MAX_FAULTS], restored[SCN_MAX_FAULTS];
+};
+
+static void ev(struct sess *ss, const char *who, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void ev(struct sess *ss, const char *who, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+
+	if (!ss->r || !ss->p->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	lab_event(ss->r, ss->now, who, "%s%s", ss->tag, what);
+}
+
+static const char *side(int e)
+{
+	return e == CLI ? "client" : "server";
+}
+
+/* The kernel's timer wheel (kernel/time/timer.c) lets a timer armed `ms`
+ * ahead fire late by up to its level's granularity: 8^level jiffies, the
+ * level chosen by how far ahead it is (63, 504, 4032, ... jiffies). At
+ * HZ=250 (Debian's kernels, and the lab's) a 2 s timer is up to 32 ms
+ * late, a 5 s one 256 ms, a 600 s one 16 s. The model takes half. */
+int64_t sim_timer_ms(int64_t ms)
+{
+	int64_t jiffies = ms * SIM_HZ / 1000;
+	int level = 0;
+
+	while (level < 8 && jiffies >= (63LL << (3 * level)))
+		level++;
+	return ms + ((1LL << (3 * level)) * 1000 / SIM_HZ) / 2;
+}
+
+static void ka_arm(struct sess *ss, struct ep *e, int64_t after)
+{
+	e->t_ka = e->tcp->keepidle_ms && e->up && !e->host_down ? ss->now + sim_timer_ms(after)
+	                                                        : NEVER;
+}
+
+/* ---- the session's end, on each side ---- */
+
+static void client_finish(struct sess *ss, int exit_code)
+{
+	ss->client_done = true;
+	ss->waiting = false;
+	ss->t_app = NEVER;
+	ss->out->client_exit = exit_code;
+}
+
+static void call_fails(struct sess *ss, int ora, const char *why)
+{
+	struct call_result *c = &ss->out->calls[ss->call - 1];
+
+	c->made = true;
+	c->ok = false;
+	c->ora = ora;
+	c->t_ms = ss->now;
+	snprintf(c->message, sizeof(c->message), "%s", why);
+	ss->out->n_calls = ss->call;
+	if (ss->x->first_failure_ms < 0)
+		ss->x->first_failure_ms = ss->now;
+	ev(ss, "client", "call %d: ORA-%05d: %s", ss->call, ora, why);
+	client_finish(ss, 4);
+}
+
+static void server_end(struct sess *ss, enum end_cause cause)
+{
+	struct ep *e = &ss->ep[SRV];
+	struct lab_session *o = ss->out;
+
+	if (ss->server_done)
+		return;
+	ss->server_done = true;
+	e->up = false;
+	e->t_ka = e->t_rtx = NEVER;
+	ss->t_resp = ss->t_ns = NEVER;
+	o->server_ended = true;
+	o->server_cause = cause;
+	o->server_dead_peer = end_cause_is_dead_peer(cause);
+	o->server_end_ms = ss->now;
+	o->server_since_last_packet_s = (double)(ss->now - e->last_rx) / 1000;
+	ev(ss, "server", "session ended: %s%s (%.2f s after the client's last packet)",
+	   end_cause_name(cause), o->server_dead_peer ? ", a dead peer" : "",
+	   o->server_since_last_packet_s);
+}
+
+/* A RST reached side `to`. */
+static void got_rst(struct sess *ss, int to)
+{
+	struct ep *e = &ss->ep[to];
+
+	if (!e->up || e->host_down)
+		return;
+	if (to == SRV) {
+		server_end(ss, END_RST);
+		return;
+	}
+	e->reset = true;
+	e->up = false;
+	e->t_ka = e->t_rtx = NEVER;
+	if (ss->waiting)
+		call_fails(ss, 3113, "Connection reset by peer");
+}
+
+/* ---- the path: link, firewall, the other host ---- */
+
+static void fw_refresh(struct sess *ss, enum pkt k)
+{
+	if (ss->fw != FWS_OPEN)
+		return;
+	if (k == P_FIN || k == P_RST) {
+		ss->fw = FWS_CLOSED; /* conntrack leaves ESTABLISHED */
+		ss->t_fw = NEVER;
+		return;
+	}
+	/* "keepalives ignored": pure ACKs (probes, their answers) bypass it */
+	if (ss->s->keepalives_ignored && (k == P_PROBE || k == P_ACK))
+		return;
+	ss->t_fw = ss->now + ss->s->fw_idle_ms;
+}
+
+enum fate { DELIVERED, DROPPED, RST_BACK };
+
+static enum fate cross(struct sess *ss, int from, enum pkt k)
+{
+	int to = 1 - from;
+
+	if (ss->ep[from].host_down || ss->cut)
+		return DROPPED; /* a cut is before conntrack: it refreshes nothing */
+	if (ss->fw == FWS_GONE) {
+		/* loose=0: not picked up again; INVALID */
+		if (ss->s->expiry == FW_EXPIRY_SILENT || k == P_RST)
+			return DROPPED;
+		return RST_BACK;
+	}
+	fw_refresh(ss, k);
+	if (ss->ep[to].host_down)
+		return DROPPED;
+	return DELIVERED;
+}
+
+static void deliver_msg(struct sess *ss, int to, enum msg m);
+
+/* `from` sends `k`; the other side answers as its kernel would. */
+static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m)
+{
+	int to = 1 - from;
+	enum fate f = cross(ss, from, k);
+
+	if (f == RST_BACK) {
+		ev(ss, "fw", "RST to the %s (no conntrack entry)", side(from));
+		got_rst(ss, from);
+		return f;
+	}
+	if (f == DROPPED)
+		return f;
+	struct ep *d = &ss->ep[to];
+	switch (k) {
+	case P_RST: got_rst(ss, to); break;
+	case P_FIN:
+		if (to == SRV && d->up)
+			server_end(ss, END_EOF);
+		break;
+	case P_PROBE:
+		/* below the window: dropped with a duplicate ACK, which does not
+		 * count as received on this side (tcp_sequence) */
+		if (d->up && xmit(ss, to, P_ACK, M_NONE) == DELIVERED) {
+			ss->ep[from].last_rx = ss->now;
+			ss->ep[from].probes_out = 0;
+		}
+		break;
+	case P_ACK: d->last_rx = ss->now; break;
+	case P_DATA:
+		if (!d->up)
+			break;
+		d->last_rx = ss->now;
+		deliver_msg(ss, to, m);
+		break;
+	}
+	return DELIVERED;
+}
+
+/* All of `e`'s queued messages got through and were acknowledged. */
+static void acked(struct sess *ss, int from)
+{
+	struct ep *e = &ss->ep[from];
+
+	e->unacked = 0;
+	e->lost = false;
+	e->t_rtx = NEVER;
+	e->last_rx = ss->now;
+	e->probes_out = 0;
+	if (e->t_ka == NEVER)
+		ka_arm(ss, e, e->tcp->keepidle_ms);
+}
+
+/* Delayed ACK: data that is not answered at once is acknowledged about
+ * 40 ms later (measured: 41-52 ms in the lab's captures); an answer sent
+ * before then carries the ACK. The ACK refreshes the firewall and is the
+ * sender's last received packet, so it shows in every idle time. */
+#define SIM_DELACK_MS 40
+
+static void dack_arm(struct sess *ss, int to)
+{
+	struct ep *d = &ss->ep[to];
+
+	if (d->up && !d->host_down && d->t_dack == NEVER)
+		d->t_dack = ss->now + SIM_DELACK_MS;
+}
+
+/* Send the queue (or retransmit it); false if it did not get through. */
+static bool push(struct sess *ss, int from)
+{
+	struct ep *e = &ss->ep[from];
+	int n = e->unacked;
+	enum msg q[4];
+
+	memcpy(q, e->queue, sizeof(q));
+	for (int i = 0; i < n; i++) {
+		if (xmit(ss, from, P_DATA, q[i]) != DELIVERED)
+			return false;
+		if (!e->up)
+			return true; /* the message ended the session */
+	}
+	return true;
+}
+
+/* `from` writes a message: it goes out at once unless earlier data is
+ * being retransmitted; unacknowledged data arms the retransmission timer
+ * (keepalive waits meanwhile). */
+static void send_msg(struct sess *ss, int from, enum msg m)
+{
+	struct ep *e = &ss->ep[from], *peer = &ss->ep[1 - from];
+
+	if (!e->up || e->host_down)
+		return;
+	if (e->lost) {
+		if (e->unacked < 4)
+			e->queue[e->unacked++] = m;
+		return;
+	}
+	if (e->unacked < 4)
+		e->queue[e->unacked++] = m;
+	enum fate f = xmit(ss, from, P_DATA, m);
+	if (f == DELIVERED) {
+		/* this data carries the ACK of what the peer sent */
+		if (peer->unacked && !peer->lost && e->t_dack != NEVER) {
+			e->t_dack = NEVER;
+			acked(ss, 1 - from);
+		}
+		dack_arm(ss, 1 - from);
+	} else if (e->up) {
+		e->lost = true;
+	}
+	if (e->up && e->t_rtx == NEVER) {
+		e->rtx_stage = 0;
+		e->t_rtx = ss->now + SIM_PTO_MS;
+		e->rto = SIM_RTO_MS;
+	}
+}
+
+static void dack_timer(struct sess *ss, int i)
+{
+	struct ep *d = &ss->ep[i];
+
+	d->t_dack = NEVER;
+	if (d->up && xmit(ss, i, P_ACK, M_NONE) == DELIVERED && ss->ep[1 - i].unacked &&
+	    !ss->ep[1 - i].lost)
+		acked(ss, 1 - i);
+}
+
+/* ---- the programs ---- */
+
+static void next_step(struct sess *ss);
+
+static void deliver_msg(struct sess *ss, int to, enum msg m)
+{
+	if (to == SRV) {
+		ss->last_app = ss->now;
+		if (m == M_REQUEST) {
+			ss->t_resp = ss->now + ss->p->plan->step[ss->step - 1].duration_ms;
+		} else if (m == M_EOF) {
+			server_end(ss, END_DISCONNECT);
+		}
+		return;
+	}
+	if (m == M_RESPONSE && ss->waiting) {
+		struct call_result *c = &ss->out->calls[ss->call - 1];
+		c->made = c->ok = true;
+		c->t_ms = ss->now;
+		snprintf(c->message, sizeof(c->message), "ok");
+		ss->out->n_calls = ss->call;
+		ss->waiting = false;
+		ev(ss, "client", "call %d: ok", ss->call);
+		ss->t_app = ss->now; /* the next step at once */
+	}
+}
+
+static void next_step(struct sess *ss)
+{
+	const struct plan *pl = ss->p->plan;
+	struct ep *c = &ss->ep[CLI];
+
+	ss->t_app = NEVER;
+	if (ss->step >= pl->n) {
+		/* the program exits: its kernel sends a FIN */
+		if (c->up)
+			xmit(ss, CLI, P_FIN, M_NONE);
+		c->up = false;
+		c->t_ka = c->t_rtx = NEVER;
+		client_finish(ss, 0);
+		return;
+	}
+	const struct plan_step *st = &pl->step[ss->step++];
+	switch (st->op) {
+	case PLAN_IDLE: ss->t_app = ss->now + st->duration_ms; break;
+	case PLAN_CALL:
+		ss->call++;
+		if (ss->call > LAB_MAX_CALLS) {
+			client_finish(ss, 0);
+			return;
+		}
+		if (c->reset) {
+			call_fails(ss, 3113, "send: Connection reset by peer");
+			return;
+		}
+		if (c->timed_out) {
+			call_fails(ss, 3135, "Connection timed out");
+			return;
+		}
+		ss->waiting = true;
+		ss->t_app = ss->p->call_timeout_ms ? ss->now + ss->p->call_timeout_ms : NEVER;
+		send_msg(ss, CLI, M_REQUEST);
+		break;
+	case PLAN_CLOSE:
+		send_msg(ss, CLI, M_EOF);
+		if (c->up)
+			xmit(ss, CLI, P_FIN, M_NONE);
+		c->up = false;
+		c->t_ka = c->t_rtx = NEVER;
+		ev(ss, "client", "close: disconnected (DATA EOF, then FIN)");
+		client_finish(ss, 0);
+		break;
+	}
+}
+
+/* ---- timers ---- */
+
+static void keepalive_timer(struct sess *ss, int i)
+{
+	struct ep *e = &ss->ep[i];
+	const struct sim_tcp *t = e->tcp;
+	int64_t elapsed = ss->now - e->last_rx;
+
+	if (e->unacked) { /* packets out: the retransmission timer rules */
+		ka_arm(ss, e, t->keepidle_ms);
+		return;
+	}
+	if (elapsed < t->keepidle_ms) {
+		ka_arm(ss, e, t->keepidle_ms - elapsed);
+		return;
+	}
+	if ((t->user_timeout_ms && elapsed >= t->user_timeout_ms && e->probes_out > 0) ||
+	    (!t->user_timeout_ms && e->probes_out >= t->keepcnt)) {
+		e->t_ka = NEVER;
+		xmit(ss, i, P_RST, M_NONE);
+		if (i == SRV) {
+			server_end(ss,
+			           t->user_timeout_ms ? END_USER_TIMEOUT : END_KEEPALIVE_TIMEOUT);
+		} else {
+			e->up = false;
+			e->timed_out = true;
+			if (ss->waiting)
+				call_fails(ss, 3135, "Connection timed out");
+		}
+		return;
+	}
+	e->probes_out++;
+	ss->x->probes++;
+	if (ss->p->wire)
+		ev(ss, "wire", "%s keepalive", side(i));
+	xmit(ss, i, P_PROBE, M_NONE);
+	ka_arm(ss, e, t->keepintvl_ms);
+}
+
+static void retransmit_timer(struct sess *ss, int i)
+{
+	struct ep *e = &ss->ep[i];
+
+	if (e->rtx_stage >= 2) {
+		int64_t limit = e->tcp->user_timeout_ms
+		                        ? e->tcp->user_timeout_ms
+		                        : tcp_retrans_timeout_ms(e->tcp->retries2, 200);
+		if (ss->now - e->r1 >= limit) {
+			e->t_rtx = NEVER;
+			e->unacked = 0;
+			e->up = false;
+			e->t_ka = NEVER;
+			if (i == SRV) {
+				server_end(ss, e->tcp->user_timeout_ms ? END_USER_TIMEOUT
+				                                       : END_RETRANS_TIMEOUT);
+			} else {
+				e->timed_out = true;
+				if (ss->waiting)
+					call_fails(ss, 3135, "Connection timed out");
+			}
+			return;
+		}
+	}
+	if (ss->p->wire)
+		ev(ss, "wire", "%s retransmission", side(i));
+	if (e->rtx_stage == 1)
+		e->r1 = ss->now;
+	if (push(ss, i)) {
+		/* a retransmission is acknowledged at once (a duplicate) */
+		if (e->up && xmit(ss, 1 - i, P_ACK, M_NONE) == DELIVERED)
+			acked(ss, i);
+		return;
+	}
+	if (!e->up)
+		return;
+	if (e->rtx_stage >= 1) {
+		e->rto = e->rto * 2 > SIM_RTO_MAX_MS ? SIM_RTO_MAX_MS : e->rto * 2;
+		e->t_rtx = ss->now + sim_timer_ms(e->rto);
+	} else {
+		e->t_rtx = ss->now + e->rto; /* measured, slack included */
+	}
+	if (e->tcp->user_timeout_ms && e->rtx_stage >= 1 &&
+	    e->t_rtx > e->r1 + e->tcp->user_timeout_ms)
+		e->t_rtx = e->r1 + e->tcp->user_timeout_ms;
+	e->rtx_stage++;
+}
+
+static void fw_expiry(struct sess *ss)
+{
+	char b[32];
+
+	ss->fw = FWS_GONE;
+	ss->t_fw = NEVER;
+	if (!ss->x->fw_expired) {
+		ss->x->fw_expired = true;
+		ss->x->fw_expired_ms = ss->now;
+	}
+	ev(ss, "fw", "conntrack entry expired after %s idle",
+	   fmt_duration_ms(ss->s->fw_idle_ms, b, sizeof(b)));
+	if (ss->s->expiry == FW_EXPIRY_RST_BOTH) {
+		ev(ss, "fw", "RST sent to the client and to the server");
+		if (!ss->ep[CLI].host_down)
+			got_rst(ss, CLI);
+		if (!ss->ep[SRV].host_down)
+			got_rst(ss, SRV);
+	}
+}
+
+static void crash(struct sess *ss, int i)
+{
+	struct ep *e = &ss->ep[i];
+
+	e->host_down = true;
+	e->t_ka = e->t_rtx = NEVER;
+	if (i == CLI) {
+		if (!ss->client_done)
+			client_finish(ss, -1);
+	} else {
+		/* the listener is killed: no end is reported */
+		ss->server_done = true;
+		ss->t_resp = ss->t_ns = NEVER;
+	}
+}
+
+static int64_t fault_time(const struct sess *ss, int i)
+{
+	const struct scn_fault *f = &ss->s->fault[i];
+
+	if (!ss->fault_done[i])
+		return f->at_ms;
+	if (f->kind == FAULT_LINK_CUT && f->restore_ms >= 0 && !ss->restored[i])
+		return f->restore_ms;
+	return NEVER;
+}
+
+static void fault(struct sess *ss, int i)
+{
+	const struct scn_fault *f = &ss->s->fault[i];
+
+	if (ss->fault_done[i]) {
+		ss->restored[i] = true;
+		ss->cut = false;
+		ev(ss, "fault", "the path is restored");
+		return;
+	}
+	ss->fault_done[i] = true;
+	switch (f->kind) {
+	case FAULT_CLIENT_CRASH:
+		ev(ss, "fault", "the client's host crashes (no FIN, no RST)");
+		crash(ss, CLI);
+		break;
+	case FAULT_SERVER_CRASH:
+		ev(ss, "fault", "the server's host crashes (no FIN, no RST)");
+		crash(ss, SRV);
+		break;
+	case FAULT_LINK_CUT:
+		ev(ss, "fault", "the path through the firewall is cut");
+		ss->cut = true;
+		break;
+	case FAULT_FW_FLUSH:
+		ev(ss, "fault", "the firewall reboots: its state is flushed");
+		if (ss->fw == FWS_OPEN)
+			ss->fw = FWS_GONE;
+		ss->t_fw = NEVER;
+		break;
+	}
+}
+
+/* ---- the loop ---- */
+
+void sim_session(const struct sim_params *p, struct lab_session *out, struct sim_extra *x,
+                 struct lab_run *r, const char *tag)
+{
+	struct sess ss = { .p = p, .s = p->s, .out = out, .x = x, .r = r, .tag = tag };
+
+	memset(out, 0, sizeof(*out));
+	memset(x, 0, sizeof(*x));
+	out->client_exit = -1;
+	out->server_cause = SCN_END_NONE;
+	out->verdict[0] = out->verdict[1] = -1;
+	x->fw_expired_ms = x->first_failure_ms = -1;
+	ss.ep[CLI].tcp = &p->client;
+	ss.ep[SRV].tcp = &p->server;
+	/* t = 0: the handshake and the TNS CONNECT / ACCEPT */
+	ss.fw = p->s->fw == SCN_FW_NONE ? FWS_NONE : FWS_OPEN;
+	ss.t_fw = ss.fw == FWS_OPEN ? p->s->fw_idle_ms : NEVER;
+	for (int i = 0; i < 2; i++) {
+		ss.ep[i].up = true;
+		ss.ep[i].t_rtx = ss.ep[i].t_dack = NEVER;
+		ka_arm(&ss, &ss.ep[i], ss.ep[i].tcp->keepidle_ms);
+	}
+	ss.t_resp = NEVER;
+	ss.t_ns = p->ns_interval_ms ? p->ns_interval_ms : NEVER;
+	ev(&ss, "client", "connect: ACCEPT");
+	ev(&ss, "server", "accepted");
+	ss.t_app = 0;
+
+	for (;;) {
+		/* the earliest timer; ties in a fixed order, so runs repeat */
+		int64_t t = p->bound_ms;
+		int which = -1;
+		int64_t cand[10] = { ss.t_app,         ss.t_resp,       ss.t_ns,
+			             ss.ep[CLI].t_ka,  ss.ep[SRV].t_ka, ss.ep[CLI].t_rtx,
+			             ss.ep[SRV].t_rtx, ss.t_fw,         ss.ep[CLI].t_dack,
+			             ss.ep[SRV].t_dack };
+		for (int i = 0; i < 10; i++)
+			if (cand[i] < t)
+				t = cand[i], which = i;
+		int fi = -1; /* a fault at the same time as a timer comes first */
+		for (int i = 0; i < p->s->n_fault; i++) {
+			int64_t ft = fault_time(&ss, i);
+			if (ft < NEVER && (ft < t || (ft == t && fi < 0)))
+				t = ft, fi = i, which = -1;
+		}
+		if (which < 0 && fi < 0)
+			break; /* the run's bound */
+		ss.now = t;
+		x->events++;
+		if (fi >= 0) {
+			fault(&ss, fi);
+		} else {
+			switch (which) {
+			case 0:
+				if (ss.waiting) {
+					ss.t_app = NEVER;
+					call_fails(&ss, 3135, "no answer within the call timeout");
+				} else {
+					next_step(&ss);
+				}
+				break;
+			case 1:
+				ss.t_resp = NEVER;
+				send_msg(&ss, SRV, M_RESPONSE);
+				ss.last_app = ss.now;
+				break;
+			case 2:
+				if (ss.now - ss.last_app + 5 >= p->ns_interval_ms) {
+					ev(&ss, "server", "NS probe sent (10-byte DATA)");
+					send_msg(&ss, SRV, M_NS_PROBE);
+					ss.last_app = ss.now;
+					ss.t_ns = ss.now + p->ns_interval_ms;
+				} else {
+					ss.t_ns = ss.last_app + p->ns_interval_ms;
+				}
+				if (ss.server_done)
+					ss.t_ns = NEVER;
+				break;
+			case 3:
+			case 4: keepalive_timer(&ss, which - 3); break;
+			case 5:
+			case 6: retransmit_timer(&ss, which - 5); break;
+			case 7: fw_expiry(&ss); break;
+			case 8:
+			case 9: dack_timer(&ss, which - 8); break;
+			}
+		}
+		/* both programs done: the lab stops here too */
+		if (ss.client_done && ss.server_done)
+			break;
+	}
+	x->end_ms = ss.now > p->bound_ms ? p->bound_ms : ss.now;
+	if (!(ss.client_done && ss.server_done))
+		x->end_ms = p->bound_ms;
+}
+
+int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
+                             const struct plan *plan, struct dcd_err *err)
+{
+	struct oracle_release rel;
+	struct sqlnet_config sq;
+	struct dcd_profile prof;
+	char path[300];
+	int64_t ns_ms = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->s = s;
+	p->plan = plan;
+	p->call_timeout_ms = s->call_timeout_ms;
+	p->bound_ms = lab_run_bound_ms(s);
+	if (release_parse(s->release, &rel, err) != 0)
+		return -1;
+	sqlnet_init(&sq);
+	if (s->sqlnet[0]) {
+		scenario_path(s, s->sqlnet, path, sizeof(path));
+		if (sqlnet_load(&sq, path, err) != 0) {
+			sqlnet_free(&sq);
+			return -1;
+		}
+	}
+	if (s->expire_time_min >= 0)
+		sq.expire_time_min = s->expire_time_min;
+	if (s->ns_probes)
+		sq.use_ns_probes_for_dcd = 1;
+	dcd_profile_compute(&prof, &sq, NULL, rel, rel, &os_tcp_linux_default);
+	sqlnet_free(&sq);
+	/* the server: what dcdlab listen would set */
+	enum dcd_method m = prof.server.method;
+	struct keepalive ka = prof.server.keepalive;
+	struct keepalive over = { s->keepidle_s, s->keepintvl_s, s->keepcnt };
+	ns_ms = (int64_t)prof.server.ns_probe_interval_s * 1000;
+	dcd_lab_scale(&m, &ka, &ns_ms, &over, s->probe_interval_ms);
+	p->server.retries2 = s->tcp_retries2 > 0 ? s->tcp_retries2 : 15;
+	p->server.user_timeout_ms = s->user_timeout_ms;
+	if (m == DCD_KEEPALIVE) {
+		p->server.keepidle_ms = (int64_t)ka.idle_s * 1000;
+		p->server.keepintvl_ms = (int64_t)ka.intvl_s * 1000;
+		p->server.keepcnt = ka.cnt;
+	} else if (m == DCD_NS_PROBES) {
+		p->ns_interval_ms = ns_ms;
+	}
+	/* the client: dcdlab connect's keepalive */
+	p->client.retries2 = s->c_tcp_retries2 > 0 ? s->c_tcp_retries2 : 15;
+	if (s->c_keepidle_s) {
+		p->client.keepidle_ms = (int64_t)s->c_keepidle_s * 1000;
+		p->client.keepintvl_ms = (int64_t)s->c_keepintvl_s * 1000;
+		p->client.keepcnt = s->c_keepcnt;
+	}
+	return 0;
+}

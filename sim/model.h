@@ -1,0 +1,77 @@
+/* model.h - one session in virtual time: what Linux's TCP timers, dcdlab
+ * listen, dcdlab connect and the lab's firewall do, as a deterministic
+ * event loop with no sockets (DOMAIN.md §3, net/ipv4/tcp_timer.c).
+ *
+ * The lab is the ground truth: tests/integration/sim_fidelity.sh runs
+ * every scenario in both and holds the times to max(5%, 200 ms). The
+ * numbers below were measured there (Linux 6.18, veth round trip < 0.1 ms).
+ *
+ * A session has a fixed handful of timers (each side's keepalive and
+ * retransmission timer, the client's next step, the server's answer and NS
+ * probe, the firewall entry's expiry, the next fault); the loop advances
+ * to the earliest. Sessions never share state, so N sessions are N
+ * independent runs: memory does not grow with N. */
+#ifndef DCDLAB_MODEL_H
+#define DCDLAB_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../model/plan.h"
+#include "../model/scenario.h"
+#include "lab.h"
+
+/* Unacknowledged data: a tail loss probe SIM_PTO_MS after it was sent,
+ * then retransmissions every SIM_RTO_MS, doubling (capped at 120 s). The
+ * kernel's give-up time counts from the first of those retransmissions
+ * (measured: tcp_retries2=3 gave up 6.65-6.9 s after the first send). */
+#define SIM_PTO_MS     208
+#define SIM_RTO_MS     210
+#define SIM_RTO_MAX_MS 120000
+#define SIM_HZ         250
+
+/* When a kernel timer armed `ms` ahead fires, on average (the timer
+ * wheel's slack). */
+int64_t sim_timer_ms(int64_t ms);
+
+/* One side's TCP settings. */
+struct sim_tcp {
+	int64_t keepidle_ms; /* 0: no keepalive */
+	int64_t keepintvl_ms;
+	int keepcnt;
+	int64_t user_timeout_ms; /* 0: none */
+	int retries2;            /* net.ipv4.tcp_retries2 */
+};
+
+struct sim_params {
+	const struct scenario *s; /* firewall, faults, bound */
+	const struct plan *plan;  /* the client's */
+	struct sim_tcp client, server;
+	int64_t ns_interval_ms; /* legacy DCD on the server; 0: none */
+	int64_t call_timeout_ms;
+	int64_t bound_ms;
+	bool trace; /* put the timeline into the run */
+	bool wire;  /* ... with every probe */
+};
+
+/* What one session did besides what lab_session records. */
+struct sim_extra {
+	bool fw_expired;
+	int64_t fw_expired_ms;
+	int64_t first_failure_ms; /* the client's first failed call, -1 none */
+	int probes;               /* keepalive probes sent, both sides */
+	uint64_t events;          /* timer firings processed */
+	int64_t end_ms;           /* when the run ended (virtual) */
+};
+
+/* Derive both sides' settings from a scenario, as the lab's programs
+ * would (dcd_profile_compute + dcd_lab_scale). */
+int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
+                             const struct plan *plan, struct dcd_err *err);
+
+/* Run one session; `r` (may be NULL) receives the timeline with `tag`
+ * ("#2 ") when p->trace is set. */
+void sim_session(const struct sim_params *p, struct lab_session *out, struct sim_extra *x,
+                 struct lab_run *r, const char *tag);
+
+#endif
