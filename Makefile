@@ -35,7 +35,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS  := -std=c11 -D_GNU_SOURCE -DDCDLAB_VERSION='"$(VERSION)"' $(WARN) $(SANFLAGS) \
                $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LIBS        := $(PKG_LIBS) -lm
+LIBS        := $(PKG_LIBS) -lm -lpthread
 
 ifeq ($(V),1)
 Q :=

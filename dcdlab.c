@@ -186,18 +186,29 @@ static const struct cmd cmds[] = {
 	        .fn = cmd_sim,
 	        .summary = "the lab's scenarios in virtual time, at real scale",
 	        .usage = "usage: dcdlab sim [--json] [--wire] SCENARIO...\n"
+	                 "       dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F]\n"
+	                 "                  [--max-gap DUR] [--threads T] [--json] SCENARIO\n"
 	                 "\n"
 	                 "Runs each scenario file in virtual time: Linux's keepalive and "
 	                 "retransmission\n"
-	                 "timers, dcdlab listen and connect, the firewall model and the "
-	                 "faults, as a\n"
-	                 "deterministic event loop. Prints the timeline and each expectation "
-	                 "as the lab\n"
-	                 "does (capture verdicts are not simulated). --wire adds every probe "
-	                 "and\n"
-	                 "retransmission to the timeline. Exit 0 if every expectation held, 1 "
-	                 "if not,\n"
-	                 "2 on a bad scenario file.\n",
+	                 "timers (with the timer wheel's slack), delayed ACKs, dcdlab listen and "
+	                 "connect,\n"
+	                 "the firewall model and the faults, as a deterministic event loop. "
+	                 "Prints the\n"
+	                 "timeline and each expectation as the lab does (capture verdicts are "
+	                 "not\n"
+	                 "simulated). --wire adds every probe and retransmission to the timeline.\n"
+	                 "--sessions: N sessions with the scenario's DCD and firewall settings, "
+	                 "each with\n"
+	                 "its own calls and idle gaps (log-uniform from 1 s to --max-gap, default "
+	                 "4h) over\n"
+	                 "--hours (default 24); --crash-share of the clients (default 0.05) crash "
+	                 "at a\n"
+	                 "random time. Prints the share surviving, the failed calls and when the "
+	                 "first\n"
+	                 "came, and how long the server took to find crashed clients. Same seed, "
+	                 "same output.\n"
+	                 "Exit 0 if every expectation held, 1 if not, 2 on a bad scenario file.\n",
 	},
 	{
 	        .name = "help",

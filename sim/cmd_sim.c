@@ -18,6 +18,7 @@
 #include "../lib/numparse.h"
 #include "lab.h"
 #include "model.h"
+#include "population.h"
 #include "sim.h"
 
 /* One scenario, all its clients; the record the lab would have made. */
@@ -67,6 +68,103 @@ out:
 	return rc;
 }
 
+static void pct(FILE *out, const char *what, uint64_t n, uint64_t of)
+{
+	fprintf(out, "  %-44s %10llu  %6.2f%%\n", what, (unsigned long long)n,
+	        of ? 100.0 * (double)n / (double)of : 0.0);
+}
+
+static const char *dur(int64_t ms, char *b, int len)
+{
+	if (ms < 0)
+		return "never";
+	if (ms < 120000)
+		snprintf(b, (size_t)len, "%.1f s", (double)ms / 1000);
+	else if (ms < 7200000)
+		snprintf(b, (size_t)len, "%.1f min", (double)ms / 60000);
+	else
+		snprintf(b, (size_t)len, "%.2f h", (double)ms / 3600000);
+	return b;
+}
+
+static const char *secs_or_null(int64_t ms, char b[32])
+{
+	if (ms < 0)
+		return "null";
+	snprintf(b, 32, "%.3f", (double)ms / 1000);
+	return b;
+}
+
+/* --sessions: one scenario's settings, N sessions of their own shape. */
+static int population(const char *file, const struct pop_config *c, bool json)
+{
+	struct scenario s;
+	struct plan *plan = calloc(1, sizeof(*plan));
+	struct sim_params p;
+	struct pop_result r;
+	struct dcd_err err = { "" };
+	char b[4][32];
+
+	if (!plan)
+		return 1;
+	if (scenario_load(&s, file, &err) != 0 || plan_parse(plan, s.plan, &err) != 0 ||
+	    sim_params_from_scenario(&p, &s, plan, &err) != 0) {
+		log_error("%s", err.msg);
+		free(plan);
+		return 2;
+	}
+	p.bound_ms = (int64_t)(c->hours * 3600000.0);
+	if (sim_population(c, &p, &r, &err) != 0) {
+		log_error("%s", err.msg);
+		free(plan);
+		return 1;
+	}
+	free(plan);
+	double secs = (double)r.wall_ms / 1000;
+	if (json) {
+		char f1[32], f2[32], q[4][32];
+		printf("{\"scenario\":\"%s\",\"sessions\":%llu,\"hours\":%g,\"seed\":%llu,"
+		       "\"survived\":%llu,\"failed\":%llu,\"ora_03113\":%llu,\"ora_03135\":%llu,"
+		       "\"first_failure_s\":%s,\"first_ora_03113_s\":%s,\"crashed\":%llu,"
+		       "\"detected\":%llu,\"stale\":%llu,\"detect_s\":{\"p50\":%s,\"p90\":%s,"
+		       "\"p99\":%s,\"max\":%s},\"fw_expired\":%llu,\"events\":%llu,"
+		       "\"probes\":%llu,\"wall_s\":%.3f,\"events_per_s\":%.0f}\n",
+		       s.name, (unsigned long long)r.sessions, c->hours,
+		       (unsigned long long)c->seed, (unsigned long long)r.survived,
+		       (unsigned long long)r.failed, (unsigned long long)r.ora03113,
+		       (unsigned long long)r.ora03135, secs_or_null(r.first_failure_ms, f1),
+		       secs_or_null(r.first_03113_ms, f2), (unsigned long long)r.crashed,
+		       (unsigned long long)r.detected, (unsigned long long)r.stale,
+		       secs_or_null(r.detected ? r.detect_q_ms[0] : -1, q[0]),
+		       secs_or_null(r.detected ? r.detect_q_ms[1] : -1, q[1]),
+		       secs_or_null(r.detected ? r.detect_q_ms[2] : -1, q[2]),
+		       secs_or_null(r.detected ? r.detect_q_ms[3] : -1, q[3]),
+		       (unsigned long long)r.fw_expired, (unsigned long long)r.events,
+		       (unsigned long long)r.probes, secs,
+		       secs > 0 ? (double)r.events / secs : 0.0);
+		return 0;
+	}
+	printf("== %s: %llu sessions over %g virtual hours (seed %llu)\n", s.name,
+	       (unsigned long long)r.sessions, c->hours, (unsigned long long)c->seed);
+	pct(stdout, "sessions that survived (no crash, every call ok)", r.survived, r.sessions);
+	pct(stdout, "sessions with a failed call", r.failed, r.sessions);
+	pct(stdout, "  ORA-03113 (reset: a firewall's RST, ...)", r.ora03113, r.sessions);
+	pct(stdout, "  ORA-03135 (no answer: dropped silently)", r.ora03135, r.sessions);
+	printf("  %-44s %s (the first ORA-03113: %s)\n", "first failed call at",
+	       dur(r.first_failure_ms, b[0], 32), dur(r.first_03113_ms, b[1], 32));
+	pct(stdout, "firewall entries that expired", r.fw_expired, r.sessions);
+	pct(stdout, "clients that crashed", r.crashed, r.sessions);
+	pct(stdout, "  found dead by the server", r.detected, r.crashed);
+	pct(stdout, "  still held by the server at the end", r.stale, r.crashed);
+	if (r.detected)
+		printf("  %-44s p50 %s, p90 %s, p99 %s, max %s\n", "crash to detection",
+		       dur(r.detect_q_ms[0], b[0], 32), dur(r.detect_q_ms[1], b[1], 32),
+		       dur(r.detect_q_ms[2], b[2], 32), dur(r.detect_q_ms[3], b[3], 32));
+	printf("  %llu events in %.2f s: %.1f M events/s\n", (unsigned long long)r.events, secs,
+	       secs > 0 ? (double)r.events / secs / 1e6 : 0.0);
+	return 0;
+}
+
 static int usage(void)
 {
 	cmd_help_topic("sim", stderr);
@@ -76,23 +174,79 @@ static int usage(void)
 int cmd_sim(int argc, char **argv)
 {
 	bool json = false, wire = false;
-	int i = 1, bad = 0, failed = 0, n = 0;
+	int i = 1, bad = 0, failed = 0, nrun = 0;
 
 	/* options anywhere, as the other subcommands take them */
+	struct pop_config pc = { 0, 24, 1, 0.05, 4 * 3600000LL, 2 };
 	int nfiles = 0;
 	for (int k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "--json") == 0)
+		const char *o = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
+		long n;
+		int64_t ms;
+		if (strcmp(o, "--json") == 0)
 			json = true;
-		else if (strcmp(argv[k], "--wire") == 0)
+		else if (strcmp(o, "--wire") == 0)
 			wire = true;
-		else if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
+		else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
 			cmd_help_topic("sim", stdout);
 			return 0;
-		} else if (argv[k][0] == '-' && argv[k][1]) {
-			log_error("sim: unknown option \"%s\"", argv[k]);
-			return usage();
-		} else
+		} else if (o[0] != '-' || !o[1]) {
 			argv[++nfiles] = argv[k];
+		} else if (!v) {
+			log_error("sim: %s needs a value", o);
+			return usage();
+		} else if (strcmp(o, "--sessions") == 0) {
+			if (parse_long(v, 1, 100000000, &n) != 0) {
+				log_error("--sessions \"%s\": expected 1 to 100000000", v);
+				return 2;
+			}
+			pc.sessions = (uint64_t)n, k++;
+		} else if (strcmp(o, "--hours") == 0) {
+			char *end;
+			pc.hours = strtod(v, &end);
+			if (*end || !(pc.hours > 0 && pc.hours <= 24 * 30)) {
+				log_error("--hours \"%s\": expected a number of hours up to 720",
+				          v);
+				return 2;
+			}
+			k++;
+		} else if (strcmp(o, "--seed") == 0) {
+			if (parse_long(v, 0, 2147483647, &n) != 0) {
+				log_error("--seed \"%s\": expected a number", v);
+				return 2;
+			}
+			pc.seed = (uint64_t)n, k++;
+		} else if (strcmp(o, "--crash-share") == 0) {
+			char *end;
+			pc.crash_share = strtod(v, &end);
+			if (*end || !(pc.crash_share >= 0 && pc.crash_share <= 1)) {
+				log_error("--crash-share \"%s\": expected a share from 0 to 1", v);
+				return 2;
+			}
+			k++;
+		} else if (strcmp(o, "--max-gap") == 0) {
+			if (parse_duration_ms(v, 1000, &ms) != 0 || ms < 1000) {
+				log_error("--max-gap \"%s\": expected a duration of 1s or more", v);
+				return 2;
+			}
+			pc.max_gap_ms = ms, k++;
+		} else if (strcmp(o, "--threads") == 0) {
+			if (parse_long(v, 1, 64, &n) != 0) {
+				log_error("--threads \"%s\": expected 1 to 64", v);
+				return 2;
+			}
+			pc.threads = (int)n, k++;
+		} else {
+			log_error("sim: unknown option \"%s\"", o);
+			return usage();
+		}
+	}
+	if (pc.sessions) {
+		if (nfiles != 1) {
+			log_error("sim --sessions: one scenario file");
+			return 2;
+		}
+		return population(argv[1], &pc, json);
 	}
 	if (nfiles == 0)
 		return usage();
@@ -116,19 +270,19 @@ int cmd_sim(int argc, char **argv)
 		}
 		failed += !lab_run_passed(&r);
 		if (json) {
-			printf("%s", n ? "," : "");
+			printf("%s", nrun ? "," : "");
 			report_json(&r, stdout);
 		} else {
 			report_text(&r, stdout);
 		}
-		n++;
+		nrun++;
 		lab_run_free(&r);
 	}
 	if (json)
-		printf("],\"passed\":%d,\"failed\":%d,\"bad_files\":%d}\n", n - failed, failed,
+		printf("],\"passed\":%d,\"failed\":%d,\"bad_files\":%d}\n", nrun - failed, failed,
 		       bad);
 	else
-		printf("sim: %d scenarios: %d passed, %d failed, %d bad files\n", n, n - failed,
-		       failed, bad);
+		printf("sim: %d scenarios: %d passed, %d failed, %d bad files\n", nrun,
+		       nrun - failed, failed, bad);
 	return bad ? 2 : failed ? 1 : 0;
 }

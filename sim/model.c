@@ -540,7 +540,7 @@ static void crash(struct sess *ss, int i)
 
 static int64_t fault_time(const struct sess *ss, int i)
 {
-	const struct scn_fault *f = &ss->s->fault[i];
+	const struct scn_fault *f = &ss->p->faults[i];
 
 	if (!ss->fault_done[i])
 		return f->at_ms;
@@ -551,7 +551,7 @@ static int64_t fault_time(const struct sess *ss, int i)
 
 static void fault(struct sess *ss, int i)
 {
-	const struct scn_fault *f = &ss->s->fault[i];
+	const struct scn_fault *f = &ss->p->faults[i];
 
 	if (ss->fault_done[i]) {
 		ss->restored[i] = true;
@@ -623,7 +623,7 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			if (cand[i] < t)
 				t = cand[i], which = i;
 		int fi = -1; /* a fault at the same time as a timer comes first */
-		for (int i = 0; i < p->s->n_fault; i++) {
+		for (int i = 0; i < p->n_faults; i++) {
 			int64_t ft = fault_time(&ss, i);
 			if (ft < NEVER && (ft < t || (ft == t && fi < 0)))
 				t = ft, fi = i, which = -1;
@@ -691,6 +691,8 @@ int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
 	memset(p, 0, sizeof(*p));
 	p->s = s;
 	p->plan = plan;
+	p->faults = s->fault;
+	p->n_faults = s->n_fault;
 	p->call_timeout_ms = s->call_timeout_ms;
 	p->bound_ms = lab_run_bound_ms(s);
 	if (release_parse(s->release, &rel, err) != 0)

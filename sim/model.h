@@ -44,8 +44,10 @@ struct sim_tcp {
 };
 
 struct sim_params {
-	const struct scenario *s; /* firewall, faults, bound */
-	const struct plan *plan;  /* the client's */
+	const struct scenario *s;       /* firewall, faults, bound */
+	const struct plan *plan;        /* the client's */
+	const struct scn_fault *faults; /* the scenario's, or one session's */
+	int n_faults;
 	struct sim_tcp client, server;
 	int64_t ns_interval_ms; /* legacy DCD on the server; 0: none */
 	int64_t call_timeout_ms;
