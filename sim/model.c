@@ -91,20 +91,36 @@ static const char *side(int e)
  * level chosen by how far ahead it is (63, 504, 4032, ... jiffies). At
  * HZ=250 (Debian's kernels, and the lab's) a 2 s timer is up to 32 ms
  * late, a 5 s one 256 ms, a 600 s one 16 s. The model takes half. */
-int64_t sim_timer_ms(int64_t ms)
+static int64_t wheel_granularity_ms(int64_t ms)
 {
 	int64_t jiffies = ms * SIM_HZ / 1000;
 	int level = 0;
 
 	while (level < 8 && jiffies >= (63LL << (3 * level)))
 		level++;
-	return ms + ((1LL << (3 * level)) * 1000 / SIM_HZ) / 2;
+	return (1LL << (3 * level)) * 1000 / SIM_HZ;
+}
+
+int64_t sim_timer_ms(int64_t ms)
+{
+	return ms + wheel_granularity_ms(ms) / 2;
+}
+
+int64_t sim_timer_latest_ms(int64_t ms)
+{
+	return ms + wheel_granularity_ms(ms);
+}
+
+/* A kernel timer armed `ms` ahead: on average, or as late as it may be. */
+static int64_t ktimer(const struct sess *ss, int64_t ms)
+{
+	return ss->p->latest_timers ? sim_timer_latest_ms(ms) : sim_timer_ms(ms);
 }
 
 static void ka_arm(struct sess *ss, struct ep *e, int64_t after)
 {
-	e->t_ka = e->tcp->keepidle_ms && e->up && !e->host_down ? ss->now + sim_timer_ms(after)
-	                                                        : NEVER;
+	e->t_ka =
+	        e->tcp->keepidle_ms && e->up && !e->host_down ? ss->now + ktimer(ss, after) : NEVER;
 }
 
 /* ---- the session's end, on each side ---- */
@@ -168,6 +184,8 @@ static void got_rst(struct sess *ss, int to)
 	e->reset = true;
 	e->up = false;
 	e->t_ka = e->t_rtx = NEVER;
+	if (ss->x->client_dead_ms < 0)
+		ss->x->client_dead_ms = ss->now;
 	if (ss->waiting)
 		call_fails(ss, 3113, "Connection reset by peer");
 }
@@ -440,6 +458,8 @@ static void keepalive_timer(struct sess *ss, int i)
 		} else {
 			e->up = false;
 			e->timed_out = true;
+			if (ss->x->client_dead_ms < 0)
+				ss->x->client_dead_ms = ss->now;
 			if (ss->waiting)
 				call_fails(ss, 3135, "Connection timed out");
 		}
@@ -458,8 +478,9 @@ static void retransmit_timer(struct sess *ss, int i)
 	struct ep *e = &ss->ep[i];
 
 	if (e->rtx_stage >= 2) {
-		int64_t limit = e->tcp->user_timeout_ms
-		                        ? e->tcp->user_timeout_ms
+		int64_t limit = e->tcp->user_timeout_ms ? e->tcp->user_timeout_ms
+		                : e->tcp->retrans_limit_ms
+		                        ? e->tcp->retrans_limit_ms
 		                        : tcp_retrans_timeout_ms(e->tcp->retries2, 200);
 		if (ss->now - e->r1 >= limit) {
 			e->t_rtx = NEVER;
@@ -471,6 +492,8 @@ static void retransmit_timer(struct sess *ss, int i)
 				                                       : END_RETRANS_TIMEOUT);
 			} else {
 				e->timed_out = true;
+				if (ss->x->client_dead_ms < 0)
+					ss->x->client_dead_ms = ss->now;
 				if (ss->waiting)
 					call_fails(ss, 3135, "Connection timed out");
 			}
@@ -491,7 +514,7 @@ static void retransmit_timer(struct sess *ss, int i)
 		return;
 	if (e->rtx_stage >= 1) {
 		e->rto = e->rto * 2 > SIM_RTO_MAX_MS ? SIM_RTO_MAX_MS : e->rto * 2;
-		e->t_rtx = ss->now + sim_timer_ms(e->rto);
+		e->t_rtx = ss->now + ktimer(ss, e->rto);
 	} else {
 		e->t_rtx = ss->now + e->rto; /* measured, slack included */
 	}
@@ -594,7 +617,7 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 	out->client_exit = -1;
 	out->server_cause = SCN_END_NONE;
 	out->verdict[0] = out->verdict[1] = -1;
-	x->fw_expired_ms = x->first_failure_ms = -1;
+	x->fw_expired_ms = x->first_failure_ms = x->client_dead_ms = -1;
 	ss.ep[CLI].tcp = &p->client;
 	ss.ep[SRV].tcp = &p->server;
 	/* t = 0: the handshake and the TNS CONNECT / ACCEPT */

@@ -33,14 +33,17 @@
 /* When a kernel timer armed `ms` ahead fires, on average (the timer
  * wheel's slack). */
 int64_t sim_timer_ms(int64_t ms);
+/* ... and at the latest (the full granularity). */
+int64_t sim_timer_latest_ms(int64_t ms);
 
 /* One side's TCP settings. */
 struct sim_tcp {
 	int64_t keepidle_ms; /* 0: no keepalive */
 	int64_t keepintvl_ms;
 	int keepcnt;
-	int64_t user_timeout_ms; /* 0: none */
-	int retries2;            /* net.ipv4.tcp_retries2 */
+	int64_t user_timeout_ms;  /* 0: none */
+	int retries2;             /* net.ipv4.tcp_retries2 */
+	int64_t retrans_limit_ms; /* instead: give up after this long (other OSes) */
 };
 
 struct sim_params {
@@ -52,8 +55,9 @@ struct sim_params {
 	int64_t ns_interval_ms; /* legacy DCD on the server; 0: none */
 	int64_t call_timeout_ms;
 	int64_t bound_ms;
-	bool trace; /* put the timeline into the run */
-	bool wire;  /* ... with every probe */
+	bool latest_timers; /* kernel timers as late as they may fire (worst case) */
+	bool trace;         /* put the timeline into the run */
+	bool wire;          /* ... with every probe */
 };
 
 /* What one session did besides what lab_session records. */
@@ -64,6 +68,7 @@ struct sim_extra {
 	int probes;               /* keepalive probes sent, both sides */
 	uint64_t events;          /* timer firings processed */
 	int64_t end_ms;           /* when the run ended (virtual) */
+	int64_t client_dead_ms;   /* the client's kernel gave up on the connection */
 };
 
 /* Derive both sides' settings from a scenario, as the lab's programs

@@ -4,5 +4,6 @@
 
 int cmd_lab(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

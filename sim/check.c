@@ -1,0 +1,608 @@
+/* check.c - `dcdlab check`: a verdict on a DCD configuration for a
+ * platform and a firewall, with numbers.
+ *
+ * The settings (sqlnet.ora, a connect descriptor, the releases, each
+ * host's TCP tunables as its own tools print them, the firewall) become
+ * the two sides of a session model; the verdicts are what the simulator
+ * (model.c) shows for three sessions: one idle for longer than the
+ * firewall's timeout, one whose client crashes, one whose server crashes.
+ * No separate formula: the lab keeps the simulator honest. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/cli.h"
+#include "../lib/log.h"
+#include "../lib/numparse.h"
+#include "../lib/sbuf.h"
+#include "../model/descriptor.h"
+#include "../model/profile.h"
+#include "../model/sqlnet.h"
+#include "../model/tunables.h"
+#include "model.h"
+#include "sim.h"
+
+#define MAX_WARN 24
+#define HOUR_MS  3600000LL
+
+struct check {
+	/* inputs */
+	const char *release, *client_release, *sqlnet, *descriptor, *tnsnames;
+	int expire_time; /* -1: from sqlnet.ora */
+	enum platform splat, cplat;
+	const char *stun, *ctun;
+	const char *preset;
+	int64_t fw_idle_ms;
+	int expiry; /* -1: the preset's, else enum fw_expiry */
+	bool ka_ignored, json;
+	/* derived */
+	struct platform_tcp st, ct;
+	struct dcd_profile prof;
+	struct scenario s; /* the firewall, for the model */
+	struct sim_tcp srv, cli;
+	int64_t ns_interval_ms;
+	char warn[MAX_WARN][300];
+	int n_warn;
+	/* verdicts */
+	bool survives;
+	int idle_ora;
+	int64_t idle_fail_after_ms, idle_gap_ms;
+	bool fw_expired;
+	bool dead_client_found;
+	int dead_client_cause;
+	int64_t dead_client_ms;
+	bool dead_server_found;
+	int64_t dead_server_ms; /* the client's kernel gave up */
+	int next_call_ora;
+	int64_t next_call_fail_ms, next_call_at_ms;
+};
+
+static void warn(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct check *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->n_warn == MAX_WARN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->warn[c->n_warn], sizeof(c->warn[0]), fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < c->n_warn; i++)
+		if (strcmp(c->warn[i], c->warn[c->n_warn]) == 0)
+			return; /* said already (one file for both sides) */
+	c->n_warn++;
+}
+
+static const char *human(int64_t ms, char *b, size_t n)
+{
+	if (ms < 0)
+		snprintf(b, n, "never");
+	else if (ms < 120000)
+		snprintf(b, n, "%.1f s", (double)ms / 1000);
+	else if (ms < 2 * HOUR_MS)
+		snprintf(b, n, "%.1f min", (double)ms / 60000);
+	else
+		snprintf(b, n, "%.1f h", (double)ms / HOUR_MS);
+	return b;
+}
+
+static int load_tunables(struct platform_tcp *t, enum platform p, const char *path,
+                         struct dcd_err *err)
+{
+	FILE *f;
+	char *text;
+	long len;
+	int rc;
+
+	if (!path) {
+		tunables_defaults(t, p);
+		return 0;
+	}
+	if (!(f = fopen(path, "r"))) {
+		err_set(err, "%s: cannot open", path);
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (len < 0 || len > 16 << 20 || !(text = malloc((size_t)len + 1))) {
+		fclose(f);
+		err_set(err, "%s: not a readable file of at most 16 MiB", path);
+		return -1;
+	}
+	len = (long)fread(text, 1, (size_t)len, f);
+	fclose(f);
+	text[len] = '\0';
+	rc = tunables_parse(t, p, path, text, err);
+	free(text);
+	return rc;
+}
+
+static void retrans(struct sim_tcp *s, const struct platform_tcp *t)
+{
+	s->retries2 = t->retries2 > 0 ? t->retries2 : 15;
+	s->retrans_limit_ms = t->retrans_limit_ms > 0 ? t->retrans_limit_ms : 0;
+}
+
+/* Both sides of the model from the settings. */
+static int derive(struct check *c, struct dcd_err *err)
+{
+	struct oracle_release srel, crel;
+	struct sqlnet_config sq;
+	struct dcd_descriptor d;
+	bool have_desc = false;
+
+	if (release_parse(c->release, &srel, err) != 0) {
+		err_prefix(err, "--release");
+		return -1;
+	}
+	if (release_parse(c->client_release ? c->client_release : c->release, &crel, err) != 0) {
+		err_prefix(err, "--client-release");
+		return -1;
+	}
+	if (load_tunables(&c->st, c->splat, c->stun, err) != 0 ||
+	    load_tunables(&c->ct, c->cplat, c->ctun, err) != 0)
+		return -1;
+	sqlnet_init(&sq);
+	if (c->sqlnet && sqlnet_load(&sq, c->sqlnet, err) != 0)
+		return -1;
+	if (c->expire_time >= 0)
+		sq.expire_time_min = c->expire_time;
+	if (c->descriptor) {
+		if (descriptor_resolve(&d, c->descriptor, c->tnsnames, err) != 0) {
+			err_prefix(err, "--descriptor");
+			sqlnet_free(&sq);
+			return -1;
+		}
+		have_desc = true;
+	}
+	struct os_tcp cos = { { (int)(c->ct.keepidle_ms / 1000), (int)(c->ct.keepintvl_ms / 1000),
+		                c->ct.keepcnt },
+		              c->ct.retries2 > 0 ? c->ct.retries2 : 15,
+		              200 };
+	dcd_profile_compute(&c->prof, &sq, have_desc ? &d : NULL, srel, crel, &cos);
+	if (sq.use_ns_probes_for_dcd == 1 &&
+	    release_cmp(srel, (struct oracle_release){ 12, 1 }) < 0)
+		warn(c, "USE_NS_PROBES_FOR_DCD has no effect before 12c: NS probes are the only "
+		        "method there");
+	sqlnet_free(&sq);
+
+	/* the server */
+	const struct dcd_side *ss = &c->prof.server;
+	retrans(&c->srv, &c->st);
+	if (ss->method == DCD_KEEPALIVE && !c->st.per_socket_keepalive) {
+		warn(c, "%s: Oracle keeps the pre-12c method here (NS probes), not TCP keepalive",
+		     platform_name(c->splat));
+		c->ns_interval_ms = (int64_t)ss->keepalive.idle_s * 1000;
+	} else if (ss->method == DCD_KEEPALIVE) {
+		c->srv.keepidle_ms = (int64_t)ss->keepalive.idle_s * 1000;
+		c->srv.keepintvl_ms = (int64_t)ss->keepalive.intvl_s * 1000;
+		c->srv.keepcnt = ss->keepalive.cnt;
+		if (c->splat == PLAT_WINDOWS)
+			c->srv.keepcnt = 10; /* fixed since Vista; Oracle asks for 10 too */
+	} else if (ss->method == DCD_NS_PROBES) {
+		c->ns_interval_ms = (int64_t)ss->ns_probe_interval_s * 1000;
+	}
+	/* the client */
+	const struct dcd_side *cs = &c->prof.client;
+	retrans(&c->cli, &c->ct);
+	if (cs->method == DCD_KEEPALIVE) {
+		bool os_defaults = have_desc && d.enable_broken &&
+		                   !(d.expire_time_min > 0 &&
+		                     release_cmp(crel, (struct oracle_release){ 19, 0 }) >= 0);
+		c->cli.keepidle_ms =
+		        os_defaults ? c->ct.keepidle_ms : (int64_t)cs->keepalive.idle_s * 1000;
+		c->cli.keepintvl_ms =
+		        os_defaults ? c->ct.keepintvl_ms : (int64_t)cs->keepalive.intvl_s * 1000;
+		c->cli.keepcnt = os_defaults ? c->ct.keepcnt : cs->keepalive.cnt;
+		if (os_defaults) {
+			char b1[32], b2[32];
+			snprintf(c->prof.client.why, sizeof(c->prof.client.why),
+			         "(ENABLE=BROKEN): SO_KEEPALIVE with %s's defaults: idle %s, "
+			         "interval %s, "
+			         "%d probes",
+			         platform_name(c->cplat), human(c->ct.keepidle_ms, b1, sizeof(b1)),
+			         human(c->ct.keepintvl_ms, b2, sizeof(b2)), c->ct.keepcnt);
+		}
+	}
+	if (have_desc) {
+		if (d.expire_time_min > 0 &&
+		    release_cmp(crel, (struct oracle_release){ 19, 0 }) < 0)
+			warn(c,
+			     "(EXPIRE_TIME=%d) in the descriptor is ignored by a %s client (19c+ "
+			     "only)",
+			     d.expire_time_min, c->client_release ? c->client_release : c->release);
+		descriptor_free(&d);
+	}
+	for (int i = 0; i < c->st.n_warn; i++)
+		warn(c, "%s", c->st.warn[i]);
+	for (int i = 0; i < c->ct.n_warn; i++)
+		warn(c, "%s", c->ct.warn[i]);
+	for (int side = 0; side < 2; side++) {
+		const struct platform_tcp *t = side ? &c->ct : &c->st;
+		char b[32];
+		if (t->retrans_modelled || (side == 1 && c->cplat == c->splat))
+			continue;
+		warn(c,
+		     "%s: when TCP gives up retransmitting is modelled as Linux's backoff with "
+		     "%d retransmissions (%s), an approximation for this platform",
+		     platform_name(t->platform), t->retries2 > 0 ? t->retries2 : 15,
+		     human(tcp_retrans_timeout_ms(t->retries2 > 0 ? t->retries2 : 15, 200), b,
+		           sizeof(b)));
+	}
+
+	/* the firewall */
+	memset(&c->s, 0, sizeof(c->s));
+	snprintf(c->s.name, sizeof(c->s.name), "check");
+	c->s.fw = SCN_FW_CONNTRACK;
+	c->s.family = 4;
+	c->s.clients = 1;
+	c->s.expiry = FW_EXPIRY_SILENT;
+	if (c->preset) {
+		for (size_t i = 0; i < fw_device_count; i++)
+			if (strcmp(c->preset, fw_devices[i].name) == 0)
+				c->s.preset = &fw_devices[i];
+		if (!c->s.preset) {
+			err_set(err,
+			        "--firewall \"%s\": not a known device (dcdlab help check lists "
+			        "them)",
+			        c->preset);
+			return -1;
+		}
+		c->s.expiry = c->s.preset->expiry;
+		if (!c->fw_idle_ms)
+			c->fw_idle_ms =
+			        (int64_t)c->s.preset->idle_timeout_s * 1000; /* real scale */
+	}
+	if (!c->fw_idle_ms) {
+		err_set(err, "no firewall: give --firewall PRESET or --fw-idle DUR");
+		return -1;
+	}
+	if (c->expiry >= 0)
+		c->s.expiry = (enum fw_expiry)c->expiry;
+	c->s.fw_idle_ms = c->fw_idle_ms;
+	c->s.keepalives_ignored = c->ka_ignored;
+	return 0;
+}
+
+/* One simulated session; `crash` < 0: none. */
+static void run(struct check *c, const struct plan *pl, enum scn_fault_kind kind, int64_t crash_ms,
+                int64_t bound_ms, struct lab_session *o, struct sim_extra *x)
+{
+	struct scn_fault f = { kind, crash_ms, -1, 0 };
+	struct sim_params p = { 0 };
+
+	p.s = &c->s;
+	p.plan = pl;
+	p.faults = &f;
+	p.n_faults = crash_ms >= 0;
+	p.client = c->cli;
+	p.server = c->srv;
+	p.ns_interval_ms = c->ns_interval_ms;
+	p.bound_ms = bound_ms;
+	p.latest_timers = true; /* a verdict must hold when the kernel is late */
+	sim_session(&p, o, x, NULL, "");
+}
+
+static void verdicts(struct check *c, struct plan *pl)
+{
+	struct lab_session o;
+	struct sim_extra x;
+
+	/* 1. idle for longer than the firewall remembers, then a call */
+	c->idle_gap_ms = c->fw_idle_ms * 2 > 4 * HOUR_MS ? c->fw_idle_ms * 2 : 4 * HOUR_MS;
+	pl->n = 3;
+	pl->step[0] = (struct plan_step){ PLAN_CALL, 0 };
+	pl->step[1] = (struct plan_step){ PLAN_IDLE, c->idle_gap_ms };
+	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
+	run(c, pl, FAULT_CLIENT_CRASH, -1, c->idle_gap_ms + 2 * HOUR_MS, &o, &x);
+	c->survives = o.calls[1].made && o.calls[1].ok;
+	c->fw_expired = x.fw_expired;
+	c->idle_ora = c->survives ? 0 : o.calls[1].ora;
+	c->idle_fail_after_ms =
+	        c->survives || !o.calls[1].made ? -1 : o.calls[1].t_ms - c->idle_gap_ms;
+
+	/* 2. the client's host crashes a minute after its call */
+	pl->n = 2;
+	pl->step[1] = (struct plan_step){ PLAN_IDLE, 48 * HOUR_MS };
+	run(c, pl, FAULT_CLIENT_CRASH, 60000, 48 * HOUR_MS, &o, &x);
+	c->dead_client_found = o.server_ended && o.server_dead_peer;
+	c->dead_client_cause = o.server_cause;
+	c->dead_client_ms = c->dead_client_found ? o.server_end_ms - 60000 : -1;
+	if (o.server_ended && !o.server_dead_peer && o.server_cause == END_RST) {
+		c->dead_client_found = true; /* a firewall's RST ended it */
+		c->dead_client_ms = o.server_end_ms - 60000;
+	}
+
+	/* 3. the server's host crashes; the client calls an hour later */
+	c->next_call_at_ms = HOUR_MS;
+	pl->n = 3;
+	pl->step[1] = (struct plan_step){ PLAN_IDLE, HOUR_MS };
+	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
+	run(c, pl, FAULT_SERVER_CRASH, 60000, 4 * HOUR_MS, &o, &x);
+	c->dead_server_found = x.client_dead_ms >= 0 && x.client_dead_ms <= HOUR_MS;
+	c->dead_server_ms = c->dead_server_found ? x.client_dead_ms - 60000 : -1;
+	c->next_call_ora = o.calls[1].made && !o.calls[1].ok ? o.calls[1].ora : 0;
+	c->next_call_fail_ms = o.calls[1].made ? o.calls[1].t_ms - HOUR_MS : -1;
+}
+
+static void warnings(struct check *c)
+{
+	char b1[32], b2[32];
+	int64_t idle = c->fw_idle_ms;
+	/* what keeps the flow warm: the shortest refresher */
+	int64_t warm = 0;
+	const char *who = NULL;
+
+	if (c->srv.keepidle_ms && !c->ka_ignored)
+		warm = c->srv.keepidle_ms, who = "the server's keepalive";
+	if (c->cli.keepidle_ms && !c->ka_ignored && (!warm || c->cli.keepidle_ms < warm))
+		warm = c->cli.keepidle_ms, who = "the client's keepalive";
+	if (c->ns_interval_ms && (!warm || c->ns_interval_ms < warm))
+		warm = c->ns_interval_ms, who = "the server's NS probes";
+	if (idle < 7440000)
+		warn(c,
+		     "RFC 5382 REQ-5: an established-flow idle timeout must be at least 2 h 4 min; "
+		     "this firewall forgets after %s",
+		     human(idle, b1, sizeof(b1)));
+	if (warm && warm >= idle)
+		warn(c,
+		     "%s comes every %s of idle, not before the firewall's %s timeout: it cannot "
+		     "keep sessions open",
+		     who, human(warm, b1, sizeof(b1)), human(idle, b2, sizeof(b2)));
+	else if (warm && sim_timer_latest_ms(warm) * 10 > idle * 9)
+		warn(c,
+		     "%s every %s is within 10%% of the firewall's %s (the kernel may fire that "
+		     "timer up to %lld s late): too close",
+		     who, human(warm, b1, sizeof(b1)), human(idle, b2, sizeof(b2)),
+		     (long long)((sim_timer_latest_ms(warm) - warm) / 1000));
+	if ((c->srv.keepidle_ms || c->cli.keepidle_ms) && c->ka_ignored)
+		warn(c,
+		     "this firewall does not count keepalives as activity: only data (NS probes, "
+		     "USE_NS_PROBES_FOR_DCD=TRUE) would keep idle sessions");
+	if (!c->srv.keepidle_ms && !c->ns_interval_ms)
+		warn(c,
+		     "no server-side DCD (SQLNET.EXPIRE_TIME not set or 0): dead clients' sessions "
+		     "are never cleaned up");
+}
+
+static const char *ora_text(int ora)
+{
+	return ora == 3113   ? "ORA-03113 (end-of-file on communication channel)"
+	       : ora == 3135 ? "ORA-03135 (connection lost contact)"
+	                     : "an error";
+}
+
+static void print_text(const struct check *c)
+{
+	char b1[32], b2[32], b3[32];
+	const struct dcd_profile *p = &c->prof;
+
+	printf("server: %s on %s; %s%s\n", c->release, platform_name(c->splat), p->server.why,
+	       p->server.method == DCD_KEEPALIVE && !c->st.per_socket_keepalive
+	               ? " - but here NS probes instead"
+	               : "");
+	printf("client: %s on %s; %s\n", c->client_release ? c->client_release : c->release,
+	       platform_name(c->cplat), p->client.why);
+	printf("firewall: %s, idle timeout %s, %s at expiry%s\n",
+	       c->s.preset ? c->s.preset->label : "given", human(c->fw_idle_ms, b1, sizeof(b1)),
+	       fw_expiry_name(c->s.expiry), c->ka_ignored ? ", keepalives not counted" : "");
+	printf("\nkeepalives originate: %s\n",
+	       c->srv.keepidle_ms && c->cli.keepidle_ms ? "both sides"
+	       : c->srv.keepidle_ms                     ? "the server (TCP keepalive)"
+	       : c->ns_interval_ms                      ? "the server (NS probes, as data)"
+	       : c->cli.keepidle_ms                     ? "the client"
+	                                                : "nowhere: no DCD on either side");
+	if (c->survives)
+		printf("idle sessions: SURVIVE - after %s idle (twice the firewall's timeout or "
+		       "more) the next call is answered\n",
+		       human(c->idle_gap_ms, b1, sizeof(b1)));
+	else
+		printf("idle sessions: DROPPED - the firewall forgets them after %s; the next call "
+		       "fails with %s %s after it is made\n",
+		       human(c->fw_idle_ms, b1, sizeof(b1)), ora_text(c->idle_ora),
+		       human(c->idle_fail_after_ms, b2, sizeof(b2)));
+	if (c->dead_client_found)
+		printf("a dead client: noticed by the server %s after its host vanished (%s)\n",
+		       human(c->dead_client_ms, b1, sizeof(b1)),
+		       end_cause_name((enum end_cause)c->dead_client_cause));
+	else
+		printf("a dead client: NEVER noticed - its server session holds its locks until "
+		       "someone kills it (simulated for 48 h)\n");
+	if (c->dead_server_found)
+		printf("a dead server: the client's own keepalive notices it after %s\n",
+		       human(c->dead_server_ms, b1, sizeof(b1)));
+	else
+		printf("a dead server: the idle client notices nothing; its next call (an hour "
+		       "later) fails with %s %s after it is made\n",
+		       ora_text(c->next_call_ora), human(c->next_call_fail_ms, b3, sizeof(b3)));
+	if (c->n_warn) {
+		printf("\nwarnings:\n");
+		for (int i = 0; i < c->n_warn; i++)
+			printf("  - %s\n", c->warn[i]);
+	}
+	printf("\n%s\n", c->survives && c->dead_client_found
+	                         ? "verdict: OK - idle sessions survive and dead clients are found"
+	                         : "verdict: NOT OK");
+}
+
+static void print_json(const struct check *c)
+{
+	struct sbuf b = { 0 };
+
+	sbuf_printf(&b, "{\"server\":{\"release\":");
+	sbuf_json_str(&b, c->release);
+	sbuf_printf(&b,
+	            ",\"platform\":\"%s\",\"dcd\":\"%s\",\"keepalive_s\":[%.0f,%.0f,%d],"
+	            "\"ns_probe_interval_s\":%.0f,\"why\":",
+	            platform_name(c->splat), dcd_method_name(c->prof.server.method),
+	            (double)c->srv.keepidle_ms / 1000, (double)c->srv.keepintvl_ms / 1000,
+	            c->srv.keepcnt, (double)c->ns_interval_ms / 1000);
+	sbuf_json_str(&b, c->prof.server.why);
+	sbuf_printf(&b, "},\"client\":{\"platform\":\"%s\",\"keepalive_s\":[%.0f,%.0f,%d],\"why\":",
+	            platform_name(c->cplat), (double)c->cli.keepidle_ms / 1000,
+	            (double)c->cli.keepintvl_ms / 1000, c->cli.keepcnt);
+	sbuf_json_str(&b, c->prof.client.why);
+	sbuf_printf(&b, "},\"firewall\":{\"device\":");
+	if (c->s.preset)
+		sbuf_json_str(&b, c->s.preset->name);
+	else
+		sbuf_printf(&b, "null");
+	sbuf_printf(&b, ",\"idle_s\":%.0f,\"expiry\":\"%s\",\"keepalives_counted\":%s}",
+	            (double)c->fw_idle_ms / 1000,
+	            c->s.expiry == FW_EXPIRY_SILENT     ? "silent"
+	            : c->s.expiry == FW_EXPIRY_RST_NEXT ? "rst-next"
+	                                                : "rst-both",
+	            c->ka_ignored ? "false" : "true");
+	sbuf_printf(&b, ",\"idle_sessions_survive\":%s,\"idle_gap_s\":%.0f",
+	            c->survives ? "true" : "false", (double)c->idle_gap_ms / 1000);
+	if (!c->survives)
+		sbuf_printf(&b, ",\"idle_next_call\":{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.3f}",
+		            c->idle_ora, (double)c->idle_fail_after_ms / 1000);
+	sbuf_printf(&b, ",\"dead_client\":{\"noticed\":%s",
+	            c->dead_client_found ? "true" : "false");
+	if (c->dead_client_found)
+		sbuf_printf(&b, ",\"after_s\":%.3f,\"cause\":\"%s\"",
+		            (double)c->dead_client_ms / 1000,
+		            end_cause_name((enum end_cause)c->dead_client_cause));
+	sbuf_printf(&b, "},\"dead_server\":{\"client_keepalive_notices\":%s",
+	            c->dead_server_found ? "true" : "false");
+	if (c->dead_server_found)
+		sbuf_printf(&b, ",\"after_s\":%.3f", (double)c->dead_server_ms / 1000);
+	if (c->next_call_ora)
+		sbuf_printf(&b, ",\"next_call\":{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.3f}",
+		            c->next_call_ora, (double)c->next_call_fail_ms / 1000);
+	sbuf_printf(&b, "},\"warnings\":[");
+	for (int i = 0; i < c->n_warn; i++) {
+		if (i)
+			sbuf_printf(&b, ",");
+		sbuf_json_str(&b, c->warn[i]);
+	}
+	sbuf_printf(&b, "],\"ok\":%s}\n", c->survives && c->dead_client_found ? "true" : "false");
+	fwrite(b.buf, 1, b.len, stdout);
+	sbuf_free(&b);
+}
+
+static int usage(void)
+{
+	cmd_help_topic("check", stderr);
+	return 2;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check *c = calloc(1, sizeof(*c));
+	struct plan *pl = calloc(1, sizeof(*pl));
+	struct dcd_err err = { "" };
+	int rc = 2;
+
+	if (!c || !pl)
+		goto out;
+	c->release = "19c";
+	c->expire_time = -1;
+	c->expiry = -1;
+	c->splat = c->cplat = PLAT_LINUX;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		long n;
+		if (strcmp(o, "--json") == 0) {
+			c->json = true;
+			continue;
+		}
+		if (strcmp(o, "--keepalives-ignored") == 0) {
+			c->ka_ignored = true;
+			continue;
+		}
+		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+			cmd_help_topic("check", stdout);
+			rc = 0;
+			goto out;
+		}
+		if (!v) {
+			log_error("check: %s needs a value", o);
+			rc = usage();
+			goto out;
+		}
+		i++;
+		if (strcmp(o, "--release") == 0)
+			c->release = v;
+		else if (strcmp(o, "--client-release") == 0)
+			c->client_release = v;
+		else if (strcmp(o, "--sqlnet") == 0)
+			c->sqlnet = v;
+		else if (strcmp(o, "--descriptor") == 0)
+			c->descriptor = v;
+		else if (strcmp(o, "--tnsnames") == 0)
+			c->tnsnames = v;
+		else if (strcmp(o, "--tunables") == 0)
+			c->stun = v;
+		else if (strcmp(o, "--client-tunables") == 0)
+			c->ctun = v;
+		else if (strcmp(o, "--firewall") == 0)
+			c->preset = v;
+		else if (strcmp(o, "--expire-time") == 0) {
+			if (parse_long(v, 0, 1440, &n) != 0) {
+				log_error("--expire-time \"%s\": expected minutes, 0-1440", v);
+				goto out;
+			}
+			c->expire_time = (int)n;
+		} else if (strcmp(o, "--platform") == 0 || strcmp(o, "--client-platform") == 0) {
+			int p = platform_parse(v);
+			if (p < 0) {
+				log_error("%s \"%s\": expected linux, aix, hpux, solaris, windows, "
+				          "macos or "
+				          "freebsd",
+				          o, v);
+				goto out;
+			}
+			if (o[2] == 'p')
+				c->splat = (enum platform)p;
+			else
+				c->cplat = (enum platform)p;
+		} else if (strcmp(o, "--fw-idle") == 0) {
+			if (parse_duration_ms(v, 1000, &c->fw_idle_ms) != 0 ||
+			    c->fw_idle_ms < 1000) {
+				log_error("--fw-idle \"%s\": expected a duration of 1s or more "
+				          "(\"1h\")",
+				          v);
+				goto out;
+			}
+		} else if (strcmp(o, "--fw-expiry") == 0) {
+			c->expiry = strcmp(v, "silent") == 0     ? FW_EXPIRY_SILENT
+			            : strcmp(v, "rst-next") == 0 ? FW_EXPIRY_RST_NEXT
+			            : strcmp(v, "rst-both") == 0 ? FW_EXPIRY_RST_BOTH
+			                                         : -1;
+			if (c->expiry < 0) {
+				log_error(
+				        "--fw-expiry \"%s\": expected silent, rst-next or rst-both",
+				        v);
+				goto out;
+			}
+		} else {
+			log_error("check: unknown option \"%s\"", o);
+			rc = usage();
+			goto out;
+		}
+	}
+	if (c->ctun && !c->descriptor)
+		warn(c, "--client-tunables matter only with a descriptor (ENABLE=BROKEN) or a "
+		        "client's retransmissions; no --descriptor given");
+	if (!c->stun && c->splat != PLAT_LINUX)
+		warn(c, "%s: no --tunables given, its defaults are assumed",
+		     platform_name(c->splat));
+	if (derive(c, &err) != 0) {
+		log_error("%s", err.msg);
+		goto out;
+	}
+	verdicts(c, pl);
+	warnings(c);
+	if (c->json)
+		print_json(c);
+	else
+		print_text(c);
+	rc = c->survives && c->dead_client_found ? 0 : 1;
+out:
+	free(c);
+	free(pl);
+	return rc;
+}

@@ -1,0 +1,73 @@
+# dcdlab check: verdicts with numbers for a DCD configuration, a platform
+# and a firewall - exit 0 only when idle sessions survive and dead clients
+# are found - with the warnings of DOMAIN.md (units, ignored settings,
+# EXPIRE_TIME too close, RFC 5382), and bad input named with file:line.
+. tests/lib.sh
+D=tests/data/tunables
+chk() { "$DCDLAB" check "$@"; }
+
+out=$(chk --sqlnet etc/sqlnet.ora --firewall cisco-asa); rc=$?
+echo "$out"
+[ "$rc" -eq 0 ] || fail "EXPIRE_TIME=10 behind a 1 h ASA: exit $rc"
+grep -q "idle sessions: SURVIVE" <<<"$out" || fail "no survival verdict"
+grep -q "keepalives originate: the server (TCP keepalive)" <<<"$out" || fail "origin"
+grep -Eq "a dead client: noticed by the server (9|10|11)\.[0-9] min after" <<<"$out" || fail "detection time"
+grep -q "RFC 5382 REQ-5" <<<"$out" || fail "no RFC 5382 warning"
+ok "EXPIRE_TIME=10 behind a 1 h Cisco ASA: survives, dead client found in ~10 min, RFC 5382 noted"
+
+j=$(chk --firewall cisco-asa --json); rc=$?
+[ "$rc" -eq 1 ] || fail "no DCD: exit $rc, expected 1"
+python3 - "$j" <<'PY' || fail "no-DCD JSON"
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["idle_sessions_survive"] is False and d["ok"] is False, d
+n = d["idle_next_call"]
+assert n["ora"] == "ORA-03135" and 900 < n["fails_after_s"] < 1000, n   # tcp_retries2=15
+assert d["dead_client"]["noticed"] is False, d
+PY
+ok "no DCD: idle sessions dropped, the next call ORA-03135 after ~15.5 min, dead clients never found (exit 1)"
+
+out=$(chk --expire-time 10 --firewall f5-fastl4); rc=$?
+[ "$rc" -eq 1 ] && grep -q "ORA-03113" <<<"$out" && grep -q "not before the firewall's 5.0 min" <<<"$out" ||
+	fail "F5 5 min vs EXPIRE_TIME=10: $rc $out"
+out=$(chk --expire-time 58 --fw-idle 1h); rc=$?
+[ "$rc" -eq 1 ] && grep -q "within 10% of the firewall's 60.0 min" <<<"$out" ||
+	fail "EXPIRE_TIME=58 vs 1 h: $rc $out"
+out=$(chk --expire-time 10 --fw-idle 4h --keepalives-ignored); rc=$?
+[ "$rc" -eq 1 ] && grep -q "does not count keepalives" <<<"$out" || fail "keepalives ignored: $rc $out"
+out=$(chk --expire-time 10 --release 11.2 --fw-idle 4h --keepalives-ignored); rc=$?
+[ "$rc" -eq 0 ] && grep -q "NS probes, as data" <<<"$out" || fail "11.2 NS probes count as data: $rc $out"
+ok "F5 (5 min, RST) vs EXPIRE_TIME=10 fails with ORA-03113; 58 min vs 1 h too close; ignored keepalives; NS probes are data"
+
+out=$(chk --expire-time 10 --fw-idle 3h --platform aix --tunables $D/aix-no-a.txt)
+grep -q "aix-no-a.txt:3: tcp_keepidle = 14400 is in HALF-seconds: 7200s" <<<"$out" || fail "AIX units: $out"
+out=$(chk --expire-time 10 --fw-idle 3h --platform solaris --tunables $D/solaris-ipadm.txt); rc=$?
+grep -q "Oracle keeps the pre-12c method here (NS probes)" <<<"$out" && grep -q "retransmission-timeout" <<<"$out" ||
+	fail "Solaris: $out"
+out=$(chk --expire-time 10 --fw-idle 3h --platform windows --tunables $D/windows-unit-trap.txt \
+	--descriptor "(DESCRIPTION=(ENABLE=BROKEN)(ADDRESS=(PROTOCOL=TCP)(HOST=db1)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=orcl)))" \
+	--client-platform windows --client-tunables $D/windows-unit-trap.txt)
+grep -q "KeepAliveTime = 600 is in milliseconds: 600ms" <<<"$out" && grep -q "keepalives originate: both sides" <<<"$out" ||
+	fail "Windows unit trap: $out"
+out=$(chk --expire-time 10 --fw-idle 3h --client-release 18c --descriptor "db1:1521/orcl?expire_time=5")
+grep -q "(EXPIRE_TIME=5) in the descriptor is ignored by a 18c client" <<<"$out" || fail "pre-19c EXPIRE_TIME: $out"
+for f in hpux-ndd:hpux macos-sysctl:macos freebsd-sysctl:freebsd linux-sysctl-a:linux windows-reg-query:windows; do
+	chk --expire-time 10 --fw-idle 3h --platform ${f#*:} --tunables $D/${f%:*}.txt --json | python3 -c '
+import json, sys; d = json.load(sys.stdin); assert d["ok"], d' || fail "${f%:*}"
+done
+ok "AIX half-seconds, Solaris's old DCD, a Windows ms trap, EXPIRE_TIME ignored before 19c; every platform's sample reads"
+
+out=$(chk --expire-time 10 --fw-idle 1h --platform linux --tunables $D/bad-linux.txt 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q 'bad-linux.txt:2: net.ipv4.tcp_keepalive_intvl: "seventy-five" is not a number' <<<"$out" ||
+	fail "bad tunables: $rc $out"
+out=$(chk --expire-time 10 --fw-idle 1h --platform aix --tunables $D/linux-sysctl-a.txt 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q "expected \"name = value\" as no -a\|none of aix's keepalive settings" <<<"$out" ||
+	fail "linux file as aix: $rc $out"
+out=$(chk --platform plan9 --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q -- '--platform "plan9": expected linux, aix' <<<"$out" || fail "platform: $rc $out"
+out=$(chk --expire-time 10 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q "no firewall" <<<"$out" || fail "no firewall: $rc $out"
+printf 'SQLNET.EXPIRE_TIME = (ten\n' >"$T/bad.ora"
+out=$(chk --sqlnet "$T/bad.ora" --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q "bad.ora:1" <<<"$out" || fail "bad sqlnet.ora: $rc $out"
+ok "bad input: file:line, unknown platform, no firewall - exit 2"
