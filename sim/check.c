@@ -144,8 +144,10 @@ static int derive(struct check *c, struct dcd_err *err)
 	    load_tunables(&c->ct, c->cplat, c->ctun, err) != 0)
 		return -1;
 	sqlnet_init(&sq);
-	if (c->sqlnet && sqlnet_load(&sq, c->sqlnet, err) != 0)
+	if (c->sqlnet && sqlnet_load(&sq, c->sqlnet, err) != 0) {
+		sqlnet_free(&sq); /* what was read before the bad line */
 		return -1;
+	}
 	if (c->expire_time >= 0)
 		sq.expire_time_min = c->expire_time;
 	if (c->descriptor) {

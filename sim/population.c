@@ -200,7 +200,7 @@ int sim_population(const struct pop_config *c, const struct sim_params *base,
 	int32_t *all = total_detect ? malloc(total_detect * sizeof(*all)) : NULL;
 	uint64_t n = 0;
 	for (int k = 0; k < nt; k++) {
-		if (all)
+		if (all && w[k].n_detect) /* a thread may have found none: detect_ms NULL */
 			memcpy(all + n, w[k].detect_ms, w[k].n_detect * sizeof(*all));
 		n += w[k].n_detect;
 		free(w[k].detect_ms);
