@@ -17,6 +17,7 @@
  *            [keepalives count|ignored]
  *   firewall preset cisco-asa [idle 3s] [expiry ...] [keepalives ...]
  *   fault client-crash at 2s | server-crash at 2s | fw-flush at 2s
+ *                                   (0 is when the client is connected)
  *   fault link-cut at 2s [restore 5s]
  *   expect session survives
  *   expect call 2 ok | expect call 2 fails [ORA-03113]
@@ -46,7 +47,7 @@ enum scn_fault_kind { FAULT_CLIENT_CRASH, FAULT_SERVER_CRASH, FAULT_LINK_CUT, FA
 
 struct scn_fault {
 	enum scn_fault_kind kind;
-	int64_t at_ms;      /* on the scenario clock: 0 = the client starts */
+	int64_t at_ms;      /* on the scenario clock: 0 = the client is connected */
 	int64_t restore_ms; /* link-cut: when it is restored, -1 never */
 	int line;
 };

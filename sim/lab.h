@@ -3,7 +3,7 @@
  * run.c drives it (namespaces, firewall, listener, client, captures,
  * faults), fw.c is the firewall namespace, report.c turns the result into
  * text, JSON, JUnit and SVG. Times are ms on the scenario clock: 0 is when
- * the client starts. */
+ * the (first) client is connected. */
 #ifndef DCDLAB_LAB_H
 #define DCDLAB_LAB_H
 

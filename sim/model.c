@@ -434,6 +434,25 @@ static void next_step(struct sess *ss)
 
 /* ---- timers ---- */
 
+/* Side `i`'s kernel gave up on the connection (ETIMEDOUT): the server's
+ * session ends as a dead peer; the client's call in progress, or its next
+ * one, fails with ORA-03135. */
+static void gave_up(struct sess *ss, int i, enum end_cause cause)
+{
+	struct ep *e = &ss->ep[i];
+
+	if (i == SRV) {
+		server_end(ss, cause);
+		return;
+	}
+	e->up = false;
+	e->timed_out = true;
+	if (ss->x->client_dead_ms < 0)
+		ss->x->client_dead_ms = ss->now;
+	if (ss->waiting)
+		call_fails(ss, 3135, "Connection timed out");
+}
+
 static void keepalive_timer(struct sess *ss, int i)
 {
 	struct ep *e = &ss->ep[i];
@@ -452,17 +471,7 @@ static void keepalive_timer(struct sess *ss, int i)
 	    (!t->user_timeout_ms && e->probes_out >= t->keepcnt)) {
 		e->t_ka = NEVER;
 		xmit(ss, i, P_RST, M_NONE);
-		if (i == SRV) {
-			server_end(ss,
-			           t->user_timeout_ms ? END_USER_TIMEOUT : END_KEEPALIVE_TIMEOUT);
-		} else {
-			e->up = false;
-			e->timed_out = true;
-			if (ss->x->client_dead_ms < 0)
-				ss->x->client_dead_ms = ss->now;
-			if (ss->waiting)
-				call_fails(ss, 3135, "Connection timed out");
-		}
+		gave_up(ss, i, t->user_timeout_ms ? END_USER_TIMEOUT : END_KEEPALIVE_TIMEOUT);
 		return;
 	}
 	e->probes_out++;
@@ -485,18 +494,9 @@ static void retransmit_timer(struct sess *ss, int i)
 		if (ss->now - e->r1 >= limit) {
 			e->t_rtx = NEVER;
 			e->unacked = 0;
-			e->up = false;
 			e->t_ka = NEVER;
-			if (i == SRV) {
-				server_end(ss, e->tcp->user_timeout_ms ? END_USER_TIMEOUT
-				                                       : END_RETRANS_TIMEOUT);
-			} else {
-				e->timed_out = true;
-				if (ss->x->client_dead_ms < 0)
-					ss->x->client_dead_ms = ss->now;
-				if (ss->waiting)
-					call_fails(ss, 3135, "Connection timed out");
-			}
+			gave_up(ss, i,
+			        e->tcp->user_timeout_ms ? END_USER_TIMEOUT : END_RETRANS_TIMEOUT);
 			return;
 		}
 	}

@@ -95,6 +95,19 @@ static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, c
 	return pid;
 }
 
+/* Lab-scaled keepalive, as listen and connect both take it. */
+static void keepalive_args(struct argv_buf *a, int idle_s, int intvl_s, int cnt)
+{
+	if (!idle_s)
+		return;
+	arg(a, "--keepidle");
+	arg(a, "%d", idle_s);
+	arg(a, "--keepintvl");
+	arg(a, "%d", intvl_s);
+	arg(a, "--keepcnt");
+	arg(a, "%d", cnt);
+}
+
 static void listener_args(const struct lab_run *r, struct argv_buf *a)
 {
 	const struct scenario *s = r->s;
@@ -120,14 +133,7 @@ static void listener_args(const struct lab_run *r, struct argv_buf *a)
 		arg(a, "--expire-time");
 		arg(a, "%d", s->expire_time_min);
 	}
-	if (s->keepidle_s) {
-		arg(a, "--keepidle");
-		arg(a, "%d", s->keepidle_s);
-		arg(a, "--keepintvl");
-		arg(a, "%d", s->keepintvl_s);
-		arg(a, "--keepcnt");
-		arg(a, "%d", s->keepcnt);
-	}
+	keepalive_args(a, s->keepidle_s, s->keepintvl_s, s->keepcnt);
 	if (s->ns_probes)
 		arg(a, "--ns-probes");
 	if (s->probe_interval_ms) {
@@ -154,14 +160,7 @@ static void client_args(const struct lab_run *r, struct argv_buf *a)
 	arg(a, "%s", s->client_release);
 	arg(a, "--connect-timeout");
 	arg(a, "5s");
-	if (s->c_keepidle_s) {
-		arg(a, "--keepidle");
-		arg(a, "%d", s->c_keepidle_s);
-		arg(a, "--keepintvl");
-		arg(a, "%d", s->c_keepintvl_s);
-		arg(a, "--keepcnt");
-		arg(a, "%d", s->c_keepcnt);
-	}
+	keepalive_args(a, s->c_keepidle_s, s->c_keepintvl_s, s->c_keepcnt);
 	if (s->call_timeout_ms) {
 		arg(a, "--call-timeout");
 		arg(a, "%s", fmt_duration_ms(s->call_timeout_ms, b, sizeof(b)));
@@ -542,6 +541,28 @@ static void read_server(struct lab_run *r)
 	fclose(f);
 }
 
+/* The wall-clock ms of the first client's "connect" line, or -1 if it
+ * does not come within 5 s (it failed: the run goes on and reports it). */
+static int64_t wait_connected(struct lab_run *r)
+{
+	char path[600], line[2048], wall[64];
+
+	snprintf(path, sizeof(path), "%s/client-1.jsonl", r->dir);
+	for (int i = 0; i < 1000; i++) { /* 1000 x 5 ms */
+		FILE *f = fopen(path, "r");
+		bool got = f && fgets(line, sizeof(line), f) && strchr(line, '\n') &&
+		           jget(line, "time", wall, sizeof(wall));
+		if (f)
+			fclose(f);
+		if (got)
+			return iso_ms(wall);
+		if (r->sess[0].pid <= 0 || waitpid(r->sess[0].pid, NULL, WNOHANG) != 0)
+			return -1;
+		usleep(5000);
+	}
+	return -1;
+}
+
 /* ---- the run ---- */
 
 static void stop(pid_t *pid, int sig)
@@ -708,6 +729,17 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 		snprintf(path2, sizeof(path2), "%s/client-%d.log", r->dir, k + 1);
 		if ((r->sess[k].pid = spawn(r, TOPO_CLIENT, ca, path, path2, &err)) < 0)
 			goto fail;
+	}
+	/* The scenario clock starts when the (first) client is connected, as
+	 * in the simulator: how long a program takes to start (an ASan build:
+	 * 100 ms or more) is not part of the experiment. */
+	int64_t connected = wait_connected(r);
+	if (connected > 0) {
+		shift = connected - r->t0_wall_ms;
+		r->t0_mono_ms += shift;
+		r->t0_wall_ms += shift;
+		for (int i = 0; i < r->n_events; i++)
+			r->events[i].t_ms -= shift;
 	}
 
 	for (;;) {
