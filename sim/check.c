@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../lib/cli.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../lib/sbuf.h"
 #include "../model/descriptor.h"
+#include "../model/orafile.h"
 #include "../model/profile.h"
 #include "../model/sqlnet.h"
 #include "../model/tunables.h"
@@ -146,6 +148,20 @@ static int derive(struct check *c, struct dcd_err *err)
 	sqlnet_init(&sq);
 	if (c->sqlnet && sqlnet_load(&sq, c->sqlnet, err) != 0) {
 		sqlnet_free(&sq); /* what was read before the bad line */
+		return -1;
+	}
+	if (c->expire_time >= 0 && c->sqlnet && sq.expire_time_min >= 0 &&
+	    sq.expire_time_min != c->expire_time) {
+		/* two answers to one question: say where the other one is */
+		int line = 0;
+		for (const struct ora_entry *e = sq.entries; e; e = e->next)
+			if (strcasecmp(e->name, "SQLNET.EXPIRE_TIME") == 0)
+				line = e->line;
+		err_set(err,
+		        "contradictory settings: --expire-time %d, but %s:%d sets "
+		        "SQLNET.EXPIRE_TIME = %d (give one of them)",
+		        c->expire_time, c->sqlnet, line, sq.expire_time_min);
+		sqlnet_free(&sq);
 		return -1;
 	}
 	if (c->expire_time >= 0)

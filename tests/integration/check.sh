@@ -70,4 +70,7 @@ out=$(chk --expire-time 10 2>&1); rc=$?
 printf 'SQLNET.EXPIRE_TIME = (ten\n' >"$T/bad.ora"
 out=$(chk --sqlnet "$T/bad.ora" --fw-idle 1h 2>&1); rc=$?
 [ "$rc" -eq 2 ] && grep -q "bad.ora:1" <<<"$out" || fail "bad sqlnet.ora: $rc $out"
-ok "bad input: file:line, unknown platform, no firewall - exit 2"
+out=$(chk --sqlnet etc/sqlnet.ora --expire-time 5 --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -Eq "contradictory settings: --expire-time 5, but etc/sqlnet.ora:[0-9]+ sets SQLNET.EXPIRE_TIME = 10" <<<"$out" ||
+	fail "contradiction: $rc $out"
+ok "bad input: file:line, unknown platform, no firewall, contradictory settings - exit 2"
