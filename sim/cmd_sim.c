@@ -2,7 +2,8 @@
  *
  *   dcdlab sim [--json] [--wire] SCENARIO...
  *       each scenario as the lab would run it, judged by the same
- *       expectations (captures excepted: nothing is captured)
+ *       expectations (capture verdicts from the analyzer on the segments
+ *       each firewall leg would have seen)
  *   dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F] SCENARIO
  *       N sessions through the scenario's firewall and DCD settings, each
  *       with its own pattern of calls and idle gaps, in aggregate */
@@ -15,17 +16,99 @@
 #include "../lib/cli.h"
 #include "../lib/clock.h"
 #include "../lib/log.h"
+#include "../capture/analyze.h"
 #include "../lib/numparse.h"
 #include "lab.h"
 #include "model.h"
 #include "population.h"
 #include "sim.h"
 
+/* What the firewall's two capture points would have recorded. */
+struct legs {
+	struct sim_packet *pk[2];
+	size_t n[2], cap[2];
+	bool oom;
+};
+
+static void on_packet(void *arg, enum sim_leg leg, const struct sim_packet *p)
+{
+	struct legs *l = arg;
+
+	if (l->n[leg] == l->cap[leg]) {
+		size_t cap = l->cap[leg] ? l->cap[leg] * 2 : 256;
+		struct sim_packet *n = realloc(l->pk[leg], cap * sizeof(*n));
+		if (!n) {
+			l->oom = true;
+			return;
+		}
+		l->pk[leg] = n;
+		l->cap[leg] = cap;
+	}
+	l->pk[leg][l->n[leg]++] = *p;
+}
+
+struct verdict_ctx {
+	struct lab_run *r;
+	enum scn_leg leg;
+};
+
+static void on_report(const struct flow_report *rep, void *arg)
+{
+	struct verdict_ctx *v = arg;
+	const char *c = strrchr(rep->client.addr, ':');
+	struct lab_session *se = c ? lab_session_by_port(v->r, (uint16_t)atoi(c + 1)) : NULL;
+
+	if (se)
+		se->verdict[v->leg] = rep->verdict;
+}
+
+/* The capture analyzer on each leg, as the lab runs it on its pcaps. */
+static void analyze_legs(struct lab_run *r, struct legs *l)
+{
+	for (int leg = 0; leg < 2; leg++) {
+		struct verdict_ctx v = { r, (enum scn_leg)leg };
+		struct analyzer *a = analyzer_new(on_report, NULL, &v);
+		struct summary sum;
+		if (!a)
+			continue;
+		/* a stable merge: equal times keep the order they were made in */
+		for (size_t i = 1; i < l->n[leg]; i++)
+			for (size_t j = i; j > 0 && l->pk[leg][j - 1].t_ms > l->pk[leg][j].t_ms;
+			     j--) {
+				struct sim_packet t = l->pk[leg][j];
+				l->pk[leg][j] = l->pk[leg][j - 1];
+				l->pk[leg][j - 1] = t;
+			}
+		for (size_t i = 0; i < l->n[leg]; i++) {
+			const struct sim_packet *p = &l->pk[leg][i];
+			struct tcp_pkt t = { 0 };
+			static const uint8_t caddr[4] = { 192, 0, 2, 2 },
+			                     saddr[4] = { 198, 51, 100, 2 };
+			t.family = 4;
+			t.flags = p->flags;
+			t.ttl = p->ttl;
+			t.sport = p->from_client ? p->cport : 1521;
+			t.dport = p->from_client ? 1521 : p->cport;
+			t.seq = p->seq;
+			t.ack = p->ack;
+			t.win = 502;
+			t.payload_len = t.caplen_payload = p->len;
+			memcpy(t.head, p->head, sizeof(p->head));
+			memcpy(t.src, p->from_client ? caddr : saddr, 4);
+			memcpy(t.dst, p->from_client ? saddr : caddr, 4);
+			analyzer_packet(a, (uint64_t)p->t_ms * 1000 + 1000000, (uint32_t)i + 1, &t);
+		}
+		analyzer_finish(a, &sum);
+		analyzer_free(a);
+	}
+}
+
 /* One scenario, all its clients; the record the lab would have made. */
 static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, struct dcd_err *err)
 {
 	struct plan *plan = calloc(1, sizeof(*plan));
 	struct sim_params p;
+	struct legs legs = { 0 };
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -46,12 +129,16 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 	}
 	p.trace = true;
 	p.wire = wire;
+	p.on_packet = on_packet;
+	p.packet_arg = &legs;
 	for (int k = 0; k < s->clients; k++) {
 		struct sim_extra x;
 		char tag[8] = "";
 		if (s->clients > 1)
 			snprintf(tag, sizeof(tag), "#%d ", k + 1);
+		p.cport = (uint16_t)(40000 + k);
 		sim_session(&p, &r->sess[k], &x, r, tag);
+		r->sess[k].cport = p.cport;
 		if ((double)x.end_ms / 1000 > r->wall_s)
 			r->wall_s = (double)x.end_ms / 1000; /* virtual seconds */
 		if (x.fw_expired) {
@@ -60,10 +147,17 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 				r->fw_expired_ms = x.fw_expired_ms;
 		}
 	}
+	analyze_legs(r, &legs);
+	if (legs.oom) {
+		err_set(err, "out of memory for the simulated captures");
+		goto out;
+	}
 	lab_sort_events(r);
 	lab_evaluate(r);
 	rc = 0;
 out:
+	free(legs.pk[0]);
+	free(legs.pk[1]);
 	free(plan);
 	return rc;
 }

@@ -56,7 +56,6 @@ struct call_result {
 
 struct expect_result {
 	bool ok;
-	bool skipped; /* the simulator does not capture: capture verdicts */
 	char observed[200];
 };
 
@@ -100,7 +99,6 @@ struct lab_run {
 	struct expect_result expect[SCN_MAX_EXPECT];
 	bool simulated;  /* from dcdlab sim, not the lab */
 	int passed;      /* expectations that held */
-	int skipped;     /* expectations a simulation cannot judge */
 	double wall_s;   /* the run's duration */
 	char error[512]; /* the run could not be carried out */
 };
@@ -108,7 +106,7 @@ struct lab_run {
 /* The session whose client uses `cport`, or NULL. */
 struct lab_session *lab_session_by_port(struct lab_run *r, uint16_t cport);
 
-/* Every expectation held (or could not be judged by a simulation). */
+/* Every expectation held. */
 bool lab_run_passed(const struct lab_run *r);
 
 /* record.c: hold each expectation against every session; sort the

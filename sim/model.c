@@ -29,6 +29,8 @@ struct ep {
 	int probes_out;
 	int64_t t_ka; /* keepalive timer */
 	/* unacknowledged data: the oldest message and what queued behind */
+	uint32_t snd_nxt, rcv_nxt; /* for the packets a capture would show */
+	uint32_t q_seq[4];
 	int unacked;    /* messages in flight */
 	bool lost;      /* they did not get through: retransmitting */
 	int64_t t_dack; /* our delayed ACK of the peer's data */
@@ -65,6 +67,9 @@ struct sess {
 	bool cut;
 	bool fault_done[SCN_MAX_FAULTS], restored[SCN_MAX_FAULTS];
 };
+
+enum fate { DELIVERED, DROPPED, RST_BACK };
+static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m);
 
 static void ev(struct sess *ss, const char *who, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -165,6 +170,14 @@ static void server_end(struct sess *ss, enum end_cause cause)
 	o->server_dead_peer = end_cause_is_dead_peer(cause);
 	o->server_end_ms = ss->now;
 	o->server_since_last_packet_s = (double)(ss->now - e->last_rx) / 1000;
+	if (cause == END_DISCONNECT || cause == END_EOF) {
+		/* the listener closes the session: its FIN, and the client's
+		 * kernel acknowledges it */
+		e->up = true;
+		if (xmit(ss, SRV, P_FIN, M_NONE) == DELIVERED)
+			xmit(ss, CLI, P_ACK, M_NONE);
+		e->up = false;
+	}
 	ev(ss, "server", "session ended: %s%s (%.2f s after the client's last packet)",
 	   end_cause_name(cause), o->server_dead_peer ? ", a dead peer" : "",
 	   o->server_since_last_packet_s);
@@ -207,7 +220,61 @@ static void fw_refresh(struct sess *ss, enum pkt k)
 	ss->t_fw = ss->now + ss->s->fw_idle_ms;
 }
 
-enum fate { DELIVERED, DROPPED, RST_BACK };
+/* Bytes on the wire per message (TNS packets of the lab's programs). */
+static uint16_t msg_len(enum msg k)
+{
+	return k == M_NS_PROBE || k == M_EOF ? 10 : k == M_NONE ? 0 : 36;
+}
+
+/* A capture's view of one segment on `leg` (`len` bytes of `m`). */
+static void emit_len(struct sess *ss, int leg, int from, uint8_t flags, uint32_t seq, uint32_t ack,
+                     uint16_t len, enum msg m, uint8_t ttl)
+{
+	struct sim_packet pk = { ss->now, ss->p->cport, from == CLI, flags, ttl,
+		                 seq,     ack,          len,         { 0 } };
+
+	if (!ss->p->on_packet)
+		return;
+	if (m == M_NS_PROBE || m == M_EOF) { /* 10-byte TNS DATA: length, type 6, flags */
+		pk.head[1] = 10;
+		pk.head[4] = 6;
+		pk.head[9] = m == M_EOF ? 0x40 : 0;
+	}
+	ss->p->on_packet(ss->p->packet_arg, leg == CLI ? SIM_LEG_CLIENT : SIM_LEG_SERVER, &pk);
+}
+
+static void emit(struct sess *ss, int leg, int from, uint8_t flags, uint32_t seq, uint32_t ack,
+                 enum msg m, uint8_t ttl)
+{
+	emit_len(ss, leg, from, flags, seq, ack, msg_len(m), m, ttl);
+}
+
+/* A segment that crosses the firewall: on the sender's leg, then the other. */
+static void emit_both(struct sess *ss, int from, uint8_t flags, uint16_t len)
+{
+	struct ep *s = &ss->ep[from];
+
+	emit_len(ss, from, from, flags, s->snd_nxt, s->rcv_nxt, len, M_NONE, 64);
+	emit_len(ss, 1 - from, from, flags, s->snd_nxt, s->rcv_nxt, len, M_NONE, 63);
+}
+
+/* t = 0: the handshake and the TNS CONNECT / ACCEPT, as packets. */
+static void handshake(struct sess *ss)
+{
+	struct ep *c = &ss->ep[CLI], *s = &ss->ep[SRV];
+
+	c->snd_nxt = 1000000, s->snd_nxt = 2000000;
+	emit_both(ss, CLI, 0x02, 0); /* SYN */
+	c->snd_nxt++, s->rcv_nxt = c->snd_nxt;
+	emit_both(ss, SRV, 0x12, 0); /* SYN, ACK */
+	s->snd_nxt++, c->rcv_nxt = s->snd_nxt;
+	emit_both(ss, CLI, 0x10, 0);
+	emit_both(ss, CLI, 0x18, 200); /* CONNECT */
+	c->snd_nxt += 200, s->rcv_nxt = c->snd_nxt;
+	emit_both(ss, SRV, 0x18, 45); /* ACCEPT */
+	s->snd_nxt += 45, c->rcv_nxt = s->snd_nxt;
+	emit_both(ss, CLI, 0x10, 0);
+}
 
 static enum fate cross(struct sess *ss, int from, enum pkt k)
 {
@@ -230,22 +297,54 @@ static enum fate cross(struct sess *ss, int from, enum pkt k)
 static void deliver_msg(struct sess *ss, int to, enum msg m);
 
 /* `from` sends `k`; the other side answers as its kernel would. */
+static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uint32_t dseq);
+
+/* `from` sends `k`; the other side answers as its kernel would. */
 static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m)
 {
-	int to = 1 - from;
-	enum fate f = cross(ss, from, k);
+	return xmit_seq(ss, from, k, m, 0);
+}
 
+static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uint32_t dseq)
+{
+	int to = 1 - from;
+	struct ep *s = &ss->ep[from], *d = &ss->ep[to];
+	uint8_t fl = 0x10; /* ACK */
+	uint32_t seq = s->snd_nxt;
+
+	switch (k) {
+	case P_DATA: fl |= 0x08, seq = dseq; break;
+	case P_PROBE: seq = s->snd_nxt - 1; break;
+	case P_FIN: fl |= 0x01; break;
+	case P_RST: fl |= 0x04; break;
+	case P_ACK: break;
+	}
+	if (!s->host_down)
+		emit(ss, from, from, fl, seq, s->rcv_nxt, m, 64);
+	if (k == P_FIN)
+		s->snd_nxt++;
+	enum fate f = cross(ss, from, k);
 	if (f == RST_BACK) {
+		/* nft's reject: a RST from the firewall, to the sender, in the
+		 * name of the peer: seq = the segment's ACK number */
+		uint32_t end = seq + msg_len(m) + (k == P_FIN);
+		emit(ss, from, to, 0x14, s->rcv_nxt, end, M_NONE, 64);
 		ev(ss, "fw", "RST to the %s (no conntrack entry)", side(from));
 		got_rst(ss, from);
 		return f;
 	}
-	if (f == DROPPED)
+	if (f == DROPPED) {
+		if (!s->host_down && !ss->cut && ss->fw == FWS_GONE)
+			return f; /* dropped as INVALID at the firewall: seen on one leg */
+		if (!s->host_down && !ss->cut && d->host_down)
+			emit(ss, to, from, fl, seq, s->rcv_nxt, m, 63); /* forwarded, then lost */
 		return f;
-	struct ep *d = &ss->ep[to];
+	}
+	emit(ss, to, from, fl, seq, s->rcv_nxt, m, 63);
 	switch (k) {
 	case P_RST: got_rst(ss, to); break;
 	case P_FIN:
+		d->rcv_nxt++;
 		if (to == SRV && d->up)
 			server_end(ss, END_EOF);
 		break;
@@ -253,8 +352,8 @@ static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m)
 		/* below the window: dropped with a duplicate ACK, which does not
 		 * count as received on this side (tcp_sequence) */
 		if (d->up && xmit(ss, to, P_ACK, M_NONE) == DELIVERED) {
-			ss->ep[from].last_rx = ss->now;
-			ss->ep[from].probes_out = 0;
+			s->last_rx = ss->now;
+			s->probes_out = 0;
 		}
 		break;
 	case P_ACK: d->last_rx = ss->now; break;
@@ -262,6 +361,10 @@ static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m)
 		if (!d->up)
 			break;
 		d->last_rx = ss->now;
+		if (seq == d->rcv_nxt)
+			d->rcv_nxt += msg_len(m);
+		else if ((int32_t)(seq - d->rcv_nxt) < 0)
+			break; /* a retransmission of what arrived: no new message */
 		deliver_msg(ss, to, m);
 		break;
 	}
@@ -303,9 +406,11 @@ static bool push(struct sess *ss, int from)
 	int n = e->unacked;
 	enum msg q[4];
 
+	uint32_t qs[4];
 	memcpy(q, e->queue, sizeof(q));
+	memcpy(qs, e->q_seq, sizeof(qs));
 	for (int i = 0; i < n; i++) {
-		if (xmit(ss, from, P_DATA, q[i]) != DELIVERED)
+		if (xmit_seq(ss, from, P_DATA, q[i], qs[i]) != DELIVERED)
 			return false;
 		if (!e->up)
 			return true; /* the message ended the session */
@@ -322,14 +427,15 @@ static void send_msg(struct sess *ss, int from, enum msg m)
 
 	if (!e->up || e->host_down)
 		return;
-	if (e->lost) {
-		if (e->unacked < 4)
-			e->queue[e->unacked++] = m;
-		return;
-	}
-	if (e->unacked < 4)
+	uint32_t seq = e->snd_nxt;
+	e->snd_nxt += msg_len(m);
+	if (e->unacked < 4) {
+		e->q_seq[e->unacked] = seq;
 		e->queue[e->unacked++] = m;
-	enum fate f = xmit(ss, from, P_DATA, m);
+	}
+	if (e->lost)
+		return; /* queued behind what is being retransmitted */
+	enum fate f = xmit_seq(ss, from, P_DATA, m, seq);
 	if (f == DELIVERED) {
 		/* this data carries the ACK of what the peer sent */
 		if (peer->unacked && !peer->lost && e->t_dack != NEVER) {
@@ -537,7 +643,11 @@ static void fw_expiry(struct sess *ss)
 	ev(ss, "fw", "conntrack entry expired after %s idle",
 	   fmt_duration_ms(ss->s->fw_idle_ms, b, sizeof(b)));
 	if (ss->s->expiry == FW_EXPIRY_RST_BOTH) {
+		struct ep *c = &ss->ep[CLI], *s = &ss->ep[SRV];
 		ev(ss, "fw", "RST sent to the client and to the server");
+		/* each with the sequence number its receiver expects */
+		emit(ss, CLI, SRV, 0x14, c->rcv_nxt, c->snd_nxt, M_NONE, 64);
+		emit(ss, SRV, CLI, 0x14, s->rcv_nxt, s->snd_nxt, M_NONE, 64);
 		if (!ss->ep[CLI].host_down)
 			got_rst(ss, CLI);
 		if (!ss->ep[SRV].host_down)
@@ -630,6 +740,7 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 	}
 	ss.t_resp = NEVER;
 	ss.t_ns = p->ns_interval_ms ? p->ns_interval_ms : NEVER;
+	handshake(&ss);
 	ev(&ss, "client", "connect: ACCEPT");
 	ev(&ss, "server", "accepted");
 	ss.t_app = 0;
@@ -698,8 +809,20 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			break;
 	}
 	x->end_ms = ss.now > p->bound_ms ? p->bound_ms : ss.now;
-	if (!(ss.client_done && ss.server_done))
-		x->end_ms = p->bound_ms;
+	if (!(ss.client_done && ss.server_done)) {
+		x->end_ms = ss.now = p->bound_ms;
+		/* The lab stops what still runs: the listener closes its session
+		 * (a FIN, which a firewall that forgot the flow may answer with
+		 * a RST), then the client is killed (its kernel's FIN). Only the
+		 * packets show it: the session counts as still open. */
+		struct ep *srv = &ss.ep[SRV], *cli = &ss.ep[CLI];
+		bool srv_open = !ss.server_done && srv->up && !srv->host_down;
+		ss.server_done = true;
+		if (srv_open && xmit(&ss, SRV, P_FIN, M_NONE) == DELIVERED && cli->up)
+			xmit(&ss, CLI, P_ACK, M_NONE);
+		if (!ss.client_done && cli->up && !cli->host_down)
+			xmit(&ss, CLI, P_FIN, M_NONE);
+	}
 }
 
 int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,

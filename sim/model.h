@@ -46,6 +46,22 @@ struct sim_tcp {
 	int64_t retrans_limit_ms; /* instead: give up after this long (other OSes) */
 };
 
+/* A segment as a capture on one of the firewall's legs would show it. */
+struct sim_packet {
+	int64_t t_ms;
+	uint16_t cport; /* the client's port: which session */
+	bool from_client;
+	uint8_t flags; /* enum tcp_flag bits: FIN 1, SYN 2, RST 4, PSH 8, ACK 16 */
+	uint8_t ttl;   /* 64 where it was sent from, 63 once forwarded */
+	uint32_t seq, ack;
+	uint16_t len;
+	uint8_t head[10]; /* a TNS header for the 10-byte DATA packets */
+};
+
+enum sim_leg { SIM_LEG_SERVER, SIM_LEG_CLIENT }; /* = enum scn_leg */
+
+typedef void (*sim_packet_fn)(void *arg, enum sim_leg leg, const struct sim_packet *p);
+
 struct sim_params {
 	const struct scenario *s;       /* firewall, faults, bound */
 	const struct plan *plan;        /* the client's */
@@ -55,9 +71,12 @@ struct sim_params {
 	int64_t ns_interval_ms; /* legacy DCD on the server; 0: none */
 	int64_t call_timeout_ms;
 	int64_t bound_ms;
-	bool latest_timers; /* kernel timers as late as they may fire (worst case) */
-	bool trace;         /* put the timeline into the run */
-	bool wire;          /* ... with every probe */
+	bool latest_timers;      /* kernel timers as late as they may fire (worst case) */
+	bool trace;              /* put the timeline into the run */
+	sim_packet_fn on_packet; /* every segment on each leg, or NULL */
+	uint16_t cport;          /* the client's port in those segments */
+	void *packet_arg;
+	bool wire; /* ... with every probe */
 };
 
 /* What one session did besides what lab_session records. */

@@ -2,8 +2,9 @@
 # the lab (real namespaces, real TCP, real conntrack) and in dcdlab sim;
 # the outcomes must be the same - every expectation, every call's result,
 # how and whether each server session ended, whether the firewall's entry
-# expired - and their times within max(5%, 200 ms). The kernel is the
-# ground truth: a difference is a simulator bug.
+# expired, the capture analyzer's verdict on each firewall leg (the lab's
+# pcaps, the simulator's segments) - and their times within max(5%,
+# 200 ms). The kernel is the ground truth: a difference is a simulator bug.
 . tests/lib.sh
 need_root
 "$DCDLAB" lab run -j 8 --json scenarios/*.scn >"$T/lab.json" 2>"$T/lab.txt"
@@ -54,6 +55,8 @@ for name in sorted(lab):
              [(c["call"], c["ok"], c.get("ora")) for c in b["calls"]])
         for ca, cb in zip(a["calls"], b["calls"]):
             close(name, f"{w} call {ca['call']} time", ca["t_s"], cb["t_s"])
+        for leg in ("server_leg_verdict", "client_leg_verdict"):
+            same(name, f"{w} {leg}", a[leg], b[leg])   # the analyzer on each side's packets
         ea, eb = a["server_end"], b["server_end"]
         same(name, w + " server end", ea and ea["cause"], eb and eb["cause"])
         if ea and eb:
