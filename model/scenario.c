@@ -108,7 +108,7 @@ static int release_word(char *dst, const struct line *l, int i, struct dcd_err *
 static int server_line(struct scenario *s, const struct line *l, struct dcd_err *err)
 {
 	const char *k = l->n > 1 ? l->w[1] : "";
-	long v;
+	long v = 0;
 
 	if (strcmp(k, "keepalive") == 0)
 		return keepalive(l, 2, &s->keepidle_s, &s->keepintvl_s, &s->keepcnt, err);
@@ -166,7 +166,7 @@ static int client_line(struct scenario *s, const struct line *l, struct dcd_err 
 	if (strcmp(k, "connect") == 0)
 		return copy(s->connect, sizeof(s->connect), l, 2, "a connect string", err);
 	if (strcmp(k, "tcp_retries2") == 0) {
-		long v;
+		long v = 0;
 		if (number(l, 2, 1, 15, &v, err) != 0)
 			return -1;
 		s->c_tcp_retries2 = (int)v;
@@ -326,7 +326,7 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 {
 	struct scn_expect e = { .line = l->no, .within_ms = -1, .at_ms = -1, .tol_ms = -1 };
 	const char *k = l->n > 1 ? l->w[1] : "";
-	long v;
+	long v = 0;
 
 	if (s->n_expect == SCN_MAX_EXPECT)
 		return fail(err, l, "more than %d expectations", SCN_MAX_EXPECT);
@@ -382,7 +382,7 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 static int one_line(struct scenario *s, struct line *l, struct dcd_err *err)
 {
 	const char *k = l->w[0];
-	long v;
+	long v = 0;
 
 	if (strcmp(k, "name") == 0) {
 		if (l->n != 2 || strlen(l->w[1]) >= sizeof(s->name))
@@ -402,8 +402,10 @@ static int one_line(struct scenario *s, struct line *l, struct dcd_err *err)
 	if (strcmp(k, "duration") == 0)
 		return duration(l, 1, 3600000, &s->duration_ms, err);
 	if (strcmp(k, "family") == 0) {
-		if (number(l, 1, 4, 6, &v, err) != 0 || v == 5)
-			return v == 5 ? fail(err, l, "family: expected 4 or 6") : -1;
+		if (number(l, 1, 4, 6, &v, err) != 0)
+			return -1;
+		if (v == 5)
+			return fail(err, l, "family: expected 4 or 6");
 		s->family = (int)v;
 		return 0;
 	}

@@ -745,7 +745,7 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	for (;;) {
 		struct pollfd pf[3];
 		int n = 0;
-		int64_t now = lab_now_ms(r);
+		int64_t now;
 		for (int i = 0; i < 2; i++)
 			pf[n++] = (struct pollfd){ pcap_get_selectable_fd(legs[i].p), POLLIN, 0 };
 		if (fw_event_fd(fw) >= 0)
