@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../capture/decode.h"
 #include "../lib/numparse.h"
+#include "../lib/tns.h"
 #include "../model/profile.h"
 #include "../model/sqlnet.h"
 
@@ -25,20 +27,20 @@ struct ep {
 	bool host_down; /* crashed: nothing in, nothing out */
 	bool reset;     /* a RST arrived */
 	bool timed_out; /* the kernel gave up (ETIMEDOUT) */
-	int64_t last_rx;
+	int64_t last_rx_ms;
 	int probes_out;
-	int64_t t_ka; /* keepalive timer */
+	int64_t ka_at_ms; /* keepalive timer */
 	/* unacknowledged data: the oldest message and what queued behind */
 	uint32_t snd_nxt, rcv_nxt; /* for the packets a capture would show */
 	uint32_t q_seq[4];
-	int unacked;    /* messages in flight */
-	bool lost;      /* they did not get through: retransmitting */
-	int64_t t_dack; /* our delayed ACK of the peer's data */
+	int unacked;        /* messages in flight */
+	bool lost;          /* they did not get through: retransmitting */
+	int64_t dack_at_ms; /* our delayed ACK of the peer's data */
 	enum msg queue[4];
-	int64_t t_rtx; /* tail loss probe / RTO */
-	int rtx_stage; /* 0 TLP due, 1 first RTO due, 2+ later RTOs */
-	int64_t r1;    /* first RTO retransmission */
-	int64_t rto;
+	int64_t rtx_at_ms; /* tail loss probe / RTO */
+	int rtx_stage;     /* 0 TLP due, 1 first RTO due, 2+ later RTOs */
+	int64_t r1_ms;     /* first RTO retransmission */
+	int64_t rto_ms;
 };
 
 struct sess {
@@ -48,22 +50,22 @@ struct sess {
 	struct sim_extra *x;
 	struct lab_run *r;
 	const char *tag;
-	int64_t now;
+	int64_t now_ms;
 	struct ep ep[2];
 	/* the client's program */
-	int step;      /* next plan step */
-	int call;      /* calls made */
-	bool waiting;  /* for the answer to a call */
-	int64_t t_app; /* next step, or the call's timeout */
+	int step;          /* next plan step */
+	int call;          /* calls made */
+	bool waiting;      /* for the answer to a call */
+	int64_t app_at_ms; /* next step, or the call's timeout */
 	bool client_done;
 	/* the server's program */
-	int64_t t_resp;   /* the answer to the current call */
-	int64_t t_ns;     /* next NS probe */
-	int64_t last_app; /* last TNS data in or out, for NS probes */
+	int64_t resp_at_ms;  /* the answer to the current call */
+	int64_t ns_at_ms;    /* next NS probe */
+	int64_t last_app_ms; /* last TNS data in or out, for NS probes */
 	bool server_done;
 	/* the firewall */
 	enum fw_state fw;
-	int64_t t_fw; /* the entry's expiry */
+	int64_t fw_expires_at_ms; /* the entry's expiry */
 	bool cut;
 	bool fault_done[SCN_MAX_FAULTS], restored[SCN_MAX_FAULTS];
 };
@@ -83,7 +85,7 @@ static void ev(struct sess *ss, const char *who, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	lab_event(ss->r, ss->now, who, "%s%s", ss->tag, what);
+	lab_event(ss->r, ss->now_ms, who, "%s%s", ss->tag, what);
 }
 
 static const char *side(int e)
@@ -124,8 +126,8 @@ static int64_t ktimer(const struct sess *ss, int64_t ms)
 
 static void ka_arm(struct sess *ss, struct ep *e, int64_t after)
 {
-	e->t_ka =
-	        e->tcp->keepidle_ms && e->up && !e->host_down ? ss->now + ktimer(ss, after) : NEVER;
+	e->ka_at_ms = e->tcp->keepidle_ms && e->up && !e->host_down ? ss->now_ms + ktimer(ss, after)
+	                                                            : NEVER;
 }
 
 /* ---- the session's end, on each side ---- */
@@ -134,7 +136,7 @@ static void client_finish(struct sess *ss, int exit_code)
 {
 	ss->client_done = true;
 	ss->waiting = false;
-	ss->t_app = NEVER;
+	ss->app_at_ms = NEVER;
 	ss->out->client_exit = exit_code;
 }
 
@@ -145,11 +147,11 @@ static void call_fails(struct sess *ss, int ora, const char *why)
 	c->made = true;
 	c->ok = false;
 	c->ora = ora;
-	c->t_ms = ss->now;
+	c->t_ms = ss->now_ms;
 	snprintf(c->message, sizeof(c->message), "%s", why);
 	ss->out->n_calls = ss->call;
 	if (ss->x->first_failure_ms < 0)
-		ss->x->first_failure_ms = ss->now;
+		ss->x->first_failure_ms = ss->now_ms;
 	ev(ss, "client", "call %d: ORA-%05d: %s", ss->call, ora, why);
 	client_finish(ss, 4);
 }
@@ -163,13 +165,13 @@ static void server_end(struct sess *ss, enum end_cause cause)
 		return;
 	ss->server_done = true;
 	e->up = false;
-	e->t_ka = e->t_rtx = NEVER;
-	ss->t_resp = ss->t_ns = NEVER;
+	e->ka_at_ms = e->rtx_at_ms = NEVER;
+	ss->resp_at_ms = ss->ns_at_ms = NEVER;
 	o->server_ended = true;
 	o->server_cause = cause;
 	o->server_dead_peer = end_cause_is_dead_peer(cause);
-	o->server_end_ms = ss->now;
-	o->server_since_last_packet_s = (double)(ss->now - e->last_rx) / 1000;
+	o->server_end_ms = ss->now_ms;
+	o->server_since_last_packet_s = (double)(ss->now_ms - e->last_rx_ms) / 1000;
 	if (cause == END_DISCONNECT || cause == END_EOF) {
 		/* the listener closes the session: its FIN, and the client's
 		 * kernel acknowledges it */
@@ -196,9 +198,9 @@ static void got_rst(struct sess *ss, int to)
 	}
 	e->reset = true;
 	e->up = false;
-	e->t_ka = e->t_rtx = NEVER;
+	e->ka_at_ms = e->rtx_at_ms = NEVER;
 	if (ss->x->client_dead_ms < 0)
-		ss->x->client_dead_ms = ss->now;
+		ss->x->client_dead_ms = ss->now_ms;
 	if (ss->waiting)
 		call_fails(ss, 3113, "Connection reset by peer");
 }
@@ -211,34 +213,35 @@ static void fw_refresh(struct sess *ss, enum pkt k)
 		return;
 	if (k == P_FIN || k == P_RST) {
 		ss->fw = FWS_CLOSED; /* conntrack leaves ESTABLISHED */
-		ss->t_fw = NEVER;
+		ss->fw_expires_at_ms = NEVER;
 		return;
 	}
 	/* "keepalives ignored": pure ACKs (probes, their answers) bypass it */
 	if (ss->s->keepalives_ignored && (k == P_PROBE || k == P_ACK))
 		return;
-	ss->t_fw = ss->now + ss->s->fw_idle_ms;
+	ss->fw_expires_at_ms = ss->now_ms + ss->s->fw_idle_ms;
 }
 
 /* Bytes on the wire per message (TNS packets of the lab's programs). */
 static uint16_t msg_len(enum msg k)
 {
-	return k == M_NS_PROBE || k == M_EOF ? 10 : k == M_NONE ? 0 : 36;
+	return k == M_NS_PROBE || k == M_EOF ? TNS_DATA_HEADER_LEN : k == M_NONE ? 0 : 36;
 }
 
 /* A capture's view of one segment on `leg` (`len` bytes of `m`). */
 static void emit_len(struct sess *ss, int leg, int from, uint8_t flags, uint32_t seq, uint32_t ack,
                      uint16_t len, enum msg m, uint8_t ttl)
 {
-	struct sim_packet pk = { ss->now, ss->p->cport, from == CLI, flags, ttl,
-		                 seq,     ack,          len,         { 0 } };
+	struct sim_packet pk = { ss->now_ms, ss->p->cport, from == CLI, flags, ttl,
+		                 seq,        ack,          len,         { 0 } };
 
 	if (!ss->p->on_packet)
 		return;
-	if (m == M_NS_PROBE || m == M_EOF) { /* 10-byte TNS DATA: length, type 6, flags */
-		pk.head[1] = 10;
-		pk.head[4] = 6;
-		pk.head[9] = m == M_EOF ? 0x40 : 0;
+	if (m == M_NS_PROBE || m == M_EOF) { /* a TNS DATA header: length, type, data flags */
+		uint16_t data_flags = m == M_EOF ? TNS_DATA_FLAG_EOF : 0;
+		pk.head[1] = TNS_DATA_HEADER_LEN;
+		pk.head[4] = TNS_DATA;
+		pk.head[8] = (uint8_t)(data_flags >> 8), pk.head[9] = (uint8_t)data_flags;
 	}
 	ss->p->on_packet(ss->p->packet_arg, leg == CLI ? SIM_LEG_CLIENT : SIM_LEG_SERVER, &pk);
 }
@@ -264,16 +267,16 @@ static void handshake(struct sess *ss)
 	struct ep *c = &ss->ep[CLI], *s = &ss->ep[SRV];
 
 	c->snd_nxt = 1000000, s->snd_nxt = 2000000;
-	emit_both(ss, CLI, 0x02, 0); /* SYN */
+	emit_both(ss, CLI, TCP_SYN, 0);
 	c->snd_nxt++, s->rcv_nxt = c->snd_nxt;
-	emit_both(ss, SRV, 0x12, 0); /* SYN, ACK */
+	emit_both(ss, SRV, TCP_SYN | TCP_ACK, 0);
 	s->snd_nxt++, c->rcv_nxt = s->snd_nxt;
-	emit_both(ss, CLI, 0x10, 0);
-	emit_both(ss, CLI, 0x18, 200); /* CONNECT */
+	emit_both(ss, CLI, TCP_ACK, 0);
+	emit_both(ss, CLI, TCP_PSH | TCP_ACK, 200); /* CONNECT */
 	c->snd_nxt += 200, s->rcv_nxt = c->snd_nxt;
-	emit_both(ss, SRV, 0x18, 45); /* ACCEPT */
+	emit_both(ss, SRV, TCP_PSH | TCP_ACK, 45); /* ACCEPT */
 	s->snd_nxt += 45, c->rcv_nxt = s->snd_nxt;
-	emit_both(ss, CLI, 0x10, 0);
+	emit_both(ss, CLI, TCP_ACK, 0);
 }
 
 static enum fate cross(struct sess *ss, int from, enum pkt k)
@@ -296,10 +299,10 @@ static enum fate cross(struct sess *ss, int from, enum pkt k)
 
 static void deliver_msg(struct sess *ss, int to, enum msg m);
 
-/* `from` sends `k`; the other side answers as its kernel would. */
 static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uint32_t dseq);
 
-/* `from` sends `k`; the other side answers as its kernel would. */
+/* `from` sends `k` (DATA at sequence number `dseq`); the other side
+ * answers as its kernel would. */
 static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m)
 {
 	return xmit_seq(ss, from, k, m, 0);
@@ -309,14 +312,14 @@ static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uin
 {
 	int to = 1 - from;
 	struct ep *s = &ss->ep[from], *d = &ss->ep[to];
-	uint8_t fl = 0x10; /* ACK */
+	uint8_t fl = TCP_ACK;
 	uint32_t seq = s->snd_nxt;
 
 	switch (k) {
-	case P_DATA: fl |= 0x08, seq = dseq; break;
+	case P_DATA: fl |= TCP_PSH, seq = dseq; break;
 	case P_PROBE: seq = s->snd_nxt - 1; break;
-	case P_FIN: fl |= 0x01; break;
-	case P_RST: fl |= 0x04; break;
+	case P_FIN: fl |= TCP_FIN; break;
+	case P_RST: fl |= TCP_RST; break;
 	case P_ACK: break;
 	}
 	if (!s->host_down)
@@ -328,7 +331,7 @@ static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uin
 		/* nft's reject: a RST from the firewall, to the sender, in the
 		 * name of the peer: seq = the segment's ACK number */
 		uint32_t end = seq + msg_len(m) + (k == P_FIN);
-		emit(ss, from, to, 0x14, s->rcv_nxt, end, M_NONE, 64);
+		emit(ss, from, to, TCP_RST | TCP_ACK, s->rcv_nxt, end, M_NONE, 64);
 		ev(ss, "fw", "RST to the %s (no conntrack entry)", side(from));
 		got_rst(ss, from);
 		return f;
@@ -352,15 +355,15 @@ static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uin
 		/* below the window: dropped with a duplicate ACK, which does not
 		 * count as received on this side (tcp_sequence) */
 		if (d->up && xmit(ss, to, P_ACK, M_NONE) == DELIVERED) {
-			s->last_rx = ss->now;
+			s->last_rx_ms = ss->now_ms;
 			s->probes_out = 0;
 		}
 		break;
-	case P_ACK: d->last_rx = ss->now; break;
+	case P_ACK: d->last_rx_ms = ss->now_ms; break;
 	case P_DATA:
 		if (!d->up)
 			break;
-		d->last_rx = ss->now;
+		d->last_rx_ms = ss->now_ms;
 		if (seq == d->rcv_nxt)
 			d->rcv_nxt += msg_len(m);
 		else if ((int32_t)(seq - d->rcv_nxt) < 0)
@@ -378,10 +381,10 @@ static void acked(struct sess *ss, int from)
 
 	e->unacked = 0;
 	e->lost = false;
-	e->t_rtx = NEVER;
-	e->last_rx = ss->now;
+	e->rtx_at_ms = NEVER;
+	e->last_rx_ms = ss->now_ms;
 	e->probes_out = 0;
-	if (e->t_ka == NEVER)
+	if (e->ka_at_ms == NEVER)
 		ka_arm(ss, e, e->tcp->keepidle_ms);
 }
 
@@ -395,8 +398,8 @@ static void dack_arm(struct sess *ss, int to)
 {
 	struct ep *d = &ss->ep[to];
 
-	if (d->up && !d->host_down && d->t_dack == NEVER)
-		d->t_dack = ss->now + SIM_DELACK_MS;
+	if (d->up && !d->host_down && d->dack_at_ms == NEVER)
+		d->dack_at_ms = ss->now_ms + SIM_DELACK_MS;
 }
 
 /* Send the queue (or retransmit it); false if it did not get through. */
@@ -438,18 +441,18 @@ static void send_msg(struct sess *ss, int from, enum msg m)
 	enum fate f = xmit_seq(ss, from, P_DATA, m, seq);
 	if (f == DELIVERED) {
 		/* this data carries the ACK of what the peer sent */
-		if (peer->unacked && !peer->lost && e->t_dack != NEVER) {
-			e->t_dack = NEVER;
+		if (peer->unacked && !peer->lost && e->dack_at_ms != NEVER) {
+			e->dack_at_ms = NEVER;
 			acked(ss, 1 - from);
 		}
 		dack_arm(ss, 1 - from);
 	} else if (e->up) {
 		e->lost = true;
 	}
-	if (e->up && e->t_rtx == NEVER) {
+	if (e->up && e->rtx_at_ms == NEVER) {
 		e->rtx_stage = 0;
-		e->t_rtx = ss->now + SIM_PTO_MS;
-		e->rto = SIM_RTO_MS;
+		e->rtx_at_ms = ss->now_ms + SIM_PTO_MS;
+		e->rto_ms = SIM_RTO_MS;
 	}
 }
 
@@ -457,7 +460,7 @@ static void dack_timer(struct sess *ss, int i)
 {
 	struct ep *d = &ss->ep[i];
 
-	d->t_dack = NEVER;
+	d->dack_at_ms = NEVER;
 	if (d->up && xmit(ss, i, P_ACK, M_NONE) == DELIVERED && ss->ep[1 - i].unacked &&
 	    !ss->ep[1 - i].lost)
 		acked(ss, 1 - i);
@@ -470,9 +473,9 @@ static void next_step(struct sess *ss);
 static void deliver_msg(struct sess *ss, int to, enum msg m)
 {
 	if (to == SRV) {
-		ss->last_app = ss->now;
+		ss->last_app_ms = ss->now_ms;
 		if (m == M_REQUEST) {
-			ss->t_resp = ss->now + ss->p->plan->step[ss->step - 1].duration_ms;
+			ss->resp_at_ms = ss->now_ms + ss->p->plan->step[ss->step - 1].duration_ms;
 		} else if (m == M_EOF) {
 			server_end(ss, END_DISCONNECT);
 		}
@@ -481,13 +484,25 @@ static void deliver_msg(struct sess *ss, int to, enum msg m)
 	if (m == M_RESPONSE && ss->waiting) {
 		struct call_result *c = &ss->out->calls[ss->call - 1];
 		c->made = c->ok = true;
-		c->t_ms = ss->now;
+		c->t_ms = ss->now_ms;
 		snprintf(c->message, sizeof(c->message), "ok");
 		ss->out->n_calls = ss->call;
 		ss->waiting = false;
 		ev(ss, "client", "call %d: ok", ss->call);
-		ss->t_app = ss->now; /* the next step at once */
+		ss->app_at_ms = ss->now_ms; /* the next step at once */
 	}
+}
+
+/* The client's socket is closed (FIN) and its program ends well. */
+static void client_close(struct sess *ss)
+{
+	struct ep *c = &ss->ep[CLI];
+
+	if (c->up)
+		xmit(ss, CLI, P_FIN, M_NONE);
+	c->up = false;
+	c->ka_at_ms = c->rtx_at_ms = NEVER;
+	client_finish(ss, 0);
 }
 
 static void next_step(struct sess *ss)
@@ -495,19 +510,14 @@ static void next_step(struct sess *ss)
 	const struct plan *pl = ss->p->plan;
 	struct ep *c = &ss->ep[CLI];
 
-	ss->t_app = NEVER;
+	ss->app_at_ms = NEVER;
 	if (ss->step >= pl->n) {
-		/* the program exits: its kernel sends a FIN */
-		if (c->up)
-			xmit(ss, CLI, P_FIN, M_NONE);
-		c->up = false;
-		c->t_ka = c->t_rtx = NEVER;
-		client_finish(ss, 0);
+		client_close(ss); /* the program exits: its kernel sends a FIN */
 		return;
 	}
 	const struct plan_step *st = &pl->step[ss->step++];
 	switch (st->op) {
-	case PLAN_IDLE: ss->t_app = ss->now + st->duration_ms; break;
+	case PLAN_IDLE: ss->app_at_ms = ss->now_ms + st->duration_ms; break;
 	case PLAN_CALL:
 		ss->call++;
 		if (ss->call > LAB_MAX_CALLS) {
@@ -523,17 +533,14 @@ static void next_step(struct sess *ss)
 			return;
 		}
 		ss->waiting = true;
-		ss->t_app = ss->p->call_timeout_ms ? ss->now + ss->p->call_timeout_ms : NEVER;
+		ss->app_at_ms =
+		        ss->p->call_timeout_ms ? ss->now_ms + ss->p->call_timeout_ms : NEVER;
 		send_msg(ss, CLI, M_REQUEST);
 		break;
 	case PLAN_CLOSE:
 		send_msg(ss, CLI, M_EOF);
-		if (c->up)
-			xmit(ss, CLI, P_FIN, M_NONE);
-		c->up = false;
-		c->t_ka = c->t_rtx = NEVER;
 		ev(ss, "client", "close: disconnected (DATA EOF, then FIN)");
-		client_finish(ss, 0);
+		client_close(ss);
 		break;
 	}
 }
@@ -554,7 +561,7 @@ static void gave_up(struct sess *ss, int i, enum end_cause cause)
 	e->up = false;
 	e->timed_out = true;
 	if (ss->x->client_dead_ms < 0)
-		ss->x->client_dead_ms = ss->now;
+		ss->x->client_dead_ms = ss->now_ms;
 	if (ss->waiting)
 		call_fails(ss, 3135, "Connection timed out");
 }
@@ -563,7 +570,7 @@ static void keepalive_timer(struct sess *ss, int i)
 {
 	struct ep *e = &ss->ep[i];
 	const struct sim_tcp *t = e->tcp;
-	int64_t elapsed = ss->now - e->last_rx;
+	int64_t elapsed = ss->now_ms - e->last_rx_ms;
 
 	if (e->unacked) { /* packets out: the retransmission timer rules */
 		ka_arm(ss, e, t->keepidle_ms);
@@ -575,7 +582,7 @@ static void keepalive_timer(struct sess *ss, int i)
 	}
 	if ((t->user_timeout_ms && elapsed >= t->user_timeout_ms && e->probes_out > 0) ||
 	    (!t->user_timeout_ms && e->probes_out >= t->keepcnt)) {
-		e->t_ka = NEVER;
+		e->ka_at_ms = NEVER;
 		xmit(ss, i, P_RST, M_NONE);
 		gave_up(ss, i, t->user_timeout_ms ? END_USER_TIMEOUT : END_KEEPALIVE_TIMEOUT);
 		return;
@@ -596,11 +603,12 @@ static void retransmit_timer(struct sess *ss, int i)
 		int64_t limit = e->tcp->user_timeout_ms ? e->tcp->user_timeout_ms
 		                : e->tcp->retrans_limit_ms
 		                        ? e->tcp->retrans_limit_ms
-		                        : tcp_retrans_timeout_ms(e->tcp->retries2, 200);
-		if (ss->now - e->r1 >= limit) {
-			e->t_rtx = NEVER;
+		                        : tcp_retrans_timeout_ms(e->tcp->retries2,
+		                                                 os_tcp_linux_default.rto_min_ms);
+		if (ss->now_ms - e->r1_ms >= limit) {
+			e->rtx_at_ms = NEVER;
 			e->unacked = 0;
-			e->t_ka = NEVER;
+			e->ka_at_ms = NEVER;
 			gave_up(ss, i,
 			        e->tcp->user_timeout_ms ? END_USER_TIMEOUT : END_RETRANS_TIMEOUT);
 			return;
@@ -609,7 +617,7 @@ static void retransmit_timer(struct sess *ss, int i)
 	if (ss->p->wire)
 		ev(ss, "wire", "%s retransmission", side(i));
 	if (e->rtx_stage == 1)
-		e->r1 = ss->now;
+		e->r1_ms = ss->now_ms;
 	if (push(ss, i)) {
 		/* a retransmission is acknowledged at once (a duplicate) */
 		if (e->up && xmit(ss, 1 - i, P_ACK, M_NONE) == DELIVERED)
@@ -619,14 +627,14 @@ static void retransmit_timer(struct sess *ss, int i)
 	if (!e->up)
 		return;
 	if (e->rtx_stage >= 1) {
-		e->rto = e->rto * 2 > SIM_RTO_MAX_MS ? SIM_RTO_MAX_MS : e->rto * 2;
-		e->t_rtx = ss->now + ktimer(ss, e->rto);
+		e->rto_ms = e->rto_ms * 2 > SIM_RTO_MAX_MS ? SIM_RTO_MAX_MS : e->rto_ms * 2;
+		e->rtx_at_ms = ss->now_ms + ktimer(ss, e->rto_ms);
 	} else {
-		e->t_rtx = ss->now + e->rto; /* measured, slack included */
+		e->rtx_at_ms = ss->now_ms + e->rto_ms; /* measured, slack included */
 	}
 	if (e->tcp->user_timeout_ms && e->rtx_stage >= 1 &&
-	    e->t_rtx > e->r1 + e->tcp->user_timeout_ms)
-		e->t_rtx = e->r1 + e->tcp->user_timeout_ms;
+	    e->rtx_at_ms > e->r1_ms + e->tcp->user_timeout_ms)
+		e->rtx_at_ms = e->r1_ms + e->tcp->user_timeout_ms;
 	e->rtx_stage++;
 }
 
@@ -635,10 +643,10 @@ static void fw_expiry(struct sess *ss)
 	char b[32];
 
 	ss->fw = FWS_GONE;
-	ss->t_fw = NEVER;
+	ss->fw_expires_at_ms = NEVER;
 	if (!ss->x->fw_expired) {
 		ss->x->fw_expired = true;
-		ss->x->fw_expired_ms = ss->now;
+		ss->x->fw_expired_ms = ss->now_ms;
 	}
 	ev(ss, "fw", "conntrack entry expired after %s idle",
 	   fmt_duration_ms(ss->s->fw_idle_ms, b, sizeof(b)));
@@ -646,8 +654,8 @@ static void fw_expiry(struct sess *ss)
 		struct ep *c = &ss->ep[CLI], *s = &ss->ep[SRV];
 		ev(ss, "fw", "RST sent to the client and to the server");
 		/* each with the sequence number its receiver expects */
-		emit(ss, CLI, SRV, 0x14, c->rcv_nxt, c->snd_nxt, M_NONE, 64);
-		emit(ss, SRV, CLI, 0x14, s->rcv_nxt, s->snd_nxt, M_NONE, 64);
+		emit(ss, CLI, SRV, TCP_RST | TCP_ACK, c->rcv_nxt, c->snd_nxt, M_NONE, 64);
+		emit(ss, SRV, CLI, TCP_RST | TCP_ACK, s->rcv_nxt, s->snd_nxt, M_NONE, 64);
 		if (!ss->ep[CLI].host_down)
 			got_rst(ss, CLI);
 		if (!ss->ep[SRV].host_down)
@@ -660,14 +668,14 @@ static void crash(struct sess *ss, int i)
 	struct ep *e = &ss->ep[i];
 
 	e->host_down = true;
-	e->t_ka = e->t_rtx = NEVER;
+	e->ka_at_ms = e->rtx_at_ms = NEVER;
 	if (i == CLI) {
 		if (!ss->client_done)
 			client_finish(ss, -1);
 	} else {
 		/* the listener is killed: no end is reported */
 		ss->server_done = true;
-		ss->t_resp = ss->t_ns = NEVER;
+		ss->resp_at_ms = ss->ns_at_ms = NEVER;
 	}
 }
 
@@ -710,7 +718,7 @@ static void fault(struct sess *ss, int i)
 		ev(ss, "fault", "the firewall reboots: its state is flushed");
 		if (ss->fw == FWS_OPEN)
 			ss->fw = FWS_GONE;
-		ss->t_fw = NEVER;
+		ss->fw_expires_at_ms = NEVER;
 		break;
 	}
 }
@@ -732,27 +740,28 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 	ss.ep[SRV].tcp = &p->server;
 	/* t = 0: the handshake and the TNS CONNECT / ACCEPT */
 	ss.fw = p->s->fw == SCN_FW_NONE ? FWS_NONE : FWS_OPEN;
-	ss.t_fw = ss.fw == FWS_OPEN ? p->s->fw_idle_ms : NEVER;
+	ss.fw_expires_at_ms = ss.fw == FWS_OPEN ? p->s->fw_idle_ms : NEVER;
 	for (int i = 0; i < 2; i++) {
 		ss.ep[i].up = true;
-		ss.ep[i].t_rtx = ss.ep[i].t_dack = NEVER;
+		ss.ep[i].rtx_at_ms = ss.ep[i].dack_at_ms = NEVER;
 		ka_arm(&ss, &ss.ep[i], ss.ep[i].tcp->keepidle_ms);
 	}
-	ss.t_resp = NEVER;
-	ss.t_ns = p->ns_interval_ms ? p->ns_interval_ms : NEVER;
+	ss.resp_at_ms = NEVER;
+	ss.ns_at_ms = p->ns_interval_ms ? p->ns_interval_ms : NEVER;
 	handshake(&ss);
 	ev(&ss, "client", "connect: ACCEPT");
 	ev(&ss, "server", "accepted");
-	ss.t_app = 0;
+	ss.app_at_ms = 0;
 
 	for (;;) {
 		/* the earliest timer; ties in a fixed order, so runs repeat */
 		int64_t t = p->bound_ms;
 		int which = -1;
-		int64_t cand[10] = { ss.t_app,         ss.t_resp,       ss.t_ns,
-			             ss.ep[CLI].t_ka,  ss.ep[SRV].t_ka, ss.ep[CLI].t_rtx,
-			             ss.ep[SRV].t_rtx, ss.t_fw,         ss.ep[CLI].t_dack,
-			             ss.ep[SRV].t_dack };
+		int64_t cand[10] = { ss.app_at_ms,          ss.resp_at_ms,
+			             ss.ns_at_ms,           ss.ep[CLI].ka_at_ms,
+			             ss.ep[SRV].ka_at_ms,   ss.ep[CLI].rtx_at_ms,
+			             ss.ep[SRV].rtx_at_ms,  ss.fw_expires_at_ms,
+			             ss.ep[CLI].dack_at_ms, ss.ep[SRV].dack_at_ms };
 		for (int i = 0; i < 10; i++)
 			if (cand[i] < t)
 				t = cand[i], which = i;
@@ -764,7 +773,7 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 		}
 		if (which < 0 && fi < 0)
 			break; /* the run's bound */
-		ss.now = t;
+		ss.now_ms = t;
 		x->events++;
 		if (fi >= 0) {
 			fault(&ss, fi);
@@ -772,28 +781,28 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			switch (which) {
 			case 0:
 				if (ss.waiting) {
-					ss.t_app = NEVER;
+					ss.app_at_ms = NEVER;
 					call_fails(&ss, 3135, "no answer within the call timeout");
 				} else {
 					next_step(&ss);
 				}
 				break;
 			case 1:
-				ss.t_resp = NEVER;
+				ss.resp_at_ms = NEVER;
 				send_msg(&ss, SRV, M_RESPONSE);
-				ss.last_app = ss.now;
+				ss.last_app_ms = ss.now_ms;
 				break;
 			case 2:
-				if (ss.now - ss.last_app + 5 >= p->ns_interval_ms) {
+				if (ss.now_ms - ss.last_app_ms + 5 >= p->ns_interval_ms) {
 					ev(&ss, "server", "NS probe sent (10-byte DATA)");
 					send_msg(&ss, SRV, M_NS_PROBE);
-					ss.last_app = ss.now;
-					ss.t_ns = ss.now + p->ns_interval_ms;
+					ss.last_app_ms = ss.now_ms;
+					ss.ns_at_ms = ss.now_ms + p->ns_interval_ms;
 				} else {
-					ss.t_ns = ss.last_app + p->ns_interval_ms;
+					ss.ns_at_ms = ss.last_app_ms + p->ns_interval_ms;
 				}
 				if (ss.server_done)
-					ss.t_ns = NEVER;
+					ss.ns_at_ms = NEVER;
 				break;
 			case 3:
 			case 4: keepalive_timer(&ss, which - 3); break;
@@ -808,9 +817,9 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 		if (ss.client_done && ss.server_done)
 			break;
 	}
-	x->end_ms = ss.now > p->bound_ms ? p->bound_ms : ss.now;
+	x->end_ms = ss.now_ms > p->bound_ms ? p->bound_ms : ss.now_ms;
 	if (!(ss.client_done && ss.server_done)) {
-		x->end_ms = ss.now = p->bound_ms;
+		x->end_ms = ss.now_ms = p->bound_ms;
 		/* The lab stops what still runs: the listener closes its session
 		 * (a FIN, which a firewall that forgot the flow may answer with
 		 * a RST), then the client is killed (its kernel's FIN). Only the

@@ -51,7 +51,7 @@ struct sim_packet {
 	int64_t t_ms;
 	uint16_t cport; /* the client's port: which session */
 	bool from_client;
-	uint8_t flags; /* enum tcp_flag bits: FIN 1, SYN 2, RST 4, PSH 8, ACK 16 */
+	uint8_t flags; /* enum tcp_flag bits (capture/decode.h) */
 	uint8_t ttl;   /* 64 where it was sent from, 63 once forwarded */
 	uint32_t seq, ack;
 	uint16_t len;
