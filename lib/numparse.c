@@ -121,3 +121,16 @@ const char *fmt_duration_ms(int64_t ms, char *buf, int len)
 		snprintf(buf, (size_t)len, "%lldms", (long long)ms);
 	return buf;
 }
+
+const char *fmt_approx_ms(int64_t ms, char *buf, int len)
+{
+	if (ms < 0)
+		snprintf(buf, (size_t)len, "never");
+	else if (ms < 120000)
+		snprintf(buf, (size_t)len, "%.1f s", (double)ms / 1000);
+	else if (ms < 7200000)
+		snprintf(buf, (size_t)len, "%.1f min", (double)ms / 60000);
+	else
+		snprintf(buf, (size_t)len, "%.1f h", (double)ms / 3600000);
+	return buf;
+}

@@ -25,4 +25,8 @@ int parse_bool(const char *s, bool *out);
 /* Format milliseconds as the shortest exact duration ("600s", "1.5s", "250ms"). */
 const char *fmt_duration_ms(int64_t ms, char *buf, int len);
 
+/* A duration rounded for people: "4.3 s", "10.2 min", "4.0 h"; "never"
+ * for a negative one. */
+const char *fmt_approx_ms(int64_t ms, char *buf, int len);
+
 #endif

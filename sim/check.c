@@ -7,6 +7,7 @@
  * (model.c) shows for three sessions: one idle for longer than the
  * firewall's timeout, one whose client crashes, one whose server crashes.
  * No separate formula: the lab keeps the simulator honest. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,19 +76,6 @@ static void warn(struct check *c, const char *fmt, ...)
 	c->n_warn++;
 }
 
-static const char *human(int64_t ms, char *b, size_t n)
-{
-	if (ms < 0)
-		snprintf(b, n, "never");
-	else if (ms < 120000)
-		snprintf(b, n, "%.1f s", (double)ms / 1000);
-	else if (ms < 2 * HOUR_MS)
-		snprintf(b, n, "%.1f min", (double)ms / 60000);
-	else
-		snprintf(b, n, "%.1f h", (double)ms / HOUR_MS);
-	return b;
-}
-
 static int load_tunables(struct platform_tcp *t, enum platform p, const char *path,
                          struct dcd_err *err)
 {
@@ -101,7 +89,7 @@ static int load_tunables(struct platform_tcp *t, enum platform p, const char *pa
 		return 0;
 	}
 	if (!(f = fopen(path, "r"))) {
-		err_set(err, "%s: cannot open", path);
+		err_set(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	fseek(f, 0, SEEK_END);
@@ -219,8 +207,9 @@ static int derive(struct check *c, struct dcd_err *err)
 			         "(ENABLE=BROKEN): SO_KEEPALIVE with %s's defaults: idle %s, "
 			         "interval %s, "
 			         "%d probes",
-			         platform_name(c->cplat), human(c->ct.keepidle_ms, b1, sizeof(b1)),
-			         human(c->ct.keepintvl_ms, b2, sizeof(b2)), c->ct.keepcnt);
+			         platform_name(c->cplat),
+			         fmt_approx_ms(c->ct.keepidle_ms, b1, sizeof(b1)),
+			         fmt_approx_ms(c->ct.keepintvl_ms, b2, sizeof(b2)), c->ct.keepcnt);
 		}
 	}
 	if (have_desc) {
@@ -238,15 +227,17 @@ static int derive(struct check *c, struct dcd_err *err)
 		warn(c, "%s", c->ct.warn[i]);
 	for (int side = 0; side < 2; side++) {
 		const struct platform_tcp *t = side ? &c->ct : &c->st;
+		const struct sim_tcp *m = side ? &c->cli : &c->srv; /* retrans() set it */
 		char b[32];
 		if (t->retrans_modelled || (side == 1 && c->cplat == c->splat))
 			continue;
 		warn(c,
 		     "%s: when TCP gives up retransmitting is modelled as Linux's backoff with "
 		     "%d retransmissions (%s), an approximation for this platform",
-		     platform_name(t->platform), t->retries2 > 0 ? t->retries2 : 15,
-		     human(tcp_retrans_timeout_ms(t->retries2 > 0 ? t->retries2 : 15, 200), b,
-		           sizeof(b)));
+		     platform_name(t->platform), m->retries2,
+		     fmt_approx_ms(
+		             tcp_retrans_timeout_ms(m->retries2, os_tcp_linux_default.rto_min_ms),
+		             b, sizeof(b)));
 	}
 
 	/* the firewall */
@@ -362,17 +353,17 @@ static void warnings(struct check *c)
 		warn(c,
 		     "RFC 5382 REQ-5: an established-flow idle timeout must be at least 2 h 4 min; "
 		     "this firewall forgets after %s",
-		     human(idle, b1, sizeof(b1)));
+		     fmt_approx_ms(idle, b1, sizeof(b1)));
 	if (warm && warm >= idle)
 		warn(c,
 		     "%s comes every %s of idle, not before the firewall's %s timeout: it cannot "
 		     "keep sessions open",
-		     who, human(warm, b1, sizeof(b1)), human(idle, b2, sizeof(b2)));
+		     who, fmt_approx_ms(warm, b1, sizeof(b1)), fmt_approx_ms(idle, b2, sizeof(b2)));
 	else if (warm && sim_timer_latest_ms(warm) * 10 > idle * 9)
 		warn(c,
 		     "%s every %s is within 10%% of the firewall's %s (the kernel may fire that "
 		     "timer up to %lld s late): too close",
-		     who, human(warm, b1, sizeof(b1)), human(idle, b2, sizeof(b2)),
+		     who, fmt_approx_ms(warm, b1, sizeof(b1)), fmt_approx_ms(idle, b2, sizeof(b2)),
 		     (long long)((sim_timer_latest_ms(warm) - warm) / 1000));
 	if ((c->srv.keepidle_ms || c->cli.keepidle_ms) && c->ka_ignored)
 		warn(c,
@@ -403,8 +394,9 @@ static void print_text(const struct check *c)
 	printf("client: %s on %s; %s\n", c->client_release ? c->client_release : c->release,
 	       platform_name(c->cplat), p->client.why);
 	printf("firewall: %s, idle timeout %s, %s at expiry%s\n",
-	       c->s.preset ? c->s.preset->label : "given", human(c->fw_idle_ms, b1, sizeof(b1)),
-	       fw_expiry_name(c->s.expiry), c->ka_ignored ? ", keepalives not counted" : "");
+	       c->s.preset ? c->s.preset->label : "given",
+	       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)), fw_expiry_name(c->s.expiry),
+	       c->ka_ignored ? ", keepalives not counted" : "");
 	printf("\nkeepalives originate: %s\n",
 	       c->srv.keepidle_ms && c->cli.keepidle_ms ? "both sides"
 	       : c->srv.keepidle_ms                     ? "the server (TCP keepalive)"
@@ -414,26 +406,27 @@ static void print_text(const struct check *c)
 	if (c->survives)
 		printf("idle sessions: SURVIVE - after %s idle (twice the firewall's timeout or "
 		       "more) the next call is answered\n",
-		       human(c->idle_gap_ms, b1, sizeof(b1)));
+		       fmt_approx_ms(c->idle_gap_ms, b1, sizeof(b1)));
 	else
 		printf("idle sessions: DROPPED - the firewall forgets them after %s; the next call "
 		       "fails with %s %s after it is made\n",
-		       human(c->fw_idle_ms, b1, sizeof(b1)), ora_text(c->idle_ora),
-		       human(c->idle_fail_after_ms, b2, sizeof(b2)));
+		       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)), ora_text(c->idle_ora),
+		       fmt_approx_ms(c->idle_fail_after_ms, b2, sizeof(b2)));
 	if (c->dead_client_found)
 		printf("a dead client: noticed by the server %s after its host vanished (%s)\n",
-		       human(c->dead_client_ms, b1, sizeof(b1)),
+		       fmt_approx_ms(c->dead_client_ms, b1, sizeof(b1)),
 		       end_cause_name((enum end_cause)c->dead_client_cause));
 	else
 		printf("a dead client: NEVER noticed - its server session holds its locks until "
 		       "someone kills it (simulated for 48 h)\n");
 	if (c->dead_server_found)
 		printf("a dead server: the client's own keepalive notices it after %s\n",
-		       human(c->dead_server_ms, b1, sizeof(b1)));
+		       fmt_approx_ms(c->dead_server_ms, b1, sizeof(b1)));
 	else
 		printf("a dead server: the idle client notices nothing; its next call (an hour "
 		       "later) fails with %s %s after it is made\n",
-		       ora_text(c->next_call_ora), human(c->next_call_fail_ms, b3, sizeof(b3)));
+		       ora_text(c->next_call_ora),
+		       fmt_approx_ms(c->next_call_fail_ms, b3, sizeof(b3)));
 	if (c->n_warn) {
 		printf("\nwarnings:\n");
 		for (int i = 0; i < c->n_warn; i++)

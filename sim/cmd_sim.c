@@ -44,7 +44,18 @@ static void on_packet(void *arg, enum sim_leg leg, const struct sim_packet *p)
 		l->pk[leg] = n;
 		l->cap[leg] = cap;
 	}
-	l->pk[leg][l->n[leg]++] = *p;
+	l->pk[leg][l->n[leg]] = *p;
+	l->pk[leg][l->n[leg]].order = (uint32_t)l->n[leg];
+	l->n[leg]++;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct sim_packet *x = a, *y = b;
+
+	if (x->t_ms != y->t_ms)
+		return x->t_ms < y->t_ms ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 struct verdict_ctx {
@@ -71,14 +82,9 @@ static void analyze_legs(struct lab_run *r, struct legs *l)
 		struct summary sum;
 		if (!a)
 			continue;
-		/* a stable merge: equal times keep the order they were made in */
-		for (size_t i = 1; i < l->n[leg]; i++)
-			for (size_t j = i; j > 0 && l->pk[leg][j - 1].t_ms > l->pk[leg][j].t_ms;
-			     j--) {
-				struct sim_packet t = l->pk[leg][j];
-				l->pk[leg][j] = l->pk[leg][j - 1];
-				l->pk[leg][j - 1] = t;
-			}
+		/* sessions were simulated one after another: merge them by time,
+		 * equal times in the order they were made */
+		qsort(l->pk[leg], l->n[leg], sizeof(*l->pk[leg]), by_time);
 		for (size_t i = 0; i < l->n[leg]; i++) {
 			const struct sim_packet *p = &l->pk[leg][i];
 			struct tcp_pkt t = { 0 };
@@ -168,19 +174,6 @@ static void pct(FILE *out, const char *what, uint64_t n, uint64_t of)
 	        of ? 100.0 * (double)n / (double)of : 0.0);
 }
 
-static const char *dur(int64_t ms, char *b, int len)
-{
-	if (ms < 0)
-		return "never";
-	if (ms < 120000)
-		snprintf(b, (size_t)len, "%.1f s", (double)ms / 1000);
-	else if (ms < 7200000)
-		snprintf(b, (size_t)len, "%.1f min", (double)ms / 60000);
-	else
-		snprintf(b, (size_t)len, "%.2f h", (double)ms / 3600000);
-	return b;
-}
-
 static const char *secs_or_null(int64_t ms, char b[32])
 {
 	if (ms < 0)
@@ -245,15 +238,18 @@ static int population(const char *file, const struct pop_config *c, bool json)
 	pct(stdout, "  ORA-03113 (reset: a firewall's RST, ...)", r.ora03113, r.sessions);
 	pct(stdout, "  ORA-03135 (no answer: dropped silently)", r.ora03135, r.sessions);
 	printf("  %-44s %s (the first ORA-03113: %s)\n", "first failed call at",
-	       dur(r.first_failure_ms, b[0], 32), dur(r.first_03113_ms, b[1], 32));
+	       fmt_approx_ms(r.first_failure_ms, b[0], 32),
+	       fmt_approx_ms(r.first_03113_ms, b[1], 32));
 	pct(stdout, "firewall entries that expired", r.fw_expired, r.sessions);
 	pct(stdout, "clients that crashed", r.crashed, r.sessions);
 	pct(stdout, "  found dead by the server", r.detected, r.crashed);
 	pct(stdout, "  still held by the server at the end", r.stale, r.crashed);
 	if (r.detected)
 		printf("  %-44s p50 %s, p90 %s, p99 %s, max %s\n", "crash to detection",
-		       dur(r.detect_q_ms[0], b[0], 32), dur(r.detect_q_ms[1], b[1], 32),
-		       dur(r.detect_q_ms[2], b[2], 32), dur(r.detect_q_ms[3], b[3], 32));
+		       fmt_approx_ms(r.detect_q_ms[0], b[0], 32),
+		       fmt_approx_ms(r.detect_q_ms[1], b[1], 32),
+		       fmt_approx_ms(r.detect_q_ms[2], b[2], 32),
+		       fmt_approx_ms(r.detect_q_ms[3], b[3], 32));
 	printf("  %llu events in %.2f s: %.1f M events/s\n", (unsigned long long)r.events, secs,
 	       secs > 0 ? (double)r.events / secs / 1e6 : 0.0);
 	return 0;

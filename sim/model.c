@@ -232,8 +232,14 @@ static uint16_t msg_len(enum msg k)
 static void emit_len(struct sess *ss, int leg, int from, uint8_t flags, uint32_t seq, uint32_t ack,
                      uint16_t len, enum msg m, uint8_t ttl)
 {
-	struct sim_packet pk = { ss->now_ms, ss->p->cport, from == CLI, flags, ttl,
-		                 seq,        ack,          len,         { 0 } };
+	struct sim_packet pk = { .t_ms = ss->now_ms,
+		                 .cport = ss->p->cport,
+		                 .from_client = from == CLI,
+		                 .flags = flags,
+		                 .ttl = ttl,
+		                 .seq = seq,
+		                 .ack = ack,
+		                 .len = len };
 
 	if (!ss->p->on_packet)
 		return;

@@ -56,6 +56,7 @@ struct sim_packet {
 	uint32_t seq, ack;
 	uint16_t len;
 	uint8_t head[10]; /* a TNS header for the 10-byte DATA packets */
+	uint32_t order;   /* for the consumer: the order it was made in */
 };
 
 enum sim_leg { SIM_LEG_SERVER, SIM_LEG_CLIENT }; /* = enum scn_leg */
