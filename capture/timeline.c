@@ -189,15 +189,7 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 			sbuf_printf(&sb, "pkt %u: ", ev->pkt);
 		else
 			sbuf_printf(&sb, "at %.3f s: ", ev->t_s);
-		for (const char *c = ev->what; *c; c++) /* XML text escapes */
-			if (*c == '&')
-				sbuf_add(&sb, "&amp;", 5);
-			else if (*c == '<')
-				sbuf_add(&sb, "&lt;", 4);
-			else if (*c == '>')
-				sbuf_add(&sb, "&gt;", 4);
-			else
-				sbuf_add(&sb, c, 1);
+		sbuf_xml_str(&sb, ev->what);
 		sbuf_add(&sb, "</text>\n", 8);
 	}
 	sbuf_add(&sb, "</svg>\n", 7);

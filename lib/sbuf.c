@@ -75,6 +75,21 @@ void sbuf_json_str(struct sbuf *sb, const char *s)
 	sbuf_json_strn(sb, s, strlen(s));
 }
 
+void sbuf_xml_str(struct sbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': sbuf_add(sb, "&lt;", 4); break;
+		case '>': sbuf_add(sb, "&gt;", 4); break;
+		case '&': sbuf_add(sb, "&amp;", 5); break;
+		case '"': sbuf_add(sb, "&quot;", 6); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				sbuf_add(sb, s, 1);
+		}
+	}
+}
+
 void sbuf_reset(struct sbuf *sb)
 {
 	sb->len = 0;

@@ -19,6 +19,9 @@ void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 void sbuf_json_str(struct sbuf *sb, const char *s);
 /* Same for `n` raw bytes. */
 void sbuf_json_strn(struct sbuf *sb, const char *s, size_t n);
+/* Append XML text, fit for element content and quoted attributes: & < > "
+ * escaped, control bytes other than tab and newline left out. */
+void sbuf_xml_str(struct sbuf *sb, const char *s);
 /* Empty the buffer but keep its memory. */
 void sbuf_reset(struct sbuf *sb);
 void sbuf_free(struct sbuf *sb);

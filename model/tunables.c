@@ -132,11 +132,24 @@ static char *trim(char *s)
 	return s;
 }
 
+/* "name SEP value" at the first `sep`: 1 with both set, -1 without one. */
+static int split_at(char *line, int sep, char **name, char **value)
+{
+	char *at = strchr(line, sep);
+
+	if (!at)
+		return -1;
+	*at = '\0';
+	*name = trim(line);
+	*value = trim(at + 1);
+	return **name ? 1 : -1;
+}
+
 /* Split one line into name and value as the platform's tool prints it.
  * Returns 1 with both set, 0 for a line to skip, -1 when malformed. */
 static int split(enum platform p, char *line, char **name, char **value, const char **expect)
 {
-	char *eq, *w[8];
+	char *w[8];
 	int n = 0;
 
 	switch (p) {
@@ -144,40 +157,24 @@ static int split(enum platform p, char *line, char **name, char **value, const c
 	case PLAT_AIX:
 		*expect = p == PLAT_LINUX ? "\"name = value\" as sysctl -a prints it"
 		                          : "\"name = value\" as no -a prints it";
-		if (!(eq = strchr(line, '=')))
-			return -1;
-		*eq = '\0';
-		*name = trim(line);
-		*value = trim(eq + 1);
-		return **name ? 1 : -1;
+		return split_at(line, '=', name, value);
 	case PLAT_MACOS:
 	case PLAT_FREEBSD:
 		*expect = "\"name: value\" as sysctl net.inet.tcp prints it";
-		if (!(eq = strchr(line, ':')))
-			eq = strchr(line, '=');
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		*name = trim(line);
-		*value = trim(eq + 1);
-		return **name ? 1 : -1;
-	case PLAT_WINDOWS:
+		return split_at(line, strchr(line, ':') ? ':' : '=', name, value);
+	case PLAT_WINDOWS: {
+		/* "    Name With Spaces    REG_TYPE    value" */
 		*expect = "\"Name REG_DWORD 0x...\" as reg query prints it";
 		if (strncasecmp(trim(line), "HKEY_", 5) == 0)
 			return 0; /* the key's path */
-		/* "    Name With Spaces    REG_TYPE    value" */
-		{
-			char *type = strstr(line, "REG_");
-			if (!type || type == line)
-				return -1;
-			type[-1] = '\0';
-			*name = trim(line);
-			char *v = type + strcspn(type, " \t");
-			*value = trim(v);
-			(void)w;
-			(void)n;
-			return **name ? 1 : -1;
-		}
+		char *type = strstr(line, "REG_");
+		if (!type || type == line)
+			return -1;
+		type[-1] = '\0';
+		*name = trim(line);
+		*value = trim(type + strcspn(type, " \t"));
+		return **name ? 1 : -1;
+	}
 	case PLAT_HPUX:
 	case PLAT_SOLARIS:
 		/* "name = value", "ndd -get /dev/tcp name" then the value on the
@@ -186,12 +183,8 @@ static int split(enum platform p, char *line, char **name, char **value, const c
 		*expect = p == PLAT_HPUX
 		                  ? "\"name = value\" or ndd -get output"
 		                  : "ipadm show-prop output, \"name = value\" or ndd -get output";
-		if ((eq = strchr(line, '='))) {
-			*eq = '\0';
-			*name = trim(line);
-			*value = trim(eq + 1);
-			return **name ? 1 : -1;
-		}
+		if (strchr(line, '='))
+			return split_at(line, '=', name, value);
 		for (char *sv = NULL, *t = strtok_r(line, " \t", &sv); t && n < 8;
 		     t = strtok_r(NULL, " \t", &sv))
 			w[n++] = t;

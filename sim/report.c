@@ -155,17 +155,12 @@ void report_json(const struct lab_run *r, FILE *out)
 
 static void xml_str(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				fputc(*s, out);
-		}
-	}
+	struct sbuf b = { 0 };
+
+	sbuf_xml_str(&b, s);
+	if (b.len)
+		fwrite(b.buf, 1, b.len, out);
+	sbuf_free(&b);
 }
 
 void report_junit_case(const struct lab_run *r, FILE *out)

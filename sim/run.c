@@ -85,11 +85,17 @@ static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, c
 		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
-		    topo_enter(&r->topo, role, NULL) != 0)
+		struct dcd_err cerr = { "" };
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
+		/* from here on stderr is the program's log: say what failed there */
+		if (topo_enter(&r->topo, role, &cerr) != 0) {
+			dprintf(2, "dcdlab lab: entering %s: %s\n", r->topo.name[role], cerr.msg);
+			_exit(127);
+		}
 		close_range(3, ~0U, 0);
 		execv("/proc/self/exe", a->v);
+		dprintf(2, "dcdlab lab: exec /proc/self/exe %s: %s\n", a->v[1], strerror(errno));
 		_exit(127);
 	}
 	return pid;
