@@ -356,10 +356,13 @@ struct fw *fw_open(struct lab_run *r, struct dcd_err *err)
 	}
 	nl_socket_disable_seq_check(f->ev);
 	nl_socket_modify_cb(f->ev, NL_CB_VALID, NL_CB_CUSTOM, on_ct_event, f);
-	if (nl_socket_add_memberships(f->ev, NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_DESTROY, 0) <
-	            0 ||
-	    nl_socket_set_nonblocking(f->ev) < 0) {
-		err_set(err, "conntrack events: cannot subscribe");
+	int nrc = nl_socket_add_memberships(f->ev, NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_DESTROY,
+	                                    0);
+	if (nrc >= 0)
+		nrc = nl_socket_set_nonblocking(f->ev);
+	if (nrc < 0) {
+		err_set(err, "conntrack events in %s: %s", r->topo.name[TOPO_FIREWALL],
+		        nl_geterror(nrc));
 		goto back;
 	}
 	nl_socket_set_buffer_size(f->ev, 1 << 20, 0);
