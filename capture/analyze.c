@@ -31,6 +31,16 @@
 
 /* A gap this long without a packet counts as idle (for drops/bracket). */
 #define IDLE_GAP_MS 1000u
+/* The same packet again this soon is a copy the capture made (`-i any`
+ * seeing a bridge and its port, a mirror port), not a retransmission:
+ * the kernel's earliest retransmission (TLP, RTO) is milliseconds later. */
+#define DUP_WINDOW_MS 2u
+/* A sender's own RST this soon after its unanswered data is an abort
+ * (close with unread data, SO_LINGER 0), not the end of a dead peer's wait:
+ * Linux's retransmission give-up sends no RST (tcp_write_err). */
+#define ABORT_WINDOW_MS 1000u
+/* Packet numbers kept per flow as examples of capture loss. */
+#define LOSS_EXAMPLES (sizeof(((struct flow_report *)0)->loss_pkt) / sizeof(uint32_t))
 /* How long a closed flow is kept for its last ACKs (capture time). */
 #define CLOSE_LINGER_MS 5000u
 #define CHUNK_FLOWS     4096u
@@ -51,13 +61,25 @@ enum half_bits {
 	H_RST_INJECTED = 1 << 12,
 	H_TTL = 1 << 13,
 	H_DATA_SEEN = 1 << 14, /* t_pending holds the start of its last data run */
+	H_SIG = 1 << 15,       /* sig is a hash of its last packet (sent at t_last) */
 };
 
-/* What one endpoint has sent. Times are ms since the capture's start. */
+/* The flow's latest hole: data of one side the capture did not see. One
+ * at a time is enough (a new one replaces it; every one is counted). */
+enum hole_bits {
+	HOLE_OPEN = 1 << 0,      /* [hole_lo, hole_hi) of side hole_side's data */
+	HOLE_AFTER_GAP = 1 << 1, /* ... found right after an idle gap */
+	HOLE_ACKED = 1 << 2,     /* ... and the peer ACKed it: capture loss */
+	HOLE_SIDE1 = 1 << 3,     /* its side is 1, else 0 */
+};
+
+/* What one endpoint has sent. Times are ms since the flow's first packet
+ * (struct flow's base_ms), never decreasing within a flow. */
 struct half {
-	uint32_t nxt;          /* next sequence number expected from it */
+	uint32_t nxt;          /* next sequence number expected from it (H_NXT); while
+	               * H_CAND, the candidate's sequence number. A pending
+	               * probe's is nxt - 1 (seq = snd_una - 1, all ACKed). */
 	uint32_t last_ack;     /* the last ACK number it sent */
-	uint32_t probe_seq;    /* its pending probe, or candidate */
 	uint32_t t_last;       /* its last packet */
 	uint32_t t_last_probe; /* also the candidate's time while H_CAND */
 	uint32_t t_pending;    /* first unACKed data */
@@ -71,6 +93,7 @@ struct half {
 	uint32_t pkt_pending;
 	uint32_t pkt_rst;
 	uint32_t packets;
+	uint32_t sig; /* a hash of its last packet */
 	uint16_t probes, probe_acks, zwp, ns_probes, retrans, retrans_pending;
 	uint16_t unans_run;
 	uint16_t bits;
@@ -79,21 +102,29 @@ struct half {
 	uint8_t rst_ttl;
 };
 
+/* IPv4 addresses live in the flow; IPv6 ones beside it (v6_at), so that a
+ * flow stays within its memory budget (README: bytes per open session). */
 struct flow {
-	uint8_t addr[2][16];
+	uint8_t addr[2][4];
 	uint16_t port[2];
 	uint8_t family;
 	uint8_t client; /* which side is the client (0/1) */
 	uint8_t state;  /* FLOW_FREE, FLOW_OPEN, FLOW_CLOSING */
 	uint8_t pending_gap_side;
 	uint32_t id;
-	uint32_t t_first, t_last;
+	uint32_t base_ms[2]; /* its first packet, ms since the capture's start
+	                      * (low, high word: no 8-byte alignment to pad) */
+	uint32_t t_last;     /* the others are relative to base_ms */
 	uint32_t max_gap, survived_gap, pending_gap;
 	uint32_t drop_gap; /* the gap before data that then went unanswered */
 	uint32_t pkt_gap;  /* first packet after the pending/drop gap */
-	uint32_t t_gap;
-	uint16_t unseen_acked; /* ACKs for data never seen here (saturating) */
-	uint32_t self;         /* its own number in the chunks */
+	uint32_t hole_lo, hole_hi, t_hole, pkt_hole;
+	uint16_t not_captured;            /* segments the capture missed (saturating) */
+	uint16_t duplicates;              /* copies of one packet (saturating) */
+	uint16_t reordered;               /* segments seen after later ones (saturating) */
+	uint8_t hole;                     /* enum hole_bits */
+	uint32_t loss_pkt[LOSS_EXAMPLES]; /* where the first holes showed */
+	uint32_t self;                    /* its own number in the chunks */
 	struct half h[2];
 };
 
@@ -107,13 +138,14 @@ struct analyzer {
 	void *arg;
 	uint64_t t0_us;
 	bool started;
-	uint32_t now_ms, last_ms;
+	uint64_t now_ms, last_ms; /* since the capture's first packet */
 	uint32_t last_flow_id;
 	bool last_dir_client;
 	struct flow *last_flow; /* packets of one exchange come in runs */
 	/* Flows live in fixed chunks (never moved); the index maps a hash to
 	 * flow number + 1, open addressing with linear probing. */
 	struct flow **chunks;
+	uint8_t (**v6_chunks)[32]; /* per chunk, made at its first IPv6 flow */
 	uint32_t n_chunks, n_flows_alloc, free_head, n_open, next_id;
 	uint32_t *index;
 	uint32_t index_mask, index_used, index_tomb;
@@ -165,6 +197,22 @@ static inline struct flow *flow_at(const struct analyzer *a, uint32_t n)
 	return &a->chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
 }
 
+/* Flow n's two IPv6 addresses (16 bytes each). */
+static inline uint8_t *v6_at(const struct analyzer *a, uint32_t n)
+{
+	return a->v6_chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
+}
+
+static inline const uint8_t *flow_addr(const struct analyzer *a, const struct flow *f, int side)
+{
+	return f->family == 4 ? f->addr[side] : v6_at(a, f->self) + 16 * side;
+}
+
+static inline uint64_t flow_base_ms(const struct flow *f)
+{
+	return (uint64_t)f->base_ms[1] << 32 | f->base_ms[0];
+}
+
 static inline uint64_t mix64(uint64_t x)
 {
 	x ^= x >> 33;
@@ -205,10 +253,10 @@ static void index_insert(struct analyzer *a, uint64_t h, uint32_t n)
 	a->index[i] = n + 1;
 }
 
-static uint64_t flow_hash(const struct flow *f)
+static uint64_t flow_hash(const struct analyzer *a, const struct flow *f)
 {
 	unsigned alen = f->family == 4 ? 4 : 16;
-	return hash_key(f->addr[0], f->port[0], f->addr[1], f->port[1], alen);
+	return hash_key(flow_addr(a, f, 0), f->port[0], flow_addr(a, f, 1), f->port[1], alen);
 }
 
 static void index_grow(struct analyzer *a)
@@ -229,7 +277,7 @@ static void index_grow(struct analyzer *a)
 	a->index_used = a->index_tomb = 0;
 	for (uint32_t i = 0; i < old_size; i++)
 		if (old[i] != 0 && old[i] != UINT32_MAX)
-			index_insert(a, flow_hash(flow_at(a, old[i] - 1)), old[i] - 1);
+			index_insert(a, flow_hash(a, flow_at(a, old[i] - 1)), old[i] - 1);
 	free(old);
 }
 
@@ -247,6 +295,11 @@ static uint32_t flow_alloc(struct analyzer *a)
 		if (c == NULL)
 			abort();
 		a->chunks = c;
+		uint8_t(**v6)[32] = realloc(a->v6_chunks, (a->n_chunks + 1) * sizeof(*v6));
+		if (v6 == NULL)
+			abort();
+		a->v6_chunks = v6;
+		a->v6_chunks[a->n_chunks] = NULL;
 		a->chunks[a->n_chunks] = malloc(CHUNK_FLOWS * sizeof(struct flow));
 		if (a->chunks[a->n_chunks] == NULL) {
 			fputs("dcdlab analyze: out of memory for flows\n", stderr);
@@ -269,6 +322,7 @@ struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg)
 	a->free_head = UINT32_MAX;
 	a->s.longest_survived_gap_s = -1;
 	a->s.shortest_drop_gap_s = -1;
+	a->s.kernel_drops = -1;
 	index_grow(a);
 	return a;
 }
@@ -286,15 +340,17 @@ static inline bool addr_eq(const uint8_t *a, const uint8_t *b, unsigned alen)
 	return alen == 4 ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
 }
 
-static inline int flow_match(const struct flow *f, const struct tcp_pkt *p, unsigned alen)
+static inline int flow_match(const struct analyzer *a, const struct flow *f,
+                             const struct tcp_pkt *p, unsigned alen)
 {
 	if (f->family != p->family)
 		return -1;
-	if (f->port[0] == p->sport && f->port[1] == p->dport && addr_eq(f->addr[0], p->src, alen) &&
-	    addr_eq(f->addr[1], p->dst, alen))
+	const uint8_t *a0 = flow_addr(a, f, 0), *a1 = flow_addr(a, f, 1);
+	if (f->port[0] == p->sport && f->port[1] == p->dport && addr_eq(a0, p->src, alen) &&
+	    addr_eq(a1, p->dst, alen))
 		return 0;
-	if (f->port[1] == p->sport && f->port[0] == p->dport && addr_eq(f->addr[1], p->src, alen) &&
-	    addr_eq(f->addr[0], p->dst, alen))
+	if (f->port[1] == p->sport && f->port[0] == p->dport && addr_eq(a1, p->src, alen) &&
+	    addr_eq(a0, p->dst, alen))
 		return 1;
 	return -1;
 }
@@ -308,7 +364,7 @@ static struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *
 	unsigned alen = p->family == 4 ? 4 : 16;
 	int d;
 
-	if (f && f->state != FLOW_FREE && (d = flow_match(f, p, alen)) >= 0) {
+	if (f && f->state != FLOW_FREE && (d = flow_match(a, f, p, alen)) >= 0) {
 		*dir = d;
 		return f;
 	}
@@ -330,7 +386,7 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
 			break;
 		if (v != UINT32_MAX) { /* UINT32_MAX: a tombstone, probe on */
 			struct flow *f = flow_at(a, v - 1);
-			int d = flow_match(f, p, alen);
+			int d = flow_match(a, f, p, alen);
 			if (d >= 0) {
 				*dir = d;
 				return f;
@@ -348,13 +404,25 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
 	memset(f, 0, sizeof(*f));
 	f->self = n;
 	f->family = p->family;
-	memcpy(f->addr[0], p->src, alen);
-	memcpy(f->addr[1], p->dst, alen);
+	if (alen == 4) {
+		memcpy(f->addr[0], p->src, 4);
+		memcpy(f->addr[1], p->dst, 4);
+	} else {
+		uint32_t c = n / CHUNK_FLOWS;
+		if (a->v6_chunks[c] == NULL &&
+		    (a->v6_chunks[c] = calloc(CHUNK_FLOWS, sizeof(*a->v6_chunks[c]))) == NULL) {
+			fputs("dcdlab analyze: out of memory for IPv6 flows\n", stderr);
+			abort();
+		}
+		memcpy(v6_at(a, n), p->src, 16);
+		memcpy(v6_at(a, n) + 16, p->dst, 16);
+	}
 	f->port[0] = p->sport;
 	f->port[1] = p->dport;
 	f->state = FLOW_OPEN;
 	f->id = ++a->next_id;
-	f->t_first = a->now_ms;
+	f->base_ms[0] = (uint32_t)a->now_ms;
+	f->base_ms[1] = (uint32_t)(a->now_ms >> 32);
 	/* The client is the SYN sender, else the side with the higher port
 	 * (servers listen on well-known ports such as 1521). */
 	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
@@ -374,7 +442,7 @@ static struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, 
 
 static void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
 {
-	uint64_t h = flow_hash(f);
+	uint64_t h = flow_hash(a, f);
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
 	while (a->index[i] != 0) {
@@ -436,20 +504,110 @@ static void on_probe(struct analyzer *a, struct half *x, const struct half *y, u
 		x->t_unans = now;
 	}
 	x->t_last_probe = now;
-	x->probe_seq = seq;
+	if (!(x->bits & H_NXT)) {
+		x->nxt = seq + 1;
+		x->bits |= H_NXT;
+	}
 	x->bits |= H_PROBE_PENDING;
 	mark(a, pkt, PKT_KEEPALIVE);
 }
 
 static void finish_flow(struct analyzer *a, struct flow *f);
 
+static inline void sat_inc(uint16_t *n)
+{
+	if (*n < UINT16_MAX)
+		(*n)++;
+}
+
+/* The packet's time on the flow's own clock: ms since its first packet,
+ * never before the flow's previous packet (timestamps step back in merged
+ * files and multi-queue `-i any` captures; a gap is never negative), and
+ * saturating after 49 days instead of wrapping. */
+static uint32_t flow_clock(const struct analyzer *a, const struct flow *f)
+{
+	uint64_t base = flow_base_ms(f);
+	uint64_t d = a->now_ms > base ? a->now_ms - base : 0;
+	uint32_t now = d < UINT32_MAX ? (uint32_t)d : UINT32_MAX - 1;
+
+	return now < f->t_last ? f->t_last : now;
+}
+
+/* What makes two captured packets one transmission: everything TCP says
+ * plus the IPv4 ID the sender gave it, but not the TTL. */
+static uint32_t pkt_sig(const struct tcp_pkt *p)
+{
+	/* One multiply: this runs for every packet. */
+	uint64_t h = ((uint64_t)p->seq << 32 | p->ack) ^
+	             ((uint64_t)(p->payload_len ^ p->win << 16) << 11) ^
+	             ((uint64_t)p->flags << 56 | (uint64_t)p->ip_id << 40);
+	return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+/* Side d's bytes [lo, hi) were not captured. */
+static void hole_open(struct flow *f, int d, uint32_t lo, uint32_t hi, uint32_t pkt, uint32_t now)
+{
+	if (f->not_captured < LOSS_EXAMPLES)
+		f->loss_pkt[f->not_captured] = pkt;
+	sat_inc(&f->not_captured);
+	f->hole_lo = lo;
+	f->hole_hi = hi;
+	f->t_hole = now;
+	f->pkt_hole = pkt;
+	f->hole = (uint8_t)(HOLE_OPEN | (d ? HOLE_SIDE1 : 0));
+}
+
+static inline bool hole_of(const struct flow *f, int d)
+{
+	return (f->hole & HOLE_OPEN) && !!(f->hole & HOLE_SIDE1) == !!d;
+}
+
+/* A segment of side d below its highest sequence: does it fall in the hole
+ * the capture saw? Then it is late (reordered), not sent again. */
+static bool hole_fill(struct flow *f, int d, uint32_t seq, uint32_t len)
+{
+	if (!hole_of(f, d) || seq_lt(seq, f->hole_lo) || !seq_lt(seq, f->hole_hi))
+		return false;
+	if (seq == f->hole_lo)
+		f->hole_lo = seq + len;
+	if (!seq_lt(f->hole_lo, f->hole_hi)) {
+		/* Filled: nothing was lost, it came out of order. */
+		f->hole = 0;
+		if (f->not_captured > 0 && f->not_captured < UINT16_MAX) {
+			unsigned n =
+			        f->not_captured < LOSS_EXAMPLES ? f->not_captured : LOSS_EXAMPLES;
+			for (unsigned i = 0; i < n; i++)
+				if (f->loss_pkt[i] == f->pkt_hole) {
+					memmove(&f->loss_pkt[i], &f->loss_pkt[i + 1],
+					        (n - 1 - i) * sizeof(f->loss_pkt[0]));
+					break;
+				}
+			f->not_captured--;
+		}
+		sat_inc(&f->reordered);
+	}
+	return true;
+}
+
 static void classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
                      uint32_t pkt)
 {
 	struct half *x = &f->h[dir], *y = &f->h[!dir];
-	uint32_t now = a->now_ms, len = p->payload_len;
+	uint32_t now = flow_clock(a, f), len = p->payload_len;
 	uint8_t fl = p->flags;
 	bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
+
+	/* A copy of x's previous packet (same sequence, ACK, length, flags,
+	 * window and IP ID; the TTL may differ when a routing host is seen on
+	 * both sides) is one transmission seen twice: drop it here. */
+	uint32_t sig = pkt_sig(p);
+	if ((x->bits & H_SIG) && sig == x->sig && now - x->t_last <= DUP_WINDOW_MS) {
+		sat_inc(&f->duplicates);
+		a->s.duplicates++;
+		return;
+	}
+	x->sig = sig;
+	x->bits |= H_SIG;
 
 	/* Idle gaps: the time without any packet, either way. */
 	if (f->t_last || f->h[0].bits & H_SEEN || f->h[1].bits & H_SEEN) {
@@ -464,7 +622,6 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			f->pending_gap = gap;
 			f->pending_gap_side = (uint8_t)dir;
 			f->pkt_gap = pkt;
-			f->t_gap = now;
 		} else if (f->pending_gap && dir != f->pending_gap_side && !(fl & TCP_RST)) {
 			/* The other side answered after the gap: it survived. */
 			if (f->pending_gap > f->survived_gap)
@@ -499,39 +656,50 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 		/* x's ACK settles y's candidate (capture began idle). */
 		if ((y->bits & H_CAND) && !(fl & TCP_RST)) {
 			y->bits &= ~H_CAND;
-			if (p->ack == y->probe_seq + 1) {
-				on_probe(a, y, x, y->probe_seq, 0, y->pkt_unans, y->t_last_probe);
-				y->nxt = y->probe_seq + 1;
-			} else {
-				y->nxt = y->probe_seq;
-			}
-			y->bits |= H_NXT;
+			if (p->ack == y->nxt + 1)
+				on_probe(a, y, x, y->nxt, 0, y->pkt_unans, y->t_last_probe);
+			y->bits |= H_NXT; /* else the candidate's seq was its next */
 		}
 		if ((y->bits & H_PROBE_PENDING) && !(fl & TCP_RST) && !probe_shape &&
-		    !seq_lt(p->ack, y->probe_seq + 1))
+		    !seq_lt(p->ack, y->nxt))
 			probe_answered(a, y, pkt, len == 0 && !ctl, x);
+		/* ACK for bytes never seen: x received them, so they crossed the
+		 * capture point and the capture missed them (Wireshark's "ACKed
+		 * segment that wasn't captured"). Not a loss on the path. */
+		if ((y->bits & H_NXT) && !(y->bits & H_CAND) && seq_lt(y->nxt, p->ack) &&
+		    !(fl & (TCP_SYN | TCP_RST))) {
+			hole_open(f, !dir, y->nxt, p->ack, pkt, now);
+			f->hole |= HOLE_ACKED;
+			y->nxt = p->ack;
+		}
+		bool advanced = !(x->bits & H_ACK) || seq_lt(x->last_ack, p->ack);
 		if ((y->bits & H_DATA_PENDING) && !seq_lt(p->ack, y->nxt)) {
 			y->bits &= ~(H_DATA_PENDING | H_PENDING_AFTER_GAP | H_PENDING_NS);
 			y->retrans_pending = 0;
+		} else if ((y->bits & H_DATA_PENDING) && advanced && !(fl & TCP_RST)) {
+			/* Part of y's data arrived: what is still unanswered was sent
+			 * no earlier than now, so silence counts from here (a peer
+			 * that dies in the middle of a long answer). */
+			y->t_pending = now;
+			y->pkt_pending = 0;
+			y->retrans_pending = 0;
+			y->bits &= ~(H_PENDING_AFTER_GAP | H_PENDING_NS);
 		}
-		/* ACK for bytes never seen: the capture point lost them. */
-		if ((y->bits & H_NXT) && seq_lt(y->nxt, p->ack) && !(fl & TCP_SYN)) {
-			if (f->unseen_acked < UINT16_MAX)
-				f->unseen_acked++;
-			if (f->pending_gap && !f->drop_gap)
-				f->drop_gap = f->pending_gap;
-		}
+		if (hole_of(f, !dir) && !seq_lt(p->ack, f->hole_hi))
+			f->hole |= HOLE_ACKED;
 		x->last_ack = p->ack;
 		x->bits |= H_ACK;
 	}
 
-	/* A segment that starts past everything seen from x: its earlier
-	 * data was lost before reaching the capture point. */
+	/* A segment that starts past everything seen from x: the capture did
+	 * not see x's earlier data (capture loss, or loss before the capture
+	 * point, or reordering: a later segment can still fill the hole). */
 	if ((x->bits & H_NXT) && !(x->bits & H_CAND) && !ctl && seq_lt(x->nxt, p->seq)) {
-		if (f->unseen_acked < UINT16_MAX)
-			f->unseen_acked++;
-		if (f->pending_gap && !f->drop_gap)
-			f->drop_gap = f->pending_gap; /* the idle gap before the loss */
+		hole_open(f, dir, x->nxt, p->seq, pkt, now);
+		if (f->pending_gap && f->pending_gap_side == dir) {
+			f->hole |= HOLE_AFTER_GAP; /* the first data after an idle gap */
+			f->drop_gap = f->pending_gap;
+		}
 	}
 
 	/* What is this segment? */
@@ -548,19 +716,17 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			goto done;
 		}
 		if (!known && len == 0) {
-			if ((x->bits & H_CAND) && p->seq == x->probe_seq &&
+			if ((x->bits & H_CAND) && p->seq == x->nxt &&
 			    now - x->t_last_probe >= 500) {
 				/* The same zero-length segment again, unanswered and
 				 * at least 0.5 s later: probes (peer silent). */
 				x->bits &= ~H_CAND;
-				on_probe(a, x, y, x->probe_seq, 0, x->pkt_unans, x->t_last_probe);
-				x->nxt = x->probe_seq + 1;
-				x->bits |= H_NXT;
+				on_probe(a, x, y, x->nxt, 0, x->pkt_unans, x->t_last_probe);
 				on_probe(a, x, y, p->seq, 0, pkt, now);
 				goto done;
 			}
 			x->bits |= H_CAND;
-			x->probe_seq = p->seq;
+			x->nxt = p->seq;
 			x->t_last_probe = now;
 			x->pkt_unans = pkt;
 			goto done;
@@ -572,7 +738,9 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 		           tns_is_dcd_probe(p->head, p->caplen_payload));
 		bool retrans =
 		        (x->bits & H_NXT) && !seq_lt(x->nxt, p->seq + len) && !(x->bits & H_CAND);
-		if (retrans) {
+		if (retrans && hole_fill(f, dir, p->seq, len)) {
+			/* Data the capture had missed, seen late: reordering. */
+		} else if (retrans) {
 			x->retrans++;
 			x->t_last_retrans = now;
 			if (x->bits & H_DATA_PENDING)
@@ -595,6 +763,8 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 				}
 				if (ns)
 					x->bits |= H_PENDING_NS;
+			} else if (x->pkt_pending == 0) {
+				x->pkt_pending = pkt; /* first data after a partial ACK */
 			}
 		}
 	}
@@ -622,21 +792,24 @@ done:
 	x->t_last = now;
 }
 
-static void format_addr(const struct flow *f, int side, char *buf, size_t len)
+static void format_addr(const struct analyzer *a, const struct flow *f, int side, char *buf,
+                        size_t len)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
 
-	inet_ntop(f->family == 4 ? AF_INET : AF_INET6, f->addr[side], host, sizeof(host));
+	inet_ntop(f->family == 4 ? AF_INET : AF_INET6, flow_addr(a, f, side), host, sizeof(host));
 	if (f->family == 4)
 		snprintf(buf, len, "%s:%u", host, f->port[side]);
 	else
 		snprintf(buf, len, "[%s]:%u", host, f->port[side]);
 }
 
-static void add_evidence(struct flow_report *r, uint32_t pkt, uint32_t t_ms, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+/* Evidence at `t_ms` on flow f's clock. */
+static void add_evidence(struct flow_report *r, const struct flow *f, uint32_t pkt, uint32_t t_ms,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void add_evidence(struct flow_report *r, uint32_t pkt, uint32_t t_ms, const char *fmt, ...)
+static void add_evidence(struct flow_report *r, const struct flow *f, uint32_t pkt, uint32_t t_ms,
+                         const char *fmt, ...)
 {
 	va_list ap;
 	struct evidence *e;
@@ -645,7 +818,7 @@ static void add_evidence(struct flow_report *r, uint32_t pkt, uint32_t t_ms, con
 		return;
 	e = &r->evidence[r->n_evidence++];
 	e->pkt = pkt;
-	e->t_s = t_ms / 1000.0;
+	e->t_s = (double)(flow_base_ms(f) + t_ms) / 1000.0;
 	va_start(ap, fmt);
 	vsnprintf(e->what, sizeof(e->what), fmt, ap);
 	va_end(ap);
@@ -683,11 +856,12 @@ static void match_profile(struct side_report *s)
 	s->profile = "custom";
 }
 
-static void side_report(const struct flow *f, int side, struct side_report *s)
+static void side_report(const struct analyzer *a, const struct flow *f, int side,
+                        struct side_report *s)
 {
 	const struct half *h = &f->h[side];
 
-	format_addr(f, side, s->addr, sizeof(s->addr));
+	format_addr(a, f, side, s->addr, sizeof(s->addr));
 	s->packets = h->packets;
 	s->probes = h->probes;
 	s->probe_acks = h->probe_acks;
@@ -703,6 +877,137 @@ static void side_report(const struct flow *f, int side, struct side_report *s)
 	match_profile(s);
 }
 
+/* dead-peer: probes unanswered, then the prober's own RST. */
+static bool rule_keepalive_timeout(struct flow_report *r, const struct flow *f, int d)
+{
+	const struct half *x = &f->h[d], *y = &f->h[!d];
+	const char *who = d == f->client ? "client" : "server";
+
+	if (!((x->bits & H_RST) && (x->bits & H_PROBE_PENDING) && x->unans_run > 0 &&
+	      !(x->bits & H_RST_INJECTED)))
+		return false;
+	r->verdict = VERDICT_DEAD_PEER;
+	add_evidence(r, f, x->pkt_unans, x->t_unans, "%s keepalive probe 1 of %u unanswered", who,
+	             x->unans_run);
+	if (y->bits & H_SEEN) {
+		r->detect_s = (x->t_rst - y->t_last) / 1000.0;
+		add_evidence(
+		        r, f, x->pkt_rst, x->t_rst,
+		        "%s RST after %u unanswered probes, %.2f s after the peer's last packet",
+		        who, x->unans_run, r->detect_s);
+	} else {
+		add_evidence(r, f, x->pkt_rst, x->t_rst,
+		             "%s RST after %u unanswered probes; the peer sent nothing in this "
+		             "capture",
+		             who, x->unans_run);
+	}
+	return true;
+}
+
+/* Data (or an NS probe) sent, retransmitted, never acknowledged. Silence
+ * counts from the last ACK that moved forward (see classify). */
+static bool rule_unacked_data(struct flow_report *r, const struct flow *f, int d)
+{
+	const struct half *x = &f->h[d], *y = &f->h[!d];
+	const char *who = d == f->client ? "client" : "server";
+
+	if (!((x->bits & H_DATA_PENDING) && x->retrans_pending > 0 && !(y->bits & H_RST)))
+		return false;
+	/* Its own RST right after the data: an abort, the flow is closed. */
+	if ((x->bits & H_RST) && !seq_lt(x->t_rst, x->t_pending) &&
+	    x->t_rst - x->t_pending < ABORT_WINDOW_MS)
+		return false;
+	if (seq_lt(x->t_pending, y->t_last)) {
+		/* The peer kept sending but never ACKed this data: the path
+		 * passes its packets and loses ours. One retransmission could be
+		 * a tail-loss probe whose ACK the capture missed: ask for two. */
+		if (x->retrans_pending < 2)
+			return false;
+		r->verdict = VERDICT_FIREWALL_DROP;
+		add_evidence(r, f, x->pkt_pending, x->t_pending,
+		             "%s data retransmitted %u times, never ACKed", who,
+		             x->retrans_pending);
+		add_evidence(r, f, 0, y->t_last,
+		             "the peer kept sending (last packet %.2f s after that data) without "
+		             "ACKing it: the path drops this direction's data",
+		             (y->t_last - x->t_pending) / 1000.0);
+		if (f->drop_gap && (x->bits & H_PENDING_AFTER_GAP))
+			r->drop_gap_s = f->drop_gap / 1000.0;
+		return true;
+	}
+	if (x->bits & H_PENDING_NS) {
+		r->verdict = VERDICT_DEAD_PEER;
+		r->detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
+		add_evidence(r, f, x->pkt_pending, x->t_pending,
+		             "%s NS probe (10-byte TNS DATA) never ACKed", who);
+		add_evidence(
+		        r, f, 0, x->t_last_retrans,
+		        "%s retransmitted it %u times; last %.2f s after the peer's last packet",
+		        who, x->retrans_pending, r->detect_s);
+	} else if (x->bits & H_PENDING_AFTER_GAP) {
+		r->verdict = VERDICT_FIREWALL_DROP;
+		r->drop_gap_s = f->drop_gap / 1000.0;
+		add_evidence(r, f, x->pkt_pending, x->t_pending,
+		             "%s data after %.1f s idle, never answered", who, r->drop_gap_s);
+		add_evidence(r, f, 0, x->t_last_retrans, "%s retransmitted it %u times", who,
+		             x->retrans_pending);
+	} else {
+		r->verdict = VERDICT_DEAD_PEER;
+		r->detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
+		add_evidence(r, f, x->pkt_pending, x->t_pending,
+		             "%s data never ACKed, retransmitted %u times", who,
+		             x->retrans_pending);
+	}
+	return true;
+}
+
+/* A RST that did not come from the host it claims to. */
+static bool rule_injected_rst(struct flow_report *r, const struct flow *f, int d)
+{
+	const struct half *x = &f->h[d];
+	const char *who = d == f->client ? "client" : "server";
+
+	if (!((x->bits & H_RST) && (x->bits & H_RST_INJECTED)))
+		return false;
+	r->verdict = VERDICT_FIREWALL_DROP;
+	if (f->pending_gap)
+		r->drop_gap_s = f->pending_gap / 1000.0;
+	add_evidence(r, f, x->pkt_rst, x->t_rst,
+	             "RST in the name of the %s with TTL %u; its packets had TTL %u: injected by "
+	             "a middlebox",
+	             who, x->rst_ttl, x->ttl);
+	return true;
+}
+
+/* A hole in x's data right after an idle gap that no later segment filled
+ * and the peer never ACKed (its later ACKs, if any, stop short of it): lost
+ * on the path before the capture point. A hole the peer ACKed crossed the
+ * capture point: the capture missed it, nothing more. */
+static bool rule_lost_after_gap(struct flow_report *r, const struct flow *f, int d)
+{
+	const char *who = d == f->client ? "client" : "server";
+
+	if (!(hole_of(f, d) && (f->hole & HOLE_AFTER_GAP) && !(f->hole & HOLE_ACKED)))
+		return false;
+	r->verdict = VERDICT_FIREWALL_DROP;
+	r->drop_gap_s = f->drop_gap / 1000.0;
+	add_evidence(r, f, f->pkt_hole, f->t_hole,
+	             "after %.1f s idle, %s data before this packet never reached the capture "
+	             "point and the peer never ACKed it: data lost on the path",
+	             r->drop_gap_s, who);
+	return true;
+}
+
+typedef bool (*verdict_rule_fn)(struct flow_report *r, const struct flow *f, int side);
+
+/* In order of strength; the first that holds for either side decides. */
+static const verdict_rule_fn verdict_rules[] = {
+	rule_keepalive_timeout,
+	rule_unacked_data,
+	rule_injected_rst,
+	rule_lost_after_gap,
+};
+
 static void finish_flow(struct analyzer *a, struct flow *f)
 {
 	struct flow_report r;
@@ -711,100 +1016,27 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 	memset(&r, 0, sizeof(r));
 	r.id = f->id;
 	/* An unsettled candidate at the end was a lone zero-length segment. */
-	for (int d = 0; d < 2; d++) {
-		struct half *h = &f->h[d];
-		h->bits &= ~H_CAND;
-	}
-	side_report(f, c, &r.client);
-	side_report(f, !c, &r.server);
-	r.first_s = f->t_first / 1000.0;
-	r.last_s = f->t_last / 1000.0;
+	for (int d = 0; d < 2; d++)
+		f->h[d].bits &= ~H_CAND;
+	side_report(a, f, c, &r.client);
+	side_report(a, f, !c, &r.server);
+	r.first_s = (double)flow_base_ms(f) / 1000.0;
+	r.last_s = (double)(flow_base_ms(f) + f->t_last) / 1000.0;
 	r.packets = r.client.packets + r.server.packets;
 	r.idle_max_s = f->max_gap / 1000.0;
 	r.survived_gap_s = f->survived_gap ? f->survived_gap / 1000.0 : -1;
 	r.drop_gap_s = -1;
 	r.detect_s = -1;
 	r.verdict = VERDICT_UNKNOWN;
+	r.not_captured = f->not_captured;
+	r.duplicates = f->duplicates;
+	r.reordered = f->reordered;
+	r.n_loss_pkt = f->not_captured < LOSS_EXAMPLES ? f->not_captured : LOSS_EXAMPLES;
+	memcpy(r.loss_pkt, f->loss_pkt, sizeof(r.loss_pkt));
 
-	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
-		const struct half *x = &f->h[d], *y = &f->h[!d];
-		const char *who = d == c ? "client" : "server";
-		/* dead-peer: probes unanswered, then the prober's RST. */
-		if ((x->bits & H_RST) && (x->bits & H_PROBE_PENDING) && x->unans_run > 0 &&
-		    !(x->bits & H_RST_INJECTED)) {
-			r.verdict = VERDICT_DEAD_PEER;
-			add_evidence(&r, x->pkt_unans, x->t_unans,
-			             "%s keepalive probe 1 of %u unanswered", who, x->unans_run);
-			if (y->bits & H_SEEN) {
-				r.detect_s = (x->t_rst - y->t_last) / 1000.0;
-				add_evidence(&r, x->pkt_rst, x->t_rst,
-				             "%s RST after %u unanswered probes, %.2f s after the "
-				             "peer's last packet",
-				             who, x->unans_run, r.detect_s);
-			} else {
-				/* The peer said nothing in the whole capture. */
-				add_evidence(&r, x->pkt_rst, x->t_rst,
-				             "%s RST after %u unanswered probes; the peer sent "
-				             "nothing in this capture",
-				             who, x->unans_run);
-			}
-		}
-	}
-	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
-		const struct half *x = &f->h[d], *y = &f->h[!d];
-		const char *who = d == c ? "client" : "server";
-		/* Data (or an NS probe) sent, retransmitted, never answered. */
-		if ((x->bits & H_DATA_PENDING) && x->retrans_pending > 0 && !(y->bits & H_RST) &&
-		    seq_lt(y->t_last, x->t_pending + 1)) {
-			if (x->bits & H_PENDING_NS) {
-				r.verdict = VERDICT_DEAD_PEER;
-				r.detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
-				add_evidence(&r, x->pkt_pending, x->t_pending,
-				             "%s NS probe (10-byte TNS DATA) never ACKed", who);
-				add_evidence(&r, 0, x->t_last_retrans,
-				             "%s retransmitted it %u times; last %.2f s after the "
-				             "peer's last packet",
-				             who, x->retrans_pending, r.detect_s);
-			} else if (x->bits & H_PENDING_AFTER_GAP) {
-				r.verdict = VERDICT_FIREWALL_DROP;
-				r.drop_gap_s = f->drop_gap / 1000.0;
-				add_evidence(&r, x->pkt_pending, x->t_pending,
-				             "%s data after %.1f s idle, never answered", who,
-				             r.drop_gap_s);
-				add_evidence(&r, 0, x->t_last_retrans,
-				             "%s retransmitted it %u times", who,
-				             x->retrans_pending);
-			} else {
-				r.verdict = VERDICT_DEAD_PEER;
-				r.detect_s = (x->t_last_retrans - y->t_last) / 1000.0;
-				add_evidence(&r, x->pkt_pending, x->t_pending,
-				             "%s data never ACKed, retransmitted %u times", who,
-				             x->retrans_pending);
-			}
-		}
-	}
-	for (int d = 0; d < 2 && r.verdict == VERDICT_UNKNOWN; d++) {
-		const struct half *x = &f->h[d];
-		const char *who = d == c ? "client" : "server";
-		/* A RST that did not come from the host it claims to. */
-		if ((x->bits & H_RST) && (x->bits & H_RST_INJECTED)) {
-			r.verdict = VERDICT_FIREWALL_DROP;
-			if (f->pending_gap)
-				r.drop_gap_s = f->pending_gap / 1000.0;
-			add_evidence(&r, x->pkt_rst, x->t_rst,
-			             "RST in the name of the %s with TTL %u; its packets had TTL "
-			             "%u: injected by a middlebox",
-			             who, x->rst_ttl, x->ttl);
-		}
-	}
-	if (r.verdict == VERDICT_UNKNOWN && f->unseen_acked && f->drop_gap) {
-		r.verdict = VERDICT_FIREWALL_DROP;
-		r.drop_gap_s = f->drop_gap / 1000.0;
-		add_evidence(&r, f->pkt_gap, f->t_gap,
-		             "after %.1f s idle, sequence numbers jumped past data never seen here "
-		             "(%u times): data lost on the path",
-		             r.drop_gap_s, f->unseen_acked);
-	}
+	for (size_t k = 0; k < sizeof(verdict_rules) / sizeof(verdict_rules[0]); k++)
+		if (verdict_rules[k](&r, f, 0) || verdict_rules[k](&r, f, 1))
+			break;
 
 	if (r.verdict == VERDICT_UNKNOWN) {
 		const struct half *h0 = &f->h[0], *h1 = &f->h[1];
@@ -813,10 +1045,10 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 			int d = (h0->bits & H_RST) ? 0 : (h1->bits & H_RST) ? 1 : -1;
 			r.verdict = VERDICT_CLOSED;
 			if (d >= 0)
-				add_evidence(&r, f->h[d].pkt_rst, f->h[d].t_rst, "%s sent RST",
+				add_evidence(&r, f, f->h[d].pkt_rst, f->h[d].t_rst, "%s sent RST",
 				             d == c ? "client" : "server");
 			else
-				add_evidence(&r, 0, f->t_last, "FIN both ways");
+				add_evidence(&r, f, 0, f->t_last, "FIN both ways");
 		} else if ((h0->bits & H_SEEN) && (h1->bits & H_SEEN)) {
 			r.verdict = VERDICT_ALIVE;
 		}
@@ -828,6 +1060,10 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 	    (a->s.shortest_drop_gap_s < 0 || r.drop_gap_s < a->s.shortest_drop_gap_s))
 		a->s.shortest_drop_gap_s = r.drop_gap_s;
 	a->s.by_verdict[r.verdict]++;
+	a->s.not_captured += f->not_captured;
+	a->s.reordered += f->reordered;
+	if (f->not_captured)
+		a->s.flows_with_loss++;
 	if (a->on_report)
 		a->on_report(&r, a->arg);
 }
@@ -856,7 +1092,8 @@ static void expire_closed(struct analyzer *a)
 	while (a->closing_head != a->closing_tail) {
 		uint32_t n = a->closing[a->closing_head % a->closing_cap];
 		struct flow *f = flow_at(a, n);
-		if (f->state == FLOW_CLOSING && a->now_ms - f->t_last < CLOSE_LINGER_MS)
+		if (f->state == FLOW_CLOSING &&
+		    a->now_ms < flow_base_ms(f) + f->t_last + CLOSE_LINGER_MS)
 			break;
 		a->closing_head++;
 		if (f->state != FLOW_CLOSING)
@@ -864,6 +1101,21 @@ static void expire_closed(struct analyzer *a)
 		finish_flow(a, f);
 		flow_release(a, f, n);
 	}
+}
+
+/* A SYN on a known 4-tuple: a new session, unless it is the flow's own
+ * SYN sent again (same initial sequence number). A flow that ended
+ * silently (a firewall dropped it, a client gave up) has no FIN or RST, so
+ * the sequence number is what tells a reused port. */
+static bool syn_starts_new_session(const struct flow *f, int dir, const struct tcp_pkt *p)
+{
+	const struct half *x = &f->h[dir], *y = &f->h[!dir];
+
+	if ((x->bits | y->bits) & (H_FIN | H_RST))
+		return true;
+	if (x->bits & H_NXT)
+		return p->seq != x->nxt - 1 || (x->bits & H_DATA_SEEN);
+	return (y->bits & H_DATA_SEEN) != 0;
 }
 
 void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p)
@@ -875,16 +1127,14 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 		a->started = true;
 		a->t0_us = ts_us;
 	}
-	/* Out-of-order timestamps are clamped, never negative. */
-	a->now_ms = ts_us > a->t0_us ? (uint32_t)((ts_us - a->t0_us) / 1000) : 0;
+	/* Before the first packet: clamped here; within a flow see flow_clock. */
+	a->now_ms = ts_us > a->t0_us ? (ts_us - a->t0_us) / 1000 : 0;
 	if (a->now_ms > a->last_ms)
 		a->last_ms = a->now_ms;
 	a->s.packets++;
 	a->s.tcp_packets++;
 	f = flow_find(a, p, &dir);
-	/* A new SYN on a finished flow starts a new session. */
-	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
-	    (f->h[0].bits & (H_FIN | H_RST) || f->h[1].bits & (H_FIN | H_RST))) {
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && syn_starts_new_session(f, dir, p)) {
 		uint32_t n = f->self;
 		finish_flow(a, f);
 		flow_release(a, f, n);
@@ -918,7 +1168,7 @@ void analyzer_skip(struct analyzer *a, enum decode_result why)
 void analyzer_finish(struct analyzer *a, struct summary *s)
 {
 	/* Closed flows first, in closing order, then the rest by number. */
-	a->now_ms = UINT32_MAX;
+	a->now_ms = UINT64_MAX - CLOSE_LINGER_MS;
 	expire_closed(a);
 	for (uint32_t n = 0; n < a->n_flows_alloc; n++) {
 		struct flow *f = flow_at(a, n);
@@ -935,8 +1185,11 @@ void analyzer_free(struct analyzer *a)
 {
 	if (a == NULL)
 		return;
-	for (uint32_t c = 0; c < a->n_chunks; c++)
+	for (uint32_t c = 0; c < a->n_chunks; c++) {
 		free(a->chunks[c]);
+		free(a->v6_chunks[c]);
+	}
+	free(a->v6_chunks);
 	free(a->chunks);
 	free(a->index);
 	free(a->closing);

@@ -63,6 +63,12 @@ struct flow_report {
 	double survived_gap_s; /* longest gap after which both sides spoke */
 	struct evidence evidence[REPORT_MAX_EVIDENCE];
 	int n_evidence;
+	/* Capture artefacts, not path events: segments the capture missed
+	 * (data ACKed but never seen, or a sequence jump never filled), copies
+	 * of one packet, segments seen after later ones. */
+	unsigned not_captured, duplicates, reordered;
+	uint32_t loss_pkt[2]; /* where the first holes showed */
+	int n_loss_pkt;
 };
 
 /* Called for each finished flow; `r` lives until the callback returns. */
@@ -83,6 +89,8 @@ struct summary {
 	double shortest_drop_gap_s;    /* bracket high; < 0 none */
 	uint32_t max_open_flows;
 	double duration_s;
+	uint64_t not_captured, flows_with_loss, duplicates, reordered;
+	int64_t kernel_drops; /* live capture: pcap_stats ps_drop, else -1 */
 };
 
 struct analyzer;

@@ -146,8 +146,13 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 	sbuf_printf(&sb, ",\"profile\":\"%s\"", p->profile);
 	json_count(&sb, "expire_time_min", p->expire_time_min);
 	sbuf_add(&sb, "}", 1);
-	sbuf_printf(&sb, ",\"idle_max_s\":%.3f,\"ns_probes\":%u}\n", r->idle_max_s,
+	sbuf_printf(&sb, ",\"idle_max_s\":%.3f,\"ns_probes\":%u", r->idle_max_s,
 	            r->client.ns_probes + r->server.ns_probes);
+	sbuf_printf(&sb, ",\"capture\":{\"not_captured\":%u,\"not_captured_pkts\":[",
+	            r->not_captured);
+	for (int i = 0; i < r->n_loss_pkt; i++)
+		sbuf_printf(&sb, "%s%u", i ? "," : "", r->loss_pkt[i]);
+	sbuf_printf(&sb, "],\"duplicates\":%u,\"reordered\":%u}}\n", r->duplicates, r->reordered);
 	fputs(sb.buf, c->out);
 	sbuf_free(&sb);
 }
@@ -187,6 +192,12 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 		snprintf(detail, sizeof(detail), "%s", r->evidence[0].what);
 	else
 		snprintf(detail, sizeof(detail), "longest idle %.1f s", r->idle_max_s);
+	if (r->not_captured) {
+		size_t n = strlen(detail);
+		snprintf(detail + n, sizeof(detail) - n, "; %u segment%s not captured (pkt %u%s)",
+		         r->not_captured, r->not_captured == 1 ? "" : "s", r->loss_pkt[0],
+		         r->not_captured > 1 ? ", ..." : "");
+	}
 	fprintf(c->out, "%6u  %-24s %-24s %7u  %-13s  %-30s  %s\n", r->id, r->client.addr,
 	        r->server.addr, r->packets, verdict_name(r->verdict), ka, detail);
 }
@@ -220,6 +231,32 @@ static void on_pkt(uint32_t pkt, enum pkt_class cls, void *arg)
 		fprintf(c->out, "%u %s\n", pkt, pkt_class_name(cls));
 	if (c->flow_sel)
 		timeline_mark(&c->tl, pkt, cls);
+}
+
+/* What the capture itself missed or doubled, as Wireshark would flag it
+ * ("previous segment not captured", "ACKed segment that wasn't captured"):
+ * capture artefacts, not events on the path. */
+static void print_capture_quality(struct an_ctx *c, const struct summary *s)
+{
+	if (s->kernel_drops > 0)
+		fprintf(c->out, "capture: %lld packets dropped by the kernel (pcap_stats)\n",
+		        (long long)s->kernel_drops);
+	if (s->not_captured)
+		fprintf(c->out,
+		        "capture loss: %llu segments not captured in %llu flows (%.2f%% of TCP "
+		        "packets)%s\n",
+		        (unsigned long long)s->not_captured, (unsigned long long)s->flows_with_loss,
+		        s->tcp_packets ? 100.0 * (double)s->not_captured / (double)s->tcp_packets
+		                       : 0,
+		        (double)s->not_captured > 0.01 * (double)s->tcp_packets
+		                ? "; with this much loss the verdicts are less certain"
+		                : "");
+	if (s->duplicates)
+		fprintf(c->out, "capture: %llu packets seen twice (ignored)\n",
+		        (unsigned long long)s->duplicates);
+	if (s->reordered)
+		fprintf(c->out, "capture: %llu segments seen out of order\n",
+		        (unsigned long long)s->reordered);
 }
 
 static void print_summary(struct an_ctx *c, const struct summary *s)
@@ -264,12 +301,25 @@ static void print_summary(struct an_ctx *c, const struct summary *s)
 			}
 		}
 		sbuf_printf(&sb, "],\"idle_gaps\":{");
+		/* Buckets are named by their upper bound; the last holds the
+		 * rest (a day or more). */
 		for (int b = 0; b < GAP_BUCKETS; b++)
-			sbuf_printf(&sb, "%s\"lt_%gs\":%llu", b ? "," : "",
-			            b < GAP_BUCKETS - 1 ? gap_bucket_s[b] : 0,
+			sbuf_printf(&sb, "%s\"%s_%gs\":%llu", b ? "," : "",
+			            b < GAP_BUCKETS - 1 ? "lt" : "ge",
+			            gap_bucket_s[b < GAP_BUCKETS - 1 ? b : b - 1],
 			            (unsigned long long)s->gaps[b]);
-		sbuf_printf(&sb, "},\"max_open_flows\":%u,\"duration_s\":%.3f}\n",
-		            s->max_open_flows, s->duration_s);
+		sbuf_printf(&sb, "},\"max_open_flows\":%u,\"duration_s\":%.3f", s->max_open_flows,
+		            s->duration_s);
+		sbuf_printf(&sb,
+		            ",\"capture\":{\"segments_not_captured\":%llu,\"flows_with_loss\":%llu,"
+		            "\"duplicates\":%llu,\"reordered\":%llu,\"kernel_drops\":",
+		            (unsigned long long)s->not_captured,
+		            (unsigned long long)s->flows_with_loss,
+		            (unsigned long long)s->duplicates, (unsigned long long)s->reordered);
+		if (s->kernel_drops >= 0)
+			sbuf_printf(&sb, "%lld}}\n", (long long)s->kernel_drops);
+		else
+			sbuf_printf(&sb, "null}}\n");
 		fputs(sb.buf, c->out);
 		sbuf_free(&sb);
 		return;
@@ -282,6 +332,7 @@ static void print_summary(struct an_ctx *c, const struct summary *s)
 			fprintf(c->out, " %llu %s", (unsigned long long)s->by_verdict[v],
 			        verdict_name((enum verdict)v));
 	fputc('\n', c->out);
+	print_capture_quality(c, s);
 	if (lo >= 0 || hi >= 0) {
 		fprintf(c->out, "middlebox idle timeout: ");
 		if (lo >= 0)
@@ -356,9 +407,14 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 		pcap_close(p);
 		return NULL;
 	}
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-	    pcap_setfilter(p, &prog) != 0) {
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		log_error("filter \"%s\": %s", filter, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_setfilter(p, &prog) != 0) {
+		log_error("filter \"%s\": %s", filter, pcap_geterr(p));
+		pcap_freecode(&prog);
 		pcap_close(p);
 		return NULL;
 	}
@@ -716,6 +772,11 @@ int cmd_analyze(int argc, char **argv)
 	}
 	struct summary s;
 	analyzer_finish(c.an, &s);
+	if (iface && rd.p) {
+		struct pcap_stat ps;
+		if (pcap_stats(rd.p, &ps) == 0)
+			s.kernel_drops = (int64_t)ps.ps_drop + (int64_t)ps.ps_ifdrop;
+	}
 	if (c.flow_sel) {
 		if (!c.sel_done) {
 			log_error("--flow %s: no such flow in %s", c.flow_sel, path ? path : iface);

@@ -1,7 +1,8 @@
 /* fuzz_capture.c - the packet decoder and the flow analyzer together.
  * Input: byte 0 picks a link type; then records of [2-byte length][2-byte
- * time step in ms][frame]. Every frame is decoded and, if TCP, analyzed;
- * the analyzer's invariants are checked when it finishes. */
+ * signed time step in ms: timestamps also step back, as in merged files
+ * and multi-queue captures][frame]. Every frame is decoded and, if TCP,
+ * analyzed; the analyzer's invariants are checked when it finishes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,14 @@ static void on_report(const struct flow_report *r, void *arg)
 	(*flows)++;
 	if ((unsigned)r->verdict >= VERDICT_COUNT || r->n_evidence > REPORT_MAX_EVIDENCE ||
 	    r->last_s < r->first_s)
+		abort();
+	/* A flow's gaps lie inside it, whatever order its timestamps came in. */
+	if (r->idle_max_s > r->last_s - r->first_s + 1e-9 || r->drop_gap_s > r->idle_max_s + 1e-9 ||
+	    r->survived_gap_s > r->idle_max_s + 1e-9)
+		abort();
+	if (r->n_loss_pkt < 0 ||
+	    (size_t)r->n_loss_pkt > sizeof(r->loss_pkt) / sizeof(r->loss_pkt[0]) ||
+	    (unsigned)r->n_loss_pkt > r->not_captured)
 		abort();
 }
 
@@ -35,7 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 1;
 	while (off + 4 <= size) {
 		size_t len = (size_t)(data[off] << 8 | data[off + 1]);
-		t_us += (uint64_t)(data[off + 2] << 8 | data[off + 3]) * 1000;
+		int16_t step_ms = (int16_t)(data[off + 2] << 8 | data[off + 3]);
+		if (step_ms >= 0 || t_us >= (uint64_t)(-step_ms) * 1000)
+			t_us += (uint64_t)((int64_t)step_ms * 1000);
 		off += 4;
 		if (len > size - off)
 			len = size - off;

@@ -1,9 +1,9 @@
-# Every public capture in ../shared/corpus (libpcap's test suite: odd link
+# Every public capture in tests/data/corpus (libpcap's test suite: odd link
 # types, invalid versions, broken pcapng blocks) passes through cleanly:
 # results (exit 0) or a clear error naming the file (exit 3), never a crash
 # or a sanitizer report.
 . tests/lib.sh
-corpus=${CORPUS:-../shared/corpus/libpcap-tests}
+corpus=${CORPUS:-tests/data/corpus/libpcap-tests}
 [ -d "$corpus" ] || fail "no corpus at $corpus"
 n=0
 for f in "$corpus"/*.pcap "$corpus"/*.pcapng; do

@@ -48,7 +48,11 @@ def main():
             objs = [json.loads(l) for l in out.splitlines()]
             flows = [o for o in objs if o["type"] == "flow"]
             summ = [o for o in objs if o["type"] == "summary"][0]
-            if len(flows) != 1:
+            if "flows" in t:
+                got_v = [f["verdict"] for f in flows]
+                if got_v != t["flows"]:
+                    problems.append("flows %s, expected %s" % (got_v, t["flows"]))
+            elif len(flows) != 1:
                 problems.append("%d flows, expected 1" % len(flows))
             else:
                 f = flows[0]
@@ -66,6 +70,16 @@ def main():
                 for k in ("expire_time_min", "count", "interval_s"):
                     if k in t and (ka[k] is None or abs(ka[k] - t[k]) > 0.01):
                         problems.append("%s %s, expected %s" % (k, ka[k], t[k]))
+                cap = f.get("capture", {})
+                for k in ("not_captured", "duplicates", "reordered"):
+                    if k in t and cap.get(k) != t[k]:
+                        problems.append("%s %s, expected %s" % (k, cap.get(k), t[k]))
+                if "retransmissions" in t:
+                    n = ka["client"]["retransmissions"] + ka["server"]["retransmissions"]
+                    if n != t["retransmissions"]:
+                        problems.append("retransmissions %d, expected %d" % (n, t["retransmissions"]))
+                if "idle_max_lt" in t and f["idle_max_s"] >= t["idle_max_lt"]:
+                    problems.append("idle_max_s %s, expected < %s" % (f["idle_max_s"], t["idle_max_lt"]))
                 if "detect_s" in t and abs(f.get("detect_s", -1) - t["detect_s"]) > 0.01:
                     problems.append("detect_s %s, expected %s" % (f.get("detect_s"), t["detect_s"]))
             for k, v in t.get("skipped", {}).items():

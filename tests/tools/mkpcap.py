@@ -85,17 +85,21 @@ class Conv:
 
     def __init__(self, link="ether", v6=False, ext=False, tags=0):
         self.frames, self.cseq, self.sseq = [], 1000, 5000
+        self.ident = {True: 100, False: 7000}
         self.link, self.v6, self.ext, self.tags = link, v6, ext, tags
 
-    def pkt(self, t, from_client, flags, payload=b"", seq=None, win=502, ttl=64):
+    def pkt(self, t, from_client, flags, payload=b"", seq=None, win=502, ttl=64, ack=None):
         src, dst = (C6, S6) if self.v6 else (C, S)
         if not from_client:
             src, dst = dst, src
         sp, dp = (CP, SP) if from_client else (SP, CP)
         s = seq if seq is not None else (self.cseq if from_client else self.sseq)
-        a = self.sseq if from_client else self.cseq
+        a = ack if ack is not None else (self.sseq if from_client else self.cseq)
         seg = tcp(sp, dp, s, a, flags, win, payload)
-        ip = ipv6(src, dst, seg, ttl, self.ext) if self.v6 else ipv4(src, dst, seg, ttl)
+        # Each sender numbers its IPv4 packets, as Linux does per socket.
+        self.ident[from_client] += 1
+        ident = self.ident[from_client]
+        ip = ipv6(src, dst, seg, ttl, self.ext) if self.v6 else ipv4(src, dst, seg, ttl, ident)
         lt, fn = LINKS[self.link]
         frame = fn(ip, self.v6) if self.link != "ether" else ether(ip, self.v6, self.tags)
         self.frames.append((t, frame))
@@ -239,10 +243,116 @@ def main():
     c = Conv()
     c.handshake()
     c.call(1.1)
+    old = c.cseq
     c.cseq += 30                     # 30 bytes sent at 401.0, never seen here
     jump = c.pkt(401.5, True, PSH | ACK, b"x" * 10)
-    c.pkt(401.501, False, ACK)        # the server still ACKs the old sequence
+    c.pkt(401.501, False, ACK, ack=old)  # the server still ACKs the old sequence
     case("seq-jump", c, {"verdict": "firewall-drop", "keepalive": [], "keepalive_ack": []})
+
+    # The same, but the server ACKs the 30 bytes: they crossed the capture
+    # point, the capture missed them (tcpdump "dropped by kernel").
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.cseq += 30
+    c.pkt(401.5, True, PSH | ACK, b"x" * 10)
+    c.pkt(401.501, False, PSH | ACK, b"y" * 20)
+    c.pkt(401.502, True, ACK)
+    case("capture-loss-acked", c, {"verdict": "alive", "not_captured": 1, "keepalive": []})
+
+    # Capture loss of a server answer after an idle gap: the client's ACK
+    # covers bytes never seen (Wireshark: ACKed segment that wasn't captured).
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(30.0, True, PSH | ACK, b"c" * 20)
+    c.sseq += 20                      # the answer, not captured
+    c.pkt(30.041, True, ACK)
+    c.call(31.0)
+    case("capture-loss-answer", c, {"verdict": "alive", "not_captured": 1})
+
+    # Two segments of an answer swapped by the capture (multi-queue NIC):
+    # the late one is not a retransmission and nothing was lost.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(5.0, True, PSH | ACK, b"c" * 20)
+    s0 = c.sseq
+    c.pkt(5.0011, False, ACK, b"b" * 100, seq=s0 + 100)
+    c.pkt(5.0010, False, ACK, b"a" * 100, seq=s0)
+    c.sseq += 200
+    c.pkt(5.002, True, ACK)
+    c.call(6.0)
+    case("reordered", c, {"verdict": "alive", "not_captured": 0, "reordered": 1, "retransmissions": 0})
+
+    # `tcpdump -i any` over a bridge: every packet twice. The server aborts
+    # (an answer, then its own RST at once): closed, not a dead peer.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(2.0, True, PSH | ACK, b"c" * 20)
+    c.pkt(2.001, False, PSH | ACK, b"ORA-00028" + b"s" * 11)
+    c.pkt(2.0012, False, RST | ACK)
+    frames = []
+    for t, fr in c.frames:
+        frames += [(t, fr), (t + 0.00002, fr)]
+    c.frames = frames
+    case("duplicated-abort", c, {"verdict": "closed", "duplicates": 9, "retransmissions": 0})
+
+    # A client that dies in the middle of a long answer: it ACKed the first
+    # part, then nothing; the server retransmits. Dead peer, though the
+    # client's last ACK came after the answer began.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(2.0, True, PSH | ACK, b"c" * 20)
+    s0 = c.sseq
+    for i in range(4):
+        c.pkt(2.001 + i * 0.001, False, ACK, b"r" * 1000)
+    c.pkt(2.003, True, ACK, ack=s0 + 2000)
+    for i in range(3):
+        c.pkt(2.006 + i * 0.001, False, ACK, b"r" * 1000)
+    for i, dt in enumerate((0.21, 0.63, 1.47)):
+        c.pkt(2.008 + dt, False, ACK, b"r" * 1000, seq=s0 + 2000)
+    case("dies-mid-answer", c, {"verdict": "dead-peer"})
+
+    # A path that passes pure ACKs but drops data: the client's call is
+    # retransmitted and never ACKed while the server's keepalives and ACKs
+    # keep coming.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(3.0, True, PSH | ACK, b"c" * 20)
+    cs = c.cseq - 20
+    for dt in (0.21, 0.63, 1.47, 3.15):
+        c.pkt(3.0 + dt, True, PSH | ACK, b"c" * 20, seq=cs)
+        c.pkt(3.0 + dt + 0.0005, False, ACK, ack=cs)
+    case("data-dropped-acks-pass", c, {"verdict": "firewall-drop"})
+
+    # A firewall forgot the flow: the call after 400 s idle is retransmitted
+    # and never answered; later the client's port is reused by a new session
+    # (no FIN or RST in between). Two flows, the first dropped.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(401.0, True, PSH | ACK, b"c" * 20)
+    cs = c.cseq - 20
+    for dt in (0.21, 0.63, 1.47):
+        c.pkt(401.0 + dt, True, PSH | ACK, b"c" * 20, seq=cs)
+    c.cseq, c.sseq = 90000, 70000
+    c.handshake(t=500.0)
+    c.call(500.1)
+    case("port-reuse", c, {"flows": ["firewall-drop", "alive"]})
+
+    # A timestamp 1 ms earlier than the one before (merged files): no
+    # negative gap, no wrap to 49 days.
+    c = Conv()
+    c.handshake()
+    c.call(1.1)
+    c.pkt(2.0, True, PSH | ACK, b"c" * 20)
+    c.pkt(1.999, False, PSH | ACK, b"s" * 20)
+    c.pkt(2.001, True, ACK)
+    case("time-backwards", c, {"verdict": "alive", "idle_max_lt": 2.0})
 
     # A RST injected by a middlebox: another TTL than the server's packets.
     c = Conv()
