@@ -50,8 +50,9 @@ int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, str
 	if (major != 2 || minor != 4)
 		return 0; /* old or odd versions: libpcap's messages are better */
 	pf->snaplen = rd32(pf, data + 16);
-	/* The upper bits hold the FCS length and flags (LINKTYPE_ spec). */
-	pf->linktype = (int)(rd32(pf, data + 20) & 0x0fffffff);
+	/* The upper 16 bits hold the FCS length and flags (LINKTYPE_ spec);
+	 * the link type is the low 16, as libpcap's LT_LINKTYPE() reads it. */
+	pf->linktype = (int)(rd32(pf, data + 20) & 0xffff);
 	pf->off = 24;
 	(void)err;
 	return 1;

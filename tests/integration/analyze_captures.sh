@@ -7,7 +7,6 @@
 #  - stdin, --fail-on, --flow, --svg, and usage errors.
 . tests/lib.sh
 command -v python3 >/dev/null || skip "needs python3"
-command -v tshark >/dev/null || skip "needs tshark (Debian package tshark)"
 D=tests/data/captures
 
 python3 tests/tools/mkpcap.py "$T/hand" || fail "mkpcap.py"
@@ -20,9 +19,16 @@ for f in "$D"/*.pcap; do
 done
 ok "real-kernel captures: output equals the golden JSON"
 
-python3 tests/tools/tshark_compare.py "$DCDLAB" tests/data/tshark-known-wrong.txt "$T"/hand/*.pcap "$D"/*.pcap ||
-	fail "keepalive flags differ from tshark outside the documented cases"
-ok "keepalive / keepalive ACK flags agree with tshark, but for the documented cases"
+# Only this check needs tshark: the others run without it, and the test
+# then says SKIPPED at its end (which CI counts as a failure).
+no_tshark=
+if command -v tshark >/dev/null; then
+	python3 tests/tools/tshark_compare.py "$DCDLAB" tests/data/tshark-known-wrong.txt "$T"/hand/*.pcap "$D"/*.pcap ||
+		fail "keepalive flags differ from tshark outside the documented cases"
+	ok "keepalive / keepalive ACK flags agree with tshark, but for the documented cases"
+else
+	no_tshark=1
+fi
 
 # stdin, and --fail-on for CI.
 "$DCDLAB" analyze --json - <"$D/dead-client.pcap" | diff -u "$D/dead-client.json" - || fail "stdin differs"
@@ -56,3 +62,4 @@ run 2 "--flow 99: no such flow" --flow 99 "$D/fw-rst.pcap"
 head -c 100 /dev/urandom >"$T/garbage.pcap"
 run 3 "garbage.pcap: unknown file format" "$T/garbage.pcap"
 ok "usage and input errors name what was wrong"
+[ -z "$no_tshark" ] || skip "the tshark agreement check needs tshark (Debian package tshark); every other check passed"
