@@ -48,12 +48,9 @@ static void test_orders_and_nsec(void **state)
 		uint32_t frac;
 		uint64_t want_us;
 	} cases[] = {
-		{ 0xa1b2c3d4, 0, 123, 5000123 },
-		{ 0xa1b2c3d4, 1, 123, 5000123 },
-		{ 0xa1b23c4d, 0, 123456, 5000123 },
-		{ 0xa1b23c4d, 1, 123999, 5000123 },
-		{ 0xa1b2c3d4, 0, 1500000, 6500000 },
-		{ 0xa1b23c4d, 0, 2500000000u, 7500000 },
+		{ 0xa1b2c3d4, 0, 123, 5000123 },     { 0xa1b2c3d4, 1, 123, 5000123 },
+		{ 0xa1b23c4d, 0, 123456, 5000123 },  { 0xa1b23c4d, 1, 123999, 5000123 },
+		{ 0xa1b2c3d4, 0, 1500000, 6500000 }, { 0xa1b23c4d, 0, 2500000000u, 7500000 },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -122,7 +119,7 @@ static void test_linktype_flag_bits(void **state)
 		int want;
 	} cases[] = {
 		{ 1, 1 },
-		{ 0x04000001, 1 },  /* F bit: FCS length present */
+		{ 0x04000001, 1 },   /* F bit: FCS length present */
 		{ 0x30000071, 113 }, /* FCS length 3, Linux SLL */
 		{ 0x0001011b, 283 }, /* reserved bits set: still the low 16 */
 	};
