@@ -510,6 +510,15 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 			        e->call, scenario_calls(s), scenario_calls(s) == 1 ? "" : "s");
 			return -1;
 		}
+		if ((e->kind == EXPECT_CALL_OK || e->kind == EXPECT_CALL_FAILS) &&
+		    e->call > SCN_RECORDED_CALLS) {
+			err_set(err,
+			        "%s:%d: call %d: runs record the first %d calls of a session; "
+			        "expect "
+			        "one of those",
+			        file, e->line, e->call, SCN_RECORDED_CALLS);
+			return -1;
+		}
 		if (e->kind == EXPECT_FW_ENTRY && s->fw == SCN_FW_NONE) {
 			err_set(err, "%s:%d: fw-entry: the scenario has no stateful firewall", file,
 			        e->line);

@@ -84,6 +84,9 @@ struct scn_expect {
 #define SCN_MAX_FAULTS  8
 #define SCN_MAX_CLIENTS 16
 #define SCN_MAX_EXPECT  16
+/* Calls a run records per session (the lab, the simulator): an expectation
+ * may name only these; a plan may make more. */
+#define SCN_RECORDED_CALLS 64
 
 struct scenario {
 	char file[256];

@@ -471,11 +471,12 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 	const char *path = o->sqlnet_path;
 	char envpath[4096];
 
+	/* First, so that every error path below leaves `sq` freeable. */
+	sqlnet_init(sq);
 	if (release_parse(o->release, &rel, &err) != 0) {
 		log_error("--release: %s", err.msg);
 		return -1;
 	}
-	sqlnet_init(sq);
 	if (path == NULL && getenv("TNS_ADMIN")) {
 		snprintf(envpath, sizeof(envpath), "%s/sqlnet.ora", getenv("TNS_ADMIN"));
 		path = envpath;

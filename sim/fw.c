@@ -39,6 +39,7 @@
 #include <nftables/libnftables.h>
 
 #include "../lib/numparse.h"
+#include "../lib/sbuf.h"
 #include "lab.h"
 #include "netns.h"
 
@@ -82,24 +83,23 @@ int lab_nft(struct lab_run *r, enum topo_role role, const char *ruleset, struct 
 
 /* The pure-ACK match: IP length equal to the headers' (no payload). The lab
  * sends no IP options or IPv6 extension headers; TCP options vary. */
-static void pure_ack_rules(char *buf, size_t size, size_t *len)
+static void pure_ack_rules(struct sbuf *b)
 {
 	for (int doff = 5; doff <= 15; doff++) {
-		*len += (size_t)snprintf(buf + *len, size - *len,
-		                         "\t\tip hdrlength 5 ip length %d tcp doff %d tcp flags & "
-		                         "(syn|fin|rst) == 0 notrack\n",
-		                         20 + doff * 4, doff);
-		*len += (size_t)snprintf(
-		        buf + *len, size - *len,
-		        "\t\tip6 nexthdr tcp ip6 length %d tcp doff %d tcp flags & "
-		        "(syn|fin|rst) == 0 notrack\n",
-		        doff * 4, doff);
+		sbuf_printf(b,
+		            "\t\tip hdrlength 5 ip length %d tcp doff %d tcp flags & "
+		            "(syn|fin|rst) == 0 notrack\n",
+		            20 + doff * 4, doff);
+		sbuf_printf(b,
+		            "\t\tip6 nexthdr tcp ip6 length %d tcp doff %d tcp flags & "
+		            "(syn|fin|rst) == 0 notrack\n",
+		            doff * 4, doff);
 	}
 }
 
-static int ruleset(const struct scenario *s, char *buf, size_t size)
+/* The firewall's nftables ruleset, in a buffer that grows. */
+static void ruleset(const struct scenario *s, struct sbuf *b)
 {
-	size_t n = 0;
 	long idle_s = (long)(s->fw_idle_ms / 1000);
 	const char *k4 = "ip saddr . tcp sport . ip daddr . tcp dport",
 	           *r4 = "ip daddr . tcp dport . ip saddr . tcp sport",
@@ -108,10 +108,10 @@ static int ruleset(const struct scenario *s, char *buf, size_t size)
 	bool ign = s->keepalives_ignored;
 	const char *reject = s->expiry == FW_EXPIRY_SILENT ? "drop" : "reject with tcp reset";
 
-	n += (size_t)snprintf(buf + n, size - n, "table inet dcdlab_fw {\n");
+	sbuf_printf(b, "table inet dcdlab_fw {\n");
 	if (ign) {
-		n += (size_t)snprintf(
-		        buf + n, size - n,
+		sbuf_printf(
+		        b,
 		        "\tset live4 { type ipv4_addr . inet_service . ipv4_addr . inet_service; "
 		        "flags dynamic,timeout; timeout %lds; }\n"
 		        "\tset live6 { type ipv6_addr . inet_service . ipv6_addr . inet_service; "
@@ -119,30 +119,28 @@ static int ruleset(const struct scenario *s, char *buf, size_t size)
 		        "\tchain raw {\n\t\ttype filter hook prerouting priority raw; policy "
 		        "accept;\n",
 		        idle_s, idle_s);
-		pure_ack_rules(buf, size, &n);
-		n += (size_t)snprintf(buf + n, size - n, "\t}\n");
+		pure_ack_rules(b);
+		sbuf_printf(b, "\t}\n");
 	}
-	n += (size_t)snprintf(buf + n, size - n,
-	                      "\tchain forward {\n"
-	                      "\t\ttype filter hook forward priority filter; policy drop;\n");
+	sbuf_printf(b, "\tchain forward {\n"
+	               "\t\ttype filter hook forward priority filter; policy drop;\n");
 	if (ign)
-		n += (size_t)snprintf(buf + n, size - n,
-		                      "\t\tct state established,related,new meta nfproto ipv4 "
-		                      "update @live4 { %s } "
-		                      "update @live4 { %s }\n"
-		                      "\t\tct state established,related,new meta nfproto ipv6 "
-		                      "update @live6 { %s } "
-		                      "update @live6 { %s }\n"
-		                      "\t\tct state untracked meta nfproto ipv4 %s @live4 accept\n"
-		                      "\t\tct state untracked meta nfproto ipv6 %s @live6 accept\n",
-		                      k4, r4, k6, r6, k4, k6);
-	n += (size_t)snprintf(buf + n, size - n,
-	                      "\t\tct state established,related accept\n"
-	                      "\t\tct state new tcp flags & (syn|ack) == syn accept\n"
-	                      "\t\tmeta l4proto tcp %s\n"
-	                      "\t}\n}\n",
-	                      reject);
-	return n < size ? 0 : -1;
+		sbuf_printf(b,
+		            "\t\tct state established,related,new meta nfproto ipv4 "
+		            "update @live4 { %s } "
+		            "update @live4 { %s }\n"
+		            "\t\tct state established,related,new meta nfproto ipv6 "
+		            "update @live6 { %s } "
+		            "update @live6 { %s }\n"
+		            "\t\tct state untracked meta nfproto ipv4 %s @live4 accept\n"
+		            "\t\tct state untracked meta nfproto ipv6 %s @live6 accept\n",
+		            k4, r4, k6, r6, k4, k6);
+	sbuf_printf(b,
+	            "\t\tct state established,related accept\n"
+	            "\t\tct state new tcp flags & (syn|ack) == syn accept\n"
+	            "\t\tmeta l4proto tcp %s\n"
+	            "\t}\n}\n",
+	            reject);
 }
 
 static uint16_t csum_fold(uint32_t sum)
@@ -313,7 +311,7 @@ struct fw *fw_open(struct lab_run *r, struct dcd_err *err)
 {
 	const struct scenario *s = r->s;
 	struct fw *f = calloc(1, sizeof(*f));
-	char rules[8192], val[32];
+	char val[32];
 	int rc = -1;
 
 	if (!f) {
@@ -325,12 +323,11 @@ struct fw *fw_open(struct lab_run *r, struct dcd_err *err)
 	f->last_timeout_s = -1;
 	if (s->fw == SCN_FW_NONE)
 		return f;
-	if (ruleset(s, rules, sizeof(rules)) != 0) {
-		err_set(err, "firewall ruleset too long");
-		free(f);
-		return NULL;
-	}
-	if (lab_nft(r, TOPO_FIREWALL, rules, err) != 0) {
+	struct sbuf rules = { 0 };
+	ruleset(s, &rules);
+	int nft_rc = lab_nft(r, TOPO_FIREWALL, rules.buf, err);
+	sbuf_free(&rules);
+	if (nft_rc != 0) {
 		free(f);
 		return NULL;
 	}

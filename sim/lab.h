@@ -52,7 +52,7 @@ struct call_result {
 
 #define LAB_MAX_EVENTS  2000
 #define LAB_MAX_SAMPLES 20000
-#define LAB_MAX_CALLS   64
+#define LAB_MAX_CALLS   SCN_RECORDED_CALLS
 
 struct expect_result {
 	bool ok;

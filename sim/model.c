@@ -140,18 +140,32 @@ static void client_finish(struct sess *ss, int exit_code)
 	ss->out->client_exit = exit_code;
 }
 
+/* The result of call ss->call, or NULL past what a session records (the
+ * call is still made: a long-lived session keeps calling, and can fail). */
+static struct call_result *call_slot(struct sess *ss)
+{
+	ss->x->calls_made = ss->call;
+	if (ss->call > LAB_MAX_CALLS)
+		return NULL;
+	ss->out->n_calls = ss->call;
+	return &ss->out->calls[ss->call - 1];
+}
+
 static void call_fails(struct sess *ss, int ora, const char *why)
 {
-	struct call_result *c = &ss->out->calls[ss->call - 1];
+	struct call_result *c = call_slot(ss);
 
-	c->made = true;
-	c->ok = false;
-	c->ora = ora;
-	c->t_ms = ss->now_ms;
-	snprintf(c->message, sizeof(c->message), "%s", why);
-	ss->out->n_calls = ss->call;
-	if (ss->x->first_failure_ms < 0)
+	if (c) {
+		c->made = true;
+		c->ok = false;
+		c->ora = ora;
+		c->t_ms = ss->now_ms;
+		snprintf(c->message, sizeof(c->message), "%s", why);
+	}
+	if (ss->x->first_failure_ms < 0) {
 		ss->x->first_failure_ms = ss->now_ms;
+		ss->x->first_failure_ora = ora;
+	}
 	ev(ss, "client", "call %d: ORA-%05d: %s", ss->call, ora, why);
 	client_finish(ss, 4);
 }
@@ -488,11 +502,12 @@ static void deliver_msg(struct sess *ss, int to, enum msg m)
 		return;
 	}
 	if (m == M_RESPONSE && ss->waiting) {
-		struct call_result *c = &ss->out->calls[ss->call - 1];
-		c->made = c->ok = true;
-		c->t_ms = ss->now_ms;
-		snprintf(c->message, sizeof(c->message), "ok");
-		ss->out->n_calls = ss->call;
+		struct call_result *c = call_slot(ss);
+		if (c) {
+			c->made = c->ok = true;
+			c->t_ms = ss->now_ms;
+			snprintf(c->message, sizeof(c->message), "ok");
+		}
 		ss->waiting = false;
 		ev(ss, "client", "call %d: ok", ss->call);
 		ss->app_at_ms = ss->now_ms; /* the next step at once */
@@ -526,10 +541,6 @@ static void next_step(struct sess *ss)
 	case PLAN_IDLE: ss->app_at_ms = ss->now_ms + st->duration_ms; break;
 	case PLAN_CALL:
 		ss->call++;
-		if (ss->call > LAB_MAX_CALLS) {
-			client_finish(ss, 0);
-			return;
-		}
 		if (c->reset) {
 			call_fails(ss, 3113, "send: Connection reset by peer");
 			return;

@@ -85,6 +85,8 @@ struct sim_extra {
 	bool fw_expired;
 	int64_t fw_expired_ms;
 	int64_t first_failure_ms; /* the client's first failed call, -1 none */
+	int first_failure_ora;    /* its ORA number (also past LAB_MAX_CALLS) */
+	int calls_made;           /* all of them; `out` records the first LAB_MAX_CALLS */
 	int probes;               /* keepalive probes sent, both sides */
 	uint64_t events;          /* timer firings processed */
 	int64_t end_ms;           /* when the run ended (virtual) */

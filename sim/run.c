@@ -51,21 +51,27 @@ static int64_t wall_ms(void)
 
 /* ---- the programs: dcdlab listen and dcdlab connect ---- */
 
+#define ARGV_MAX 48
 struct argv_buf {
-	char *v[48];
-	char s[48][600];
+	char *v[ARGV_MAX];
+	char s[ARGV_MAX][600];
 	int n;
+	bool overflow; /* an argument did not fit: spawn() refuses to run it */
 };
 
 static void arg(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void arg(struct argv_buf *a, const char *fmt, ...)
 {
 	va_list ap;
-	if (a->n >= 47)
+	if (a->n >= ARGV_MAX - 1) {
+		a->overflow = true;
 		return;
+	}
 	va_start(ap, fmt);
-	vsnprintf(a->s[a->n], sizeof(a->s[0]), fmt, ap);
+	int len = vsnprintf(a->s[a->n], sizeof(a->s[0]), fmt, ap);
 	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(a->s[0]))
+		a->overflow = true;
 	a->v[a->n] = a->s[a->n];
 	a->v[++a->n] = NULL;
 }
@@ -74,8 +80,14 @@ static void arg(struct argv_buf *a, const char *fmt, ...)
 static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, const char *out,
                    const char *errf, struct dcd_err *err)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	if (a->overflow) {
+		err_set(err, "dcdlab %s: more than %d arguments, or one over %zu bytes", a->v[1],
+		        ARGV_MAX - 1, sizeof(a->s[0]) - 1);
+		return -1;
+	}
+	pid = fork();
 	if (pid < 0) {
 		err_set(err, "fork: %s", strerror(errno));
 		return -1;

@@ -289,7 +289,7 @@ void topo_down(struct topo *t)
 			netns_delete(t->name[r], NULL);
 		t->name[r][0] = '\0';
 	}
-	if (t->host_fd > 0)
+	if (t->host_fd >= 0) /* 0 is a descriptor too */
 		close(t->host_fd);
 	t->host_fd = -1;
 }

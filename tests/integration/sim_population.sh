@@ -29,6 +29,13 @@ none = run("scenarios/real/asa-1h-no-dcd.scn")
 assert none["failed"] > 0.9 * none["sessions"] and none["ora_03135"] == none["failed"], none
 assert none["first_failure_s"] > 3600, none   # nothing fails before the 1 h timeout
 assert none["stale"] > 0.9 * none["crashed"], none
+# Gaps log-uniform from 1 s to 65 min: a gap outlives the 1 h firewall
+# with p = ln(65/60)/ln(3900) = 0.0097; about 86400 s / 471 s (the mean
+# gap) = 183 gaps a day, so (1 - p)^183 = 0.17 of sessions survive. A
+# session that stopped calling after its 64th call (a bug) made 0.54.
+long = run("scenarios/real/asa-1h-no-dcd.scn", "--max-gap", "65m", "--crash-share", "0")
+share = long["survived"] / long["sessions"]
+assert 0.12 < share < 0.22, long
 nogap = run("scenarios/real/asa-1h-no-dcd.scn", "--max-gap", "30m", "--crash-share", "0")
 assert nogap["failed"] == 0 and nogap["survived"] == nogap["sessions"], nogap
 print("ok: DCD keeps", dcd["survived"], "sessions, finds", dcd["detected"], "of",

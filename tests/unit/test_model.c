@@ -152,6 +152,23 @@ static void test_expiry(void **state)
 	free(r);
 }
 
+/* A session keeps calling past the calls a run records (it used to stop
+ * at the 64th, so a long-lived session could never fail: sim --sessions
+ * overstated survival behind a firewall). */
+static void test_calls_past_the_record(void **state)
+{
+	(void)state;
+	struct run *r = simulate("firewall conntrack idle 3s expiry rst-next\n"
+	                         "client plan 70*call, idle 5s, call\nexpect session survives\n");
+	assert_int_equal(r->x.calls_made, 71);
+	assert_int_equal(r->o.n_calls, LAB_MAX_CALLS);
+	assert_true(r->x.first_failure_ms >= 5000);
+	assert_int_equal(r->x.first_failure_ora, 3113);
+	for (int k = 0; k < LAB_MAX_CALLS; k++)
+		assert_true(r->o.calls[k].ok);
+	free(r);
+}
+
 /* Legacy DCD: NS probes are data; a dead client is found by the
  * retransmission timeout, not by keepalive. */
 static void test_ns_probes(void **state)
@@ -204,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_retries2),
 		cmocka_unit_test(test_user_timeout),
 		cmocka_unit_test(test_expiry),
+		cmocka_unit_test(test_calls_past_the_record),
 		cmocka_unit_test(test_ns_probes),
 		cmocka_unit_test(test_profile),
 		cmocka_unit_test(test_deterministic),

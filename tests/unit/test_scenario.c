@@ -185,13 +185,27 @@ static void test_library(void **state)
 	free(s);
 }
 
+/* A plan may make more calls than a run records, but an expectation can
+ * only name a recorded one (else a valid scenario failed "not made"). */
+static void test_recorded_calls(void **state)
+{
+	char text[256] = "client plan 100*call\nexpect call 64 ok\n";
+	struct scenario *s = calloc(1, sizeof(*s));
+	struct dcd_err err = { "" };
+	(void)state;
+	assert_int_equal(scenario_parse(s, "f.scn", text, &err), 0);
+	strcat(text, "expect call 100 ok\n");
+	assert_int_not_equal(scenario_parse(s, "f.scn", text, &err), 0);
+	assert_non_null(strstr(err.msg, "f.scn:3: call 100: runs record the first 64 calls"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_library),
+		cmocka_unit_test(test_full),           cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_errors),         cmocka_unit_test(test_library),
+		cmocka_unit_test(test_recorded_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
