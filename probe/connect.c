@@ -5,6 +5,7 @@
  * nothing, so legacy NS probes wait in its socket, as in a real client. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -78,6 +79,17 @@ struct client {
 	unsigned local_port; /* once connected: joins this client to captures */
 };
 
+/* poll()'s timeout for a deadline on the monotonic clock (0 = none): at
+ * most INT_MAX ms, so a timeout of 2^31 ms or more is a long wait that the
+ * caller repeats until the deadline, never an infinite one. */
+static int poll_ms(int64_t deadline)
+{
+	if (deadline == 0)
+		return -1;
+	int64_t left = deadline - clock_now_ms(&clock_monotonic);
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
 static double elapsed_s(const struct client *c)
 {
 	return (double)(clock_now_ms(&clock_monotonic) - c->t0_ms) / 1000.0;
@@ -143,21 +155,30 @@ static int connect_tcp(struct client *c, const struct dcd_address *a, int *ora, 
 			continue;
 		}
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-		int ms = c->connect_timeout_ms > 0 ? (int)c->connect_timeout_ms : -1;
-		rc = poll(&pfd, 1, ms);
-		if (rc == 0) {
-			saved = ETIMEDOUT;
+		int64_t deadline = c->connect_timeout_ms > 0
+		                           ? clock_now_ms(&clock_monotonic) + c->connect_timeout_ms
+		                           : 0;
+		do
+			rc = poll(&pfd, 1, poll_ms(deadline));
+		while ((rc < 0 && errno == EINTR) ||
+		       (rc == 0 && deadline && clock_now_ms(&clock_monotonic) < deadline));
+		if (rc <= 0) {
+			/* A failed poll is a failed connect, never a connected one. */
+			saved = rc == 0 ? ETIMEDOUT : errno;
 			close(fd);
 			continue;
 		}
 		socklen_t len = sizeof(saved);
 		saved = 0;
-		getsockopt(fd, SOL_SOCKET, SO_ERROR, &saved, &len);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &saved, &len) != 0)
+			saved = errno;
+		int fl = saved ? -1 : fcntl(fd, F_GETFL);
+		if (saved == 0 && (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0))
+			saved = errno;
 		if (saved != 0) {
 			close(fd);
 			continue;
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		c->fd = fd;
 		struct sockaddr_storage local;
 		socklen_t llen = sizeof(local);
@@ -214,19 +235,16 @@ static int read_packet(struct client *c, int64_t timeout_ms, struct tns_header *
 			if (c->in.len >= h->length)
 				return 1;
 		}
-		int ms = -1;
-		if (deadline) {
-			int64_t left = deadline - clock_now_ms(&clock_monotonic);
-			if (left <= 0)
-				return 0;
-			ms = (int)left;
-		}
+		if (deadline && deadline - clock_now_ms(&clock_monotonic) <= 0)
+			return 0;
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		int rc = poll(&pfd, 1, ms);
+		int rc = poll(&pfd, 1, poll_ms(deadline));
 		if (rc < 0 && errno == EINTR)
 			continue;
+		if (rc < 0)
+			return -1;
 		if (rc == 0)
-			return 0;
+			continue; /* the deadline is checked above (poll waits <= INT_MAX ms) */
 		char buf[16384];
 		ssize_t r = recv(c->fd, buf, sizeof(buf), 0);
 		if (r == 0) {

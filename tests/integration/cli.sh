@@ -34,3 +34,32 @@ run 1 "connect descriptor, byte 30: missing ')' at end of text" connect "(DESCRI
 run 1 "tests/data/tnsnames.ora: no entry named \"nosuch\"" connect --tnsnames tests/data/tnsnames.ora nosuch
 run 1 "neither --tnsnames nor \$TNS_ADMIN is set" connect orcl
 run 2 "--call-timeout \"soon\": expected a duration" connect --call-timeout soon h/x
+
+# The error paths again under valgrind (memcheck): an exit status alone
+# does not show a free of uninitialised memory (listen --release typo did
+# that and passed). On the release build, since ASan and valgrind do not
+# mix: .ci/run builds it before the ASan one. scripts/setup installs valgrind.
+VG_DCDLAB=${VG_DCDLAB:-build/release/dcdlab}
+[ -x "$VG_DCDLAB" ] || fail "no release build at $VG_DCDLAB for valgrind (make first)"
+if command -v valgrind >/dev/null; then
+	vg() { # WANT-EXIT ARGS...
+		local want=$1 rc
+		shift
+		valgrind -q --error-exitcode=99 --leak-check=no "$VG_DCDLAB" "$@" >"$T/vg.out" 2>&1
+		rc=$?
+		[ "$rc" -eq "$want" ] || fail "valgrind dcdlab $*: exit $rc, expected $want: $(head -20 "$T/vg.out")"
+	}
+	vg 1 listen --release 7
+	vg 1 listen --release 19x
+	vg 1 listen --sqlnet tests/data/bad-expire.ora
+	vg 1 listen --sqlnet tests/data/none.ora
+	vg 2 listen --expire-time ten
+	vg 2 listen -l nowhere
+	vg 1 connect --plan "call, dance" h:1/x
+	vg 1 connect "(DESCRIPTION=(ADDRESS=(HOST=h)"
+	vg 1 connect --tnsnames tests/data/tnsnames.ora nosuch
+	vg 2 connect --call-timeout soon h/x
+	ok "command-line error paths are clean under valgrind"
+else
+	skip "valgrind is not installed (Debian package valgrind); every other check passed"
+fi
