@@ -67,18 +67,20 @@ enum half_bits {
 /* The flow's latest hole: data of one side the capture did not see. One
  * at a time is enough (a new one replaces it; every one is counted). */
 enum hole_bits {
-	HOLE_OPEN = 1 << 0,      /* [hole_lo, hole_hi) of side hole_side's data */
+	HOLE_OPEN = 1 << 0,      /* [hole_lo, hole_hi) of one side's data */
 	HOLE_AFTER_GAP = 1 << 1, /* ... found right after an idle gap */
 	HOLE_ACKED = 1 << 2,     /* ... and the peer ACKed it: capture loss */
 	HOLE_SIDE1 = 1 << 3,     /* its side is 1, else 0 */
 };
 
 /* What one endpoint has sent. Times are ms since the flow's first packet
- * (struct flow's base_ms), never decreasing within a flow. */
+ * (struct flow's base_ms), never decreasing within a flow.
+ * nxt is the next sequence number expected from it once H_NXT is set; while
+ * H_CAND it holds the candidate's sequence number instead. A pending
+ * keepalive probe's sequence number is nxt - 1 (seq = snd_una - 1 with
+ * everything ACKed), so it needs no field of its own. */
 struct half {
-	uint32_t nxt;          /* next sequence number expected from it (H_NXT); while
-	               * H_CAND, the candidate's sequence number. A pending
-	               * probe's is nxt - 1 (seq = snd_una - 1, all ACKed). */
+	uint32_t nxt;
 	uint32_t last_ack;     /* the last ACK number it sent */
 	uint32_t t_last;       /* its last packet */
 	uint32_t t_last_probe; /* also the candidate's time while H_CAND */

@@ -76,6 +76,10 @@ typedef void (*report_fn)(const struct flow_report *r, void *arg);
 /* Called for each classified segment (when asked for). */
 typedef void (*pkt_fn)(uint32_t pkt, enum pkt_class c, void *arg);
 
+/* Above this share of TCP packets not captured, verdicts are less certain
+ * (printed with the summary). */
+#define CAPTURE_LOSS_UNCERTAIN 0.01
+
 #define GAP_BUCKETS 10
 /* Upper bounds of the idle-gap histogram buckets, in seconds. */
 extern const double gap_bucket_s[GAP_BUCKETS];

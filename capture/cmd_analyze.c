@@ -248,7 +248,7 @@ static void print_capture_quality(struct an_ctx *c, const struct summary *s)
 		        (unsigned long long)s->not_captured, (unsigned long long)s->flows_with_loss,
 		        s->tcp_packets ? 100.0 * (double)s->not_captured / (double)s->tcp_packets
 		                       : 0,
-		        (double)s->not_captured > 0.01 * (double)s->tcp_packets
+		        (double)s->not_captured > CAPTURE_LOSS_UNCERTAIN * (double)s->tcp_packets
 		                ? "; with this much loss the verdicts are less certain"
 		                : "");
 	if (s->duplicates)
