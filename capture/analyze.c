@@ -64,14 +64,21 @@ enum half_bits {
 	H_SIG = 1 << 15,       /* sig is a hash of its last packet (sent at t_last) */
 };
 
-/* The flow's latest hole: data of one side the capture did not see. One
- * at a time is enough (a new one replaces it; every one is counted). */
-enum hole_bits {
+/* Flow-wide flags. The flow's latest hole: data of one side the capture did
+ * not see (one at a time is enough: a new one replaces it, every one is
+ * counted). And which side's pending probe run is of zero-window probes
+ * (their unanswered run lives in the same half fields as keepalives'). */
+enum flow_bits {
 	HOLE_OPEN = 1 << 0,      /* [hole_lo, hole_hi) of one side's data */
 	HOLE_AFTER_GAP = 1 << 1, /* ... found right after an idle gap */
 	HOLE_ACKED = 1 << 2,     /* ... and the peer ACKed it: capture loss */
 	HOLE_SIDE1 = 1 << 3,     /* its side is 1, else 0 */
+	HOLE_BITS = 0x0f,
+	ZWP_RUN0 = 1 << 4, /* side 0's pending run is zero-window probes */
+	ZWP_RUN1 = 1 << 5,
 };
+
+#define ZWP_RUN(d) ((d) ? ZWP_RUN1 : ZWP_RUN0)
 
 /* What one endpoint has sent. Times are ms since the flow's first packet
  * (struct flow's base_ms), never decreasing within a flow.
@@ -124,7 +131,7 @@ struct flow {
 	uint16_t not_captured;            /* segments the capture missed (saturating) */
 	uint16_t duplicates;              /* copies of one packet (saturating) */
 	uint16_t reordered;               /* segments seen after later ones (saturating) */
-	uint8_t hole;                     /* enum hole_bits */
+	uint8_t fbits;                    /* enum flow_bits */
 	uint32_t loss_pkt[LOSS_EXAMPLES]; /* where the first holes showed */
 	uint32_t self;                    /* its own number in the chunks */
 	struct half h[2];
@@ -516,6 +523,28 @@ static void on_probe(struct analyzer *a, struct half *x, const struct half *y, u
 
 static void finish_flow(struct analyzer *a, struct flow *f);
 
+/* A zero-window probe from side d: the peer's window is 0, so d's timer
+ * probes it (tcp_probe_timer). A live peer answers each with an ACK; an
+ * unanswered run, like a keepalive run, is kept in the half's probe fields
+ * (not in its keepalive counts or inferred settings). */
+static void on_zero_window_probe(struct analyzer *a, struct flow *f, int d, uint32_t pkt,
+                                 uint32_t now)
+{
+	struct half *x = &f->h[d];
+
+	x->zwp++;
+	if ((x->bits & H_PROBE_PENDING) && (f->fbits & ZWP_RUN(d))) {
+		x->unans_run++;
+	} else {
+		x->unans_run = 1;
+		x->pkt_unans = pkt;
+		x->t_unans = now;
+	}
+	x->bits |= H_PROBE_PENDING;
+	f->fbits |= ZWP_RUN(d);
+	mark(a, pkt, PKT_ZERO_WINDOW_PROBE);
+}
+
 static inline void sat_inc(uint16_t *n)
 {
 	if (*n < UINT16_MAX)
@@ -556,12 +585,12 @@ static void hole_open(struct flow *f, int d, uint32_t lo, uint32_t hi, uint32_t 
 	f->hole_hi = hi;
 	f->t_hole = now;
 	f->pkt_hole = pkt;
-	f->hole = (uint8_t)(HOLE_OPEN | (d ? HOLE_SIDE1 : 0));
+	f->fbits = (uint8_t)((f->fbits & ~HOLE_BITS) | HOLE_OPEN | (d ? HOLE_SIDE1 : 0));
 }
 
 static inline bool hole_of(const struct flow *f, int d)
 {
-	return (f->hole & HOLE_OPEN) && !!(f->hole & HOLE_SIDE1) == !!d;
+	return (f->fbits & HOLE_OPEN) && !!(f->fbits & HOLE_SIDE1) == !!d;
 }
 
 /* A segment of side d below its highest sequence: does it fall in the hole
@@ -574,7 +603,7 @@ static bool hole_fill(struct flow *f, int d, uint32_t seq, uint32_t len)
 		f->hole_lo = seq + len;
 	if (!seq_lt(f->hole_lo, f->hole_hi)) {
 		/* Filled: nothing was lost, it came out of order. */
-		f->hole = 0;
+		f->fbits &= (uint8_t)~HOLE_BITS;
 		if (f->not_captured > 0 && f->not_captured < UINT16_MAX) {
 			unsigned n =
 			        f->not_captured < LOSS_EXAMPLES ? f->not_captured : LOSS_EXAMPLES;
@@ -663,15 +692,19 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			y->bits |= H_NXT; /* else the candidate's seq was its next */
 		}
 		if ((y->bits & H_PROBE_PENDING) && !(fl & TCP_RST) && !probe_shape &&
-		    !seq_lt(p->ack, y->nxt))
-			probe_answered(a, y, pkt, len == 0 && !ctl, x);
+		    !seq_lt(p->ack, y->nxt)) {
+			/* The answer to a zero-window probe is no keepalive ACK. */
+			bool zwp = f->fbits & ZWP_RUN(!dir);
+			f->fbits &= (uint8_t)~ZWP_RUN(!dir);
+			probe_answered(a, y, pkt, len == 0 && !ctl && !zwp, x);
+		}
 		/* ACK for bytes never seen: x received them, so they crossed the
 		 * capture point and the capture missed them (Wireshark's "ACKed
 		 * segment that wasn't captured"). Not a loss on the path. */
 		if ((y->bits & H_NXT) && !(y->bits & H_CAND) && seq_lt(y->nxt, p->ack) &&
 		    !(fl & (TCP_SYN | TCP_RST))) {
 			hole_open(f, !dir, y->nxt, p->ack, pkt, now);
-			f->hole |= HOLE_ACKED;
+			f->fbits |= HOLE_ACKED;
 			y->nxt = p->ack;
 		}
 		bool advanced = !(x->bits & H_ACK) || seq_lt(x->last_ack, p->ack);
@@ -688,7 +721,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			y->bits &= ~(H_PENDING_AFTER_GAP | H_PENDING_NS);
 		}
 		if (hole_of(f, !dir) && !seq_lt(p->ack, f->hole_hi))
-			f->hole |= HOLE_ACKED;
+			f->fbits |= HOLE_ACKED;
 		x->last_ack = p->ack;
 		x->bits |= H_ACK;
 	}
@@ -699,7 +732,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 	if ((x->bits & H_NXT) && !(x->bits & H_CAND) && !ctl && seq_lt(x->nxt, p->seq)) {
 		hole_open(f, dir, x->nxt, p->seq, pkt, now);
 		if (f->pending_gap && f->pending_gap_side == dir) {
-			f->hole |= HOLE_AFTER_GAP; /* the first data after an idle gap */
+			f->fbits |= HOLE_AFTER_GAP; /* the first data after an idle gap */
 			f->drop_gap = f->pending_gap;
 		}
 	}
@@ -710,9 +743,13 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 		uint32_t expected = (x->bits & H_NXT) ? x->nxt : y->last_ack;
 		if (known && p->seq == expected - 1) {
 			if (y->bits & H_ZERO_WIN) {
-				x->zwp++;
-				mark(a, pkt, PKT_ZERO_WINDOW_PROBE);
+				on_zero_window_probe(a, f, dir, pkt, now);
 			} else {
+				if (f->fbits & ZWP_RUN(dir)) { /* a new run, of keepalives */
+					f->fbits &= (uint8_t)~ZWP_RUN(dir);
+					x->bits &= ~H_PROBE_PENDING;
+					x->unans_run = 0;
+				}
 				on_probe(a, x, y, p->seq, len, pkt, now);
 			}
 			goto done;
@@ -880,13 +917,14 @@ static void side_report(const struct analyzer *a, const struct flow *f, int side
 }
 
 /* dead-peer: probes unanswered, then the prober's own RST. */
-static bool rule_keepalive_timeout(struct flow_report *r, const struct flow *f, int d)
+static bool rule_keepalive_timeout(struct flow_report *r, const struct analyzer *a,
+                                   const struct flow *f, int d)
 {
 	const struct half *x = &f->h[d], *y = &f->h[!d];
 	const char *who = d == f->client ? "client" : "server";
 
 	if (!((x->bits & H_RST) && (x->bits & H_PROBE_PENDING) && x->unans_run > 0 &&
-	      !(x->bits & H_RST_INJECTED)))
+	      !(x->bits & H_RST_INJECTED) && !(f->fbits & ZWP_RUN(d))))
 		return false;
 	r->verdict = VERDICT_DEAD_PEER;
 	add_evidence(r, f, x->pkt_unans, x->t_unans, "%s keepalive probe 1 of %u unanswered", who,
@@ -906,9 +944,42 @@ static bool rule_keepalive_timeout(struct flow_report *r, const struct flow *f, 
 	return true;
 }
 
+/* Probes unanswered, the peer silent since the first, and then the prober
+ * silent too while the capture went on for two more probe intervals: it
+ * gave up. Linux gives up on zero-window probes without a RST
+ * (tcp_probe_timer -> tcp_write_err), and a keepalive prober's RST can be
+ * missing from a capture; a live prober would have probed again. */
+static bool rule_probes_stopped(struct flow_report *r, const struct analyzer *a,
+                                const struct flow *f, int d)
+{
+	const struct half *x = &f->h[d], *y = &f->h[!d];
+	const char *who = d == f->client ? "client" : "server";
+	bool zwp = f->fbits & ZWP_RUN(d);
+	uint64_t capture_end = a->last_ms > flow_base_ms(f) ? a->last_ms - flow_base_ms(f) : 0;
+	uint32_t step = x->unans_run >= 2 && x->t_last > x->t_unans
+	                        ? (x->t_last - x->t_unans) / (x->unans_run - 1)
+	                        : 0;
+
+	if (!((x->bits & H_PROBE_PENDING) && x->unans_run >= 2 && !(x->bits & H_RST) &&
+	      !(y->bits & H_RST) && !seq_lt(x->t_unans, y->t_last) && step > 0 &&
+	      capture_end > (uint64_t)x->t_last + 2 * (uint64_t)step + IDLE_GAP_MS))
+		return false;
+	r->verdict = VERDICT_DEAD_PEER;
+	r->detect_s = (x->t_last - y->t_last) / 1000.0;
+	add_evidence(r, f, x->pkt_unans, x->t_unans, "%s %s probe 1 of %u unanswered", who,
+	             zwp ? "zero-window" : "keepalive", x->unans_run);
+	add_evidence(r, f, 0, x->t_last,
+	             "then the %s stopped probing (%.1f s more of capture): it gave up, %.2f s "
+	             "after the peer's last packet%s",
+	             who, (double)(capture_end - x->t_last) / 1000.0, r->detect_s,
+	             zwp ? "" : " (its RST was not captured)");
+	return true;
+}
+
 /* Data (or an NS probe) sent, retransmitted, never acknowledged. Silence
  * counts from the last ACK that moved forward (see classify). */
-static bool rule_unacked_data(struct flow_report *r, const struct flow *f, int d)
+static bool rule_unacked_data(struct flow_report *r, const struct analyzer *a, const struct flow *f,
+                              int d)
 {
 	const struct half *x = &f->h[d], *y = &f->h[!d];
 	const char *who = d == f->client ? "client" : "server";
@@ -964,7 +1035,8 @@ static bool rule_unacked_data(struct flow_report *r, const struct flow *f, int d
 }
 
 /* A RST that did not come from the host it claims to. */
-static bool rule_injected_rst(struct flow_report *r, const struct flow *f, int d)
+static bool rule_injected_rst(struct flow_report *r, const struct analyzer *a, const struct flow *f,
+                              int d)
 {
 	const struct half *x = &f->h[d];
 	const char *who = d == f->client ? "client" : "server";
@@ -985,11 +1057,12 @@ static bool rule_injected_rst(struct flow_report *r, const struct flow *f, int d
  * and the peer never ACKed (its later ACKs, if any, stop short of it): lost
  * on the path before the capture point. A hole the peer ACKed crossed the
  * capture point: the capture missed it, nothing more. */
-static bool rule_lost_after_gap(struct flow_report *r, const struct flow *f, int d)
+static bool rule_lost_after_gap(struct flow_report *r, const struct analyzer *a,
+                                const struct flow *f, int d)
 {
 	const char *who = d == f->client ? "client" : "server";
 
-	if (!(hole_of(f, d) && (f->hole & HOLE_AFTER_GAP) && !(f->hole & HOLE_ACKED)))
+	if (!(hole_of(f, d) && (f->fbits & HOLE_AFTER_GAP) && !(f->fbits & HOLE_ACKED)))
 		return false;
 	r->verdict = VERDICT_FIREWALL_DROP;
 	r->drop_gap_s = f->drop_gap / 1000.0;
@@ -1000,14 +1073,13 @@ static bool rule_lost_after_gap(struct flow_report *r, const struct flow *f, int
 	return true;
 }
 
-typedef bool (*verdict_rule_fn)(struct flow_report *r, const struct flow *f, int side);
+typedef bool (*verdict_rule_fn)(struct flow_report *r, const struct analyzer *a,
+                                const struct flow *f, int side);
 
 /* In order of strength; the first that holds for either side decides. */
 static const verdict_rule_fn verdict_rules[] = {
-	rule_keepalive_timeout,
-	rule_unacked_data,
-	rule_injected_rst,
-	rule_lost_after_gap,
+	rule_keepalive_timeout, rule_probes_stopped, rule_unacked_data,
+	rule_injected_rst,      rule_lost_after_gap,
 };
 
 static void finish_flow(struct analyzer *a, struct flow *f)
@@ -1037,7 +1109,7 @@ static void finish_flow(struct analyzer *a, struct flow *f)
 	memcpy(r.loss_pkt, f->loss_pkt, sizeof(r.loss_pkt));
 
 	for (size_t k = 0; k < sizeof(verdict_rules) / sizeof(verdict_rules[0]); k++)
-		if (verdict_rules[k](&r, f, 0) || verdict_rules[k](&r, f, 1))
+		if (verdict_rules[k](&r, a, f, 0) || verdict_rules[k](&r, a, f, 1))
 			break;
 
 	if (r.verdict == VERDICT_UNKNOWN) {

@@ -417,6 +417,75 @@ static void test_long_capture(void **state)
 	assert_int_equal(s.gaps[GAP_BUCKETS - 1], 1); /* a gap of a day or more */
 }
 
+/* A client that stopped reading and then vanished: its window is 0, the
+ * server's zero-window probes go unanswered, and Linux gives up without a
+ * RST. The capture goes on: dead peer. */
+static void test_zero_window_give_up(void **state)
+{
+	struct conv c;
+	struct summary s;
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	send_(&c, 1000, 0, TCP_ACK, 1000);
+	seg(&c, 1001, 1, TCP_ACK, 0, NEXT, NEXT, 0, 0); /* window 0 */
+	for (int i = 0; i < 4; i++)
+		seg(&c, 1200 + 400u * (1u << i), 0, TCP_ACK, 0, c.sseq - 1, NEXT, 0, 502);
+	c.cport = 40001; /* the capture goes on: another session, later */
+	handshake_and_call(&c, 20000);
+	finish(&c, &s);
+	assert_int_equal(c.n_flows, 2);
+	assert_int_equal(c.flows[0].verdict, VERDICT_DEAD_PEER);
+	assert_int_equal(c.flows[0].server.zero_window_probes, 4);
+	assert_int_equal(c.flows[0].server.probes, 0);
+}
+
+/* The same probes, answered: the peer lives, whatever the window. */
+static void test_zero_window_answered(void **state)
+{
+	struct conv c;
+	struct summary s;
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	send_(&c, 1000, 0, TCP_ACK, 1000);
+	seg(&c, 1001, 1, TCP_ACK, 0, NEXT, NEXT, 0, 0);
+	for (int i = 0; i < 4; i++) {
+		uint32_t z =
+		        seg(&c, 1200 + 400u * (1u << i), 0, TCP_ACK, 0, c.sseq - 1, NEXT, 0, 502);
+		uint32_t ack = seg(&c, 1201 + 400u * (1u << i), 1, TCP_ACK, 0, NEXT, NEXT, 0, 0);
+		assert_int_equal(c.cls[z], PKT_ZERO_WINDOW_PROBE);
+		assert_int_equal(c.cls[ack], 0); /* not a keepalive ACK */
+	}
+	c.cport = 40001;
+	handshake_and_call(&c, 20000);
+	finish(&c, &s);
+	assert_int_equal(c.flows[0].verdict, VERDICT_ALIVE);
+	assert_int_equal(c.flows[0].client.probe_acks, 0);
+}
+
+/* Keepalive probes unanswered and the prober's RST not captured: the
+ * prober stopped while the capture went on, so it gave up. Not when the
+ * capture ends right after the probes (it may still be probing). */
+static void test_probes_stopped_without_rst(void **state)
+{
+	for (int goes_on = 0; goes_on < 2; goes_on++) {
+		struct conv c;
+		struct summary s;
+		(void)state;
+		conv_init(&c);
+		handshake_and_call(&c, 0);
+		for (int i = 0; i < 3; i++)
+			seg(&c, 2102 + i * 1000, 0, TCP_ACK, 0, c.sseq - 1, NEXT, 0, 502);
+		if (goes_on) {
+			c.cport = 40001;
+			handshake_and_call(&c, 20000);
+		}
+		finish(&c, &s);
+		assert_int_equal(c.flows[0].verdict, goes_on ? VERDICT_DEAD_PEER : VERDICT_ALIVE);
+	}
+}
+
 static void test_fin_both_ways_closed(void **state)
 {
 	struct conv c;
@@ -450,6 +519,9 @@ int main(void)
 		cmocka_unit_test(test_port_reuse_starts_a_flow),
 		cmocka_unit_test(test_time_steps_back),
 		cmocka_unit_test(test_long_capture),
+		cmocka_unit_test(test_zero_window_give_up),
+		cmocka_unit_test(test_zero_window_answered),
+		cmocka_unit_test(test_probes_stopped_without_rst),
 		cmocka_unit_test(test_fin_both_ways_closed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
