@@ -8,7 +8,11 @@
  *   dead-peer      the client vanishes: 10 probes 6 s apart, then RST (10%)
  *   firewall-drop  3700 s idle (> a 3600 s firewall), then the client's
  *                  call is retransmitted 5 times, never answered  (5%)
- * usage: gen_capture OUT.pcap SESSIONS ROUNDS CALLS_PER_ROUND > truth.json */
+ * With a fifth argument "interleaved" every call is at a random time of its
+ * round and answered 1-50 ms later, ACKed 40 ms after that (delayed ACK):
+ * as on a busy host, nearly every packet is of another flow than the last.
+ * usage: gen_capture OUT.pcap SESSIONS ROUNDS CALLS_PER_ROUND [interleaved]
+ *        > truth.json */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,13 +91,22 @@ static void frame(uint64_t ts_us, struct sess *s, int from_client, uint8_t flags
 
 enum { F_FIN = 1, F_SYN = 2, F_RST = 4, F_PSH = 8, F_ACK = 16 };
 
-static void call(uint64_t t, struct sess *s)
+/* One call at t; the answer `answer_us` later, its ACK `ack_us` after that.
+ * Returns the time of its last packet. */
+static uint64_t call(uint64_t t, struct sess *s, uint64_t answer_us, uint64_t ack_us)
 {
 	frame(t, s, 1, F_PSH | F_ACK, s->cseq, s->sseq, 40, 64);
 	s->cseq += 40;
-	frame(t + 300, s, 0, F_PSH | F_ACK, s->sseq, s->cseq, 60, 64);
+	frame(t + answer_us, s, 0, F_PSH | F_ACK, s->sseq, s->cseq, 60, 64);
 	s->sseq += 60;
-	frame(t + 600, s, 1, F_ACK, s->cseq, s->sseq, 0, 64);
+	frame(t + answer_us + ack_us, s, 1, F_ACK, s->cseq, s->sseq, 0, 64);
+	return t + answer_us + ack_us;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 static int cmp(const void *a, const void *b)
@@ -104,14 +117,16 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fputs("usage: gen_capture OUT.pcap SESSIONS ROUNDS CALLS_PER_ROUND > truth.json\n",
+	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "interleaved") == 0)) {
+		fputs("usage: gen_capture OUT.pcap SESSIONS ROUNDS CALLS_PER_ROUND [interleaved] "
+		      "> truth.json\n",
 		      stderr);
 		return 2;
 	}
+	int interleaved = argc == 6;
 	long n = strtol(argv[2], NULL, 10), rounds = strtol(argv[3], NULL, 10),
 	     calls = strtol(argv[4], NULL, 10);
-	if (n < 1 || n > 4000000 || rounds < 2 || calls < 1) {
+	if (n < 1 || n > 4000000 || rounds < 2 || calls < 1 || calls > 1000) {
 		fputs("gen_capture: bad SESSIONS/ROUNDS/CALLS\n", stderr);
 		return 2;
 	}
@@ -134,9 +149,22 @@ int main(int argc, char **argv)
 		for (long r = 0; r < rounds; r++) {
 			uint64_t rt = t + (uint64_t)r * round_us + 1000;
 			int final = r == rounds - 1;
-			for (long c = 0; c < calls; c++)
-				call(rt + (uint64_t)c * 20000, &s);
-			last = rt + (uint64_t)(calls - 1) * 20000 + 600;
+			if (interleaved) {
+				/* Random times in the round, in order, 100 ms apart at
+				 * least so that a call ends before the next begins. */
+				uint64_t at[1000];
+				for (long c = 0; c < calls; c++)
+					at[c] = rt + (uint64_t)rand() % (round_us - 2 * S);
+				qsort(at, (size_t)calls, sizeof(at[0]), cmp_u64);
+				for (long c = 1; c < calls; c++)
+					if (at[c] < at[c - 1] + 100000)
+						at[c] = at[c - 1] + 100000;
+				for (long c = 0; c < calls; c++)
+					last = call(at[c], &s, 1000 + (uint64_t)rand() % 49000, 40000);
+			} else {
+				for (long c = 0; c < calls; c++)
+					last = call(rt + (uint64_t)c * 20000, &s, 300, 300);
+			}
 			if (final && kind == 1) {
 				frame(last + 5000, &s, 1, F_FIN | F_ACK, s.cseq++, s.sseq, 0, 64);
 				frame(last + 5300, &s, 0, F_FIN | F_ACK, s.sseq++, s.cseq, 0, 64);
