@@ -379,10 +379,16 @@ int fw_event_fd(const struct fw *f)
 	return f->ev ? nl_socket_get_fd(f->ev) : -1;
 }
 
+/* Read every conntrack event queued on the (non-blocking) socket: one
+ * nl_recvmsgs reads one datagram, and a flush of several entries queues a
+ * DESTROY for each (read one by one, the rest used to arrive after
+ * `flushing` was cleared and count as idle expiries). Bounded: events for
+ * one run's few flows, never a loop that a flood keeps going. */
 void fw_read_events(struct fw *f)
 {
-	if (f->ev)
-		nl_recvmsgs_default(f->ev);
+	for (int i = 0; f->ev && i < 4096; i++)
+		if (nl_recvmsgs_default(f->ev) < 0)
+			break; /* -NLE_AGAIN: nothing more queued */
 }
 
 struct find_arg {
