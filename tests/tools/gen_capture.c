@@ -160,7 +160,8 @@ int main(int argc, char **argv)
 					if (at[c] < at[c - 1] + 100000)
 						at[c] = at[c - 1] + 100000;
 				for (long c = 0; c < calls; c++)
-					last = call(at[c], &s, 1000 + (uint64_t)rand() % 49000, 40000);
+					last = call(at[c], &s, 1000 + (uint64_t)rand() % 49000,
+					            40000);
 			} else {
 				for (long c = 0; c < calls; c++)
 					last = call(rt + (uint64_t)c * 20000, &s, 300, 300);
