@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
+#include "../lib/sbuf.h"
 #include "lab.h"
 #include "sim.h"
 #include "topo.h"
@@ -189,7 +191,8 @@ struct job {
 	struct scenario s;
 	char dir[512];
 	pid_t pid;
-	int status; /* 0 pass, 1 fail, 3 could not run; -1 not run */
+	int status;  /* 0 pass, 1 fail, 3 could not run; -1 not run */
+	int wstatus; /* as wait() gave it */
 };
 
 static int write_file(const char *dir, const char *name, const struct lab_run *r,
@@ -242,6 +245,39 @@ static void cat_file(const char *dir, const char *name, FILE *out)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		fwrite(buf, 1, n, out);
 	fclose(f);
+}
+
+/* The job's report.json, or, when its process died before writing one, an
+ * object that says so: the array stays valid JSON either way. */
+static void json_job(const struct job *j, FILE *out)
+{
+	char path[700];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/report.json", j->dir);
+	if (stat(path, &st) == 0 && st.st_size > 0) {
+		cat_file(j->dir, "report.json", out);
+		return;
+	}
+	struct sbuf b = { 0 };
+	char why[96];
+	if (WIFSIGNALED(j->wstatus))
+		snprintf(why, sizeof(why), "its process was killed by signal %d (%s)",
+		         WTERMSIG(j->wstatus), strsignal(WTERMSIG(j->wstatus)));
+	else
+		snprintf(why, sizeof(why), "its process exited with status %d",
+		         WEXITSTATUS(j->wstatus));
+	sbuf_printf(&b, "{\"name\":");
+	sbuf_json_str(&b, j->s.name);
+	sbuf_printf(&b, ",\"file\":");
+	sbuf_json_str(&b, j->s.file);
+	sbuf_printf(&b, ",\"passed\":false,\"error\":");
+	char msg[160];
+	snprintf(msg, sizeof(msg), "no report: %s", why);
+	sbuf_json_str(&b, msg);
+	sbuf_printf(&b, "}\n");
+	fputs(b.buf, out);
+	sbuf_free(&b);
 }
 
 static void remove_dir(const char *dir)
@@ -366,9 +402,15 @@ static int lab_run(int argc, char **argv)
 				continue;
 			}
 			fflush(NULL);
+			pid_t parent = getpid();
 			j->pid = fork();
-			if (j->pid == 0)
+			if (j->pid == 0) {
+				/* If lab run dies, the run is told to stop, and removes
+				 * its namespaces and programs as on Ctrl-C. */
+				if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+					_exit(3);
 				_exit(run_one(j, svg_dir));
+			}
 			if (j->pid < 0) {
 				log_error("fork: %s", strerror(errno));
 				j->status = 3;
@@ -399,7 +441,16 @@ static int lab_run(int argc, char **argv)
 				continue;
 			struct job *j = &jobs[k];
 			running--;
+			j->wstatus = status;
 			j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+			if (WIFSIGNALED(status)) {
+				/* It could not remove what it made: do it here (its
+				 * programs died with it, PR_SET_PDEATHSIG). */
+				struct dcd_err cerr = { "" };
+				int gone = topo_cleanup_run(pid, &cerr);
+				log_warn("%s: killed by signal %d; %s", j->s.name, WTERMSIG(status),
+				         gone < 0 ? cerr.msg : "its namespaces removed");
+			}
 			cat_file(j->dir, "report.txt", json ? stderr : stdout);
 			fflush(NULL);
 		}
@@ -414,7 +465,7 @@ static int lab_run(int argc, char **argv)
 		        n);
 	if (json)
 		printf("{\"scenarios\":[");
-	for (int k = 0; k < n; k++) {
+	for (int k = 0, first = 1; k < n; k++) {
 		struct job *j = &jobs[k];
 		if (j->status < 0)
 			continue; /* interrupted before it started */
@@ -422,8 +473,9 @@ static int lab_run(int argc, char **argv)
 		failed += j->status == 1;
 		errors += j->status > 1;
 		if (json) {
-			printf("%s", k ? "," : "");
-			cat_file(j->dir, "report.json", stdout);
+			printf("%s", first ? "" : ",");
+			json_job(j, stdout);
+			first = 0;
 		}
 		if (jf)
 			cat_file(j->dir, "junit.xml", jf);

@@ -79,8 +79,7 @@ struct lab_run {
 	const struct scenario *s;
 	struct topo topo;
 	char dir[512];      /* artifacts of this run */
-	int64_t t0_mono_ms; /* the scenario clock's 0 on CLOCK_MONOTONIC */
-	int64_t t0_wall_ms; /* ... and on the wall clock */
+	int64_t t0_wall_ms; /* the scenario clock's 0 on CLOCK_REALTIME (lab_now_ms) */
 	volatile int *interrupted;
 
 	struct lab_event *events;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -37,16 +38,20 @@
 #define SAMPLE_EVERY_MS 50
 #define GRACE_MS        300 /* after both programs end: the last packets */
 
-int64_t lab_now_ms(const struct lab_run *r)
-{
-	return clock_now_ms(&clock_monotonic) - r->t0_mono_ms;
-}
-
 static int64_t wall_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The scenario clock. Every event time is on CLOCK_REALTIME, the clock the
+ * kernel stamps captured packets with and the programs write in their
+ * events: one clock, so that no two witnesses drift apart. (The run's own
+ * bound and wall time are durations, measured on CLOCK_MONOTONIC.) */
+int64_t lab_now_ms(const struct lab_run *r)
+{
+	return wall_ms() - r->t0_wall_ms;
 }
 
 /* ---- the programs: dcdlab listen and dcdlab connect ---- */
@@ -87,12 +92,18 @@ static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, c
 		        ARGV_MAX - 1, sizeof(a->s[0]) - 1);
 		return -1;
 	}
+	pid_t parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		err_set(err, "fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
+		/* A program outlives no run: if the run's process dies however it
+		 * dies, the kernel kills its listen and connect (their namespaces
+		 * are about to go too). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(127);
 		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		int e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		signal(SIGINT, SIG_DFL);
@@ -717,7 +728,6 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 		goto out;
 	}
 	/* Until the client starts, the clock runs from here. */
-	r->t0_mono_ms = start;
 	r->t0_wall_ms = wall_ms();
 	if (topo_up(&r->topo, 0, &err) != 0 || !(fw = fw_open(r, &err)))
 		goto fail;
@@ -736,8 +746,7 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	    wait_listening(r, listener, &err) != 0)
 		goto fail;
 	/* The scenario clock: 0 is now. */
-	int64_t shift = clock_now_ms(&clock_monotonic) - r->t0_mono_ms;
-	r->t0_mono_ms += shift;
+	int64_t shift = lab_now_ms(r);
 	r->t0_wall_ms += shift;
 	for (int i = 0; i < r->n_events; i++)
 		r->events[i].t_ms -= shift;
@@ -754,7 +763,6 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	int64_t connected = wait_connected(r);
 	if (connected > 0) {
 		shift = connected - r->t0_wall_ms;
-		r->t0_mono_ms += shift;
 		r->t0_wall_ms += shift;
 		for (int i = 0; i < r->n_events; i++)
 			r->events[i].t_ms -= shift;

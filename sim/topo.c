@@ -294,7 +294,9 @@ void topo_down(struct topo *t)
 	t->host_fd = -1;
 }
 
-int topo_cleanup_stale(struct dcd_err *err)
+/* Remove the lab's namespaces that belong to `only_pid`, or with 0 those of
+ * every run that is no longer alive. Returns how many, or -1. */
+static int cleanup_runs(pid_t only_pid, struct dcd_err *err)
 {
 	DIR *d = opendir(NETNS_RUN_DIR);
 	struct dirent *e;
@@ -312,8 +314,9 @@ int topo_cleanup_stale(struct dcd_err *err)
 		pid = strtol(e->d_name + strlen(LAB_PREFIX), &end, 10);
 		if (end == e->d_name + strlen(LAB_PREFIX) || *end != '-' || pid <= 0)
 			continue;
-		/* A run that is still alive keeps its namespaces. */
-		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+		if (only_pid ? pid != only_pid
+		             /* A run that is still alive keeps its namespaces. */
+		             : kill((pid_t)pid, 0) == 0 || errno == EPERM)
 			continue;
 		if (netns_delete(e->d_name, err) != 0) {
 			closedir(d);
@@ -323,4 +326,14 @@ int topo_cleanup_stale(struct dcd_err *err)
 	}
 	closedir(d);
 	return removed;
+}
+
+int topo_cleanup_stale(struct dcd_err *err)
+{
+	return cleanup_runs(0, err);
+}
+
+int topo_cleanup_run(pid_t pid, struct dcd_err *err)
+{
+	return pid > 0 ? cleanup_runs(pid, err) : 0;
 }

@@ -7,6 +7,7 @@
 #define DCDLAB_TOPO_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "../lib/err.h"
 
@@ -37,5 +38,8 @@ void topo_down(struct topo *t);
 /* Remove lab namespaces whose run (pid in the name) no longer exists.
  * Returns how many were removed, -1 on error. */
 int topo_cleanup_stale(struct dcd_err *err);
+/* Remove the namespaces of the run whose process is `pid` (it died without
+ * removing them: killed, or crashed). Returns how many, or -1. */
+int topo_cleanup_run(pid_t pid, struct dcd_err *err);
 
 #endif

@@ -96,3 +96,27 @@ rc=$?
 [ -z "$(labns)" ] || fail "Ctrl-C left namespaces: $(labns)"
 pgrep -f "dcdlab (listen|connect)" && fail "Ctrl-C left processes"
 ok "Ctrl-C: exit 130, all namespaces and processes removed"
+
+# A scenario's process killed outright (SIGKILL: no cleanup of its own):
+# its programs die with it (PR_SET_PDEATHSIG), lab run removes its
+# namespaces, and --json is still one valid document naming what happened,
+# with the other scenario's report beside it.
+printf 'name quick\nfirewall none\nclient plan call\nexpect session survives\n' >"$T/quick.scn"
+"$DCDLAB" lab run -j 2 --json "$T/long.scn" "$T/quick.scn" >"$T/kill.json" 2>"$T/kill.txt" &
+pid=$!
+_pids+=($pid)
+for ((i = 0; i < 50; i++)); do pgrep -f "dcdlab connect" >/dev/null && break; sleep 0.1; done
+sleep 2 # the quick one is done, the long one idles
+victim=$(ps -o pid= --ppid "$pid" | head -1 | tr -d ' ')
+[ -n "$victim" ] || fail "no scenario process under lab run $pid"
+kill -KILL "$victim"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 1 ] || fail "a killed scenario: exit $rc, expected 1: $(cat "$T/kill.txt")"
+jq -e '.errors == 1 and .passed == 1 and ([.scenarios[] | select(.name == "long")][0].error
+	| test("killed by signal 9"))' "$T/kill.json" >/dev/null ||
+	fail "--json after a killed scenario: $(cat "$T/kill.json")"
+[ -z "$(labns)" ] || fail "a killed scenario left namespaces: $(labns)"
+sleep 0.2
+pgrep -f "dcdlab (listen|connect)" && fail "a killed scenario left its programs running"
+ok "a scenario killed outright: valid --json naming the signal, nothing left behind"
