@@ -2,6 +2,7 @@
 #include "tunables.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +307,11 @@ int tunables_parse(struct platform_tcp *t, enum platform p, const char *file, co
 			if (!ok) {
 				err_set(err, "%s:%d: %s: \"%.40s\" is not a number", file, line,
 				        name, value);
+				return -1;
+			}
+			if ((k->slot == S_CNT || k->slot == S_RETRIES) && v > INT_MAX) {
+				err_set(err, "%s:%d: %s = %lld: expected a count from 0 to %d",
+				        file, line, name, (long long)v, INT_MAX);
 				return -1;
 			}
 			apply(t, k, v, file, line);

@@ -54,9 +54,15 @@ struct check {
 	bool fw_expired;
 	bool dead_client_found;
 	int dead_client_cause;
-	int64_t dead_client_ms;
+	/* from a crash right after the last packet (the worst case), and the
+	 * shortest over crashes across one probe period */
+	int64_t dead_client_ms, dead_client_best_ms;
 	bool dead_server_found;
-	int64_t dead_server_ms; /* the client's kernel gave up */
+	int64_t dead_server_ms, dead_server_best_ms; /* the client's kernel gave up */
+	/* NOT OK: what would make it OK; -1 nothing of the kind */
+	int advice_expire_time_min; /* the largest EXPIRE_TIME that survives */
+	bool advice_ns_probes;      /* ... as NS probes (keepalives not counted) */
+	int64_t advice_fw_idle_ms;  /* the shortest firewall timeout that would do */
 	int next_call_ora;
 	int64_t next_call_fail_ms, next_call_at_ms;
 };
@@ -110,7 +116,9 @@ static int load_tunables(struct platform_tcp *t, enum platform p, const char *pa
 
 static void retrans(struct sim_tcp *s, const struct platform_tcp *t)
 {
-	s->retries2 = t->retries2 > 0 ? t->retries2 : 15;
+	/* -1: the platform gives up by time (abort interval), not by count;
+	 * 0 is a real count (Linux gives up at the first RTO's end). */
+	s->retries2 = t->retries2 >= 0 ? t->retries2 : 15;
 	s->retrans_limit_ms = t->retrans_limit_ms > 0 ? t->retrans_limit_ms : 0;
 }
 
@@ -164,7 +172,7 @@ static int derive(struct check *c, struct dcd_err *err)
 	}
 	struct os_tcp cos = { { (int)(c->ct.keepidle_ms / 1000), (int)(c->ct.keepintvl_ms / 1000),
 		                c->ct.keepcnt },
-		              c->ct.retries2 > 0 ? c->ct.retries2 : 15,
+		              c->ct.retries2 >= 0 ? c->ct.retries2 : 15,
 		              200 };
 	dcd_profile_compute(&c->prof, &sq, have_desc ? &d : NULL, srel, crel, &cos);
 	if (sq.use_ns_probes_for_dcd == 1 &&
@@ -293,46 +301,179 @@ static void run(struct check *c, const struct plan *pl, enum scn_fault_kind kind
 	sim_session(&p, o, x, NULL, "");
 }
 
+/* A crash this long after the call: past its last packet (the delayed ACK
+ * is 40 ms), so the detection time is the worst case, counted from it. */
+#define CRASH_AFTER_CALL_MS 200
+/* Crashes at this many points across one probe period give the range. */
+#define CRASH_POINTS 8
+
+/* Session 1: idle for longer than the firewall remembers, then a call. */
+static bool idle_survives(struct check *c, struct plan *pl, struct lab_session *o,
+                          struct sim_extra *x)
+{
+	c->idle_gap_ms = c->fw_idle_ms * 2 > 4 * HOUR_MS ? c->fw_idle_ms * 2 : 4 * HOUR_MS;
+	pl->n = 3;
+	pl->step[0] = (struct plan_step){ PLAN_CALL, 0 };
+	pl->step[1] = (struct plan_step){ PLAN_IDLE, c->idle_gap_ms };
+	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
+	run(c, pl, FAULT_CLIENT_CRASH, -1, c->idle_gap_ms + 2 * HOUR_MS, o, x);
+	return o->calls[1].made && o->calls[1].ok;
+}
+
+/* The period over which a crash's timing matters: the first probe's wait. */
+static int64_t probe_period_ms(const struct sim_tcp *t, int64_t ns_interval_ms)
+{
+	return t->keepidle_ms ? t->keepidle_ms : ns_interval_ms ? ns_interval_ms : 60000;
+}
+
 static void verdicts(struct check *c, struct plan *pl)
 {
 	struct lab_session o;
 	struct sim_extra x;
 
 	/* 1. idle for longer than the firewall remembers, then a call */
-	c->idle_gap_ms = c->fw_idle_ms * 2 > 4 * HOUR_MS ? c->fw_idle_ms * 2 : 4 * HOUR_MS;
-	pl->n = 3;
-	pl->step[0] = (struct plan_step){ PLAN_CALL, 0 };
-	pl->step[1] = (struct plan_step){ PLAN_IDLE, c->idle_gap_ms };
-	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
-	run(c, pl, FAULT_CLIENT_CRASH, -1, c->idle_gap_ms + 2 * HOUR_MS, &o, &x);
-	c->survives = o.calls[1].made && o.calls[1].ok;
+	c->survives = idle_survives(c, pl, &o, &x);
 	c->fw_expired = x.fw_expired;
 	c->idle_ora = c->survives ? 0 : o.calls[1].ora;
 	c->idle_fail_after_ms =
 	        c->survives || !o.calls[1].made ? -1 : o.calls[1].t_ms - c->idle_gap_ms;
 
-	/* 2. the client's host crashes a minute after its call */
+	/* 2. the client's host crashes: right after its call's last packet
+	 * (the whole idle time and every probe: the worst case, the figure a
+	 * DBA plans with), then at points across one probe period (the best
+	 * case is just before a probe is due). Found only if found every time. */
 	pl->n = 2;
 	pl->step[1] = (struct plan_step){ PLAN_IDLE, 48 * HOUR_MS };
-	run(c, pl, FAULT_CLIENT_CRASH, 60000, 48 * HOUR_MS, &o, &x);
-	c->dead_client_found = o.server_ended && o.server_dead_peer;
-	c->dead_client_cause = o.server_cause;
-	c->dead_client_ms = c->dead_client_found ? o.server_end_ms - 60000 : -1;
-	if (o.server_ended && !o.server_dead_peer && o.server_cause == END_RST) {
-		c->dead_client_found = true; /* a firewall's RST ended it */
-		c->dead_client_ms = o.server_end_ms - 60000;
+	int64_t period = probe_period_ms(&c->srv, c->ns_interval_ms);
+	c->dead_client_found = true;
+	c->dead_client_best_ms = -1;
+	for (int k = 0; k <= CRASH_POINTS; k++) {
+		int64_t crash = CRASH_AFTER_CALL_MS + period * k / CRASH_POINTS;
+		run(c, pl, FAULT_CLIENT_CRASH, crash, 48 * HOUR_MS, &o, &x);
+		if (k > 0 && o.server_ended && o.server_end_ms < crash)
+			break; /* ended before this crash (a firewall's RST): later points too */
+		bool found = o.server_ended && (o.server_dead_peer || o.server_cause == END_RST);
+		if (!found) {
+			c->dead_client_found = false;
+			break;
+		}
+		int64_t after = o.server_end_ms - crash;
+		if (k == 0) {
+			c->dead_client_cause = o.server_cause;
+			/* counted from the client's last packet, not the crash */
+			c->dead_client_ms = (int64_t)(o.server_since_last_packet_s * 1000 + 0.5);
+		}
+		if (c->dead_client_best_ms < 0 || after < c->dead_client_best_ms)
+			c->dead_client_best_ms = after;
 	}
+	if (!c->dead_client_found)
+		c->dead_client_ms = c->dead_client_best_ms = -1;
 
-	/* 3. the server's host crashes; the client calls an hour later */
+	/* 3. the server's host crashes: the client's own keepalive, worst case
+	 * and range as above; else its next call, an hour later */
 	c->next_call_at_ms = HOUR_MS;
 	pl->n = 3;
 	pl->step[1] = (struct plan_step){ PLAN_IDLE, HOUR_MS };
 	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
-	run(c, pl, FAULT_SERVER_CRASH, 60000, 4 * HOUR_MS, &o, &x);
-	c->dead_server_found = x.client_dead_ms >= 0 && x.client_dead_ms <= HOUR_MS;
-	c->dead_server_ms = c->dead_server_found ? x.client_dead_ms - 60000 : -1;
-	c->next_call_ora = o.calls[1].made && !o.calls[1].ok ? o.calls[1].ora : 0;
-	c->next_call_fail_ms = o.calls[1].made ? o.calls[1].t_ms - HOUR_MS : -1;
+	period = probe_period_ms(&c->cli, 0);
+	c->dead_server_found = true;
+	c->dead_server_ms = c->dead_server_best_ms = -1;
+	for (int k = 0; k <= CRASH_POINTS; k++) {
+		int64_t crash = CRASH_AFTER_CALL_MS + period * k / CRASH_POINTS;
+		run(c, pl, FAULT_SERVER_CRASH, crash, 4 * HOUR_MS, &o, &x);
+		if (k > 0 && x.client_dead_ms >= 0 && x.client_dead_ms < crash)
+			break; /* the session ended before this crash */
+		if (k == 0) {
+			c->next_call_ora = o.calls[1].made && !o.calls[1].ok ? o.calls[1].ora : 0;
+			c->next_call_fail_ms = o.calls[1].made ? o.calls[1].t_ms - HOUR_MS : -1;
+		}
+		if (!(x.client_dead_ms >= 0 && x.client_dead_ms <= HOUR_MS)) {
+			c->dead_server_found = false;
+			break;
+		}
+		int64_t after = x.client_dead_ms - crash;
+		if (after > c->dead_server_ms)
+			c->dead_server_ms = after;
+		if (c->dead_server_best_ms < 0 || after < c->dead_server_best_ms)
+			c->dead_server_best_ms = after;
+	}
+	if (!c->dead_server_found)
+		c->dead_server_ms = c->dead_server_best_ms = -1;
+}
+
+/* Does an idle session survive with the server's DCD set to `expire_min`
+ * as this release does it (TCP keepalive n*60/6/10, or NS probes), also
+ * through a firewall that forgets a second sooner? (A probe due at the very
+ * moment the entry expires is a knife edge, not advice.) */
+static bool survives_with_expire(struct check *c, struct plan *pl, int expire_min, bool ns)
+{
+	struct sim_tcp srv = c->srv;
+	int64_t ns_ms = c->ns_interval_ms;
+	struct lab_session o;
+	struct sim_extra x;
+
+	if (ns) {
+		c->srv.keepidle_ms = 0;
+		c->ns_interval_ms = (int64_t)expire_min * 60000;
+	} else {
+		c->srv.keepidle_ms = (int64_t)expire_min * 60000;
+		c->srv.keepintvl_ms = 6000;
+		c->srv.keepcnt = 10;
+		c->ns_interval_ms = 0;
+	}
+	c->s.fw_idle_ms -= 1000;
+	bool ok = idle_survives(c, pl, &o, &x);
+	c->s.fw_idle_ms += 1000;
+	c->srv = srv;
+	c->ns_interval_ms = ns_ms;
+	return ok;
+}
+
+/* NOT OK because idle sessions are dropped: the largest EXPIRE_TIME that
+ * keeps them (with every kernel timer as late as it may fire), and the
+ * shortest firewall timeout the current settings need. Both by bisection:
+ * survival falls as EXPIRE_TIME grows and rises with the timeout. */
+static void advice(struct check *c, struct plan *pl)
+{
+	struct lab_session o;
+	struct sim_extra x;
+
+	c->advice_expire_time_min = -1;
+	c->advice_fw_idle_ms = -1;
+	if (c->survives)
+		return;
+	/* keepalives that the firewall does not count keep nothing: data does */
+	c->advice_ns_probes = c->ka_ignored || c->ns_interval_ms > 0;
+	if (survives_with_expire(c, pl, 1, c->advice_ns_probes)) {
+		int lo = 1, hi = 546; /* the largest EXPIRE_TIME a server takes */
+		if (survives_with_expire(c, pl, hi, c->advice_ns_probes))
+			lo = hi;
+		while (hi - lo > 1) {
+			int mid = (lo + hi) / 2;
+			if (survives_with_expire(c, pl, mid, c->advice_ns_probes))
+				lo = mid;
+			else
+				hi = mid;
+		}
+		c->advice_expire_time_min = lo;
+	}
+	if (!c->srv.keepidle_ms && !c->ns_interval_ms && !c->cli.keepidle_ms)
+		return; /* nothing refreshes the flow: no timeout is long enough */
+	int64_t fw = c->fw_idle_ms, lo_s = c->fw_idle_ms / 1000, hi_s = 48 * 3600;
+	c->s.fw_idle_ms = c->fw_idle_ms = hi_s * 1000;
+	bool far = idle_survives(c, pl, &o, &x);
+	while (far && hi_s - lo_s > 1) {
+		int64_t mid = (lo_s + hi_s) / 2;
+		c->s.fw_idle_ms = c->fw_idle_ms = mid * 1000;
+		if (idle_survives(c, pl, &o, &x))
+			hi_s = mid;
+		else
+			lo_s = mid;
+	}
+	if (far)
+		c->advice_fw_idle_ms = hi_s * 1000;
+	c->s.fw_idle_ms = c->fw_idle_ms = fw;
+	idle_survives(c, pl, &o, &x); /* restores idle_gap_ms */
 }
 
 static void warnings(struct check *c)
@@ -413,15 +554,20 @@ static void print_text(const struct check *c)
 		       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)), ora_text(c->idle_ora),
 		       fmt_approx_ms(c->idle_fail_after_ms, b2, sizeof(b2)));
 	if (c->dead_client_found)
-		printf("a dead client: noticed by the server %s after its host vanished (%s)\n",
+		printf("a dead client: noticed by the server %s after its host vanished right "
+		       "after "
+		       "its last packet (the worst case), %s at best (%s)\n",
 		       fmt_approx_ms(c->dead_client_ms, b1, sizeof(b1)),
+		       fmt_approx_ms(c->dead_client_best_ms, b2, sizeof(b2)),
 		       end_cause_name((enum end_cause)c->dead_client_cause));
 	else
 		printf("a dead client: NEVER noticed - its server session holds its locks until "
 		       "someone kills it (simulated for 48 h)\n");
 	if (c->dead_server_found)
-		printf("a dead server: the client's own keepalive notices it after %s\n",
-		       fmt_approx_ms(c->dead_server_ms, b1, sizeof(b1)));
+		printf("a dead server: the client's own keepalive notices it after %s at worst, %s "
+		       "at best\n",
+		       fmt_approx_ms(c->dead_server_ms, b1, sizeof(b1)),
+		       fmt_approx_ms(c->dead_server_best_ms, b2, sizeof(b2)));
 	else
 		printf("a dead server: the idle client notices nothing; its next call (an hour "
 		       "later) fails with %s %s after it is made\n",
@@ -435,6 +581,27 @@ static void print_text(const struct check *c)
 	printf("\n%s\n", c->survives && c->dead_client_found
 	                         ? "verdict: OK - idle sessions survive and dead clients are found"
 	                         : "verdict: NOT OK");
+	if (!c->survives) {
+		if (c->advice_expire_time_min > 0)
+			printf("to make it OK: %sSQLNET.EXPIRE_TIME = %d or less, the largest that "
+			       "survives this firewall with every timer as late as it may fire\n",
+			       c->advice_ns_probes && c->ka_ignored
+			               ? "NS probes (USE_NS_PROBES_FOR_DCD = TRUE: they are data, "
+			                 "which this firewall counts) with "
+			               : "",
+			       c->advice_expire_time_min);
+		else
+			printf("to make it OK: no SQLNET.EXPIRE_TIME is short enough for a "
+			       "firewall "
+			       "that forgets after %s\n",
+			       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)));
+		if (c->advice_fw_idle_ms > 0)
+			printf("  or, with these settings, a firewall idle timeout of %s or more\n",
+			       fmt_approx_ms(c->advice_fw_idle_ms, b1, sizeof(b1)));
+		else
+			printf("  (with these settings nothing refreshes an idle flow: no firewall "
+			       "timeout is long enough)\n");
+	}
 }
 
 static void print_json(const struct check *c)
@@ -473,13 +640,15 @@ static void print_json(const struct check *c)
 	sbuf_printf(&b, ",\"dead_client\":{\"noticed\":%s",
 	            c->dead_client_found ? "true" : "false");
 	if (c->dead_client_found)
-		sbuf_printf(&b, ",\"after_s\":%.3f,\"cause\":\"%s\"",
-		            (double)c->dead_client_ms / 1000,
+		sbuf_printf(&b, ",\"after_s\":%.3f,\"best_s\":%.3f,\"cause\":\"%s\"",
+		            (double)c->dead_client_ms / 1000, (double)c->dead_client_best_ms / 1000,
 		            end_cause_name((enum end_cause)c->dead_client_cause));
 	sbuf_printf(&b, "},\"dead_server\":{\"client_keepalive_notices\":%s",
 	            c->dead_server_found ? "true" : "false");
 	if (c->dead_server_found)
-		sbuf_printf(&b, ",\"after_s\":%.3f", (double)c->dead_server_ms / 1000);
+		sbuf_printf(&b, ",\"after_s\":%.3f,\"best_s\":%.3f",
+		            (double)c->dead_server_ms / 1000,
+		            (double)c->dead_server_best_ms / 1000);
 	if (c->next_call_ora)
 		sbuf_printf(&b, ",\"next_call\":{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.3f}",
 		            c->next_call_ora, (double)c->next_call_fail_ms / 1000);
@@ -489,7 +658,21 @@ static void print_json(const struct check *c)
 			sbuf_printf(&b, ",");
 		sbuf_json_str(&b, c->warn[i]);
 	}
-	sbuf_printf(&b, "],\"ok\":%s}\n", c->survives && c->dead_client_found ? "true" : "false");
+	sbuf_printf(&b, "]");
+	if (!c->survives) {
+		sbuf_printf(&b, ",\"advice\":{\"expire_time_max_min\":");
+		if (c->advice_expire_time_min > 0)
+			sbuf_printf(&b, "%d,\"as\":\"%s\"", c->advice_expire_time_min,
+			            c->advice_ns_probes ? "ns-probes" : "keepalive");
+		else
+			sbuf_printf(&b, "null");
+		if (c->advice_fw_idle_ms > 0)
+			sbuf_printf(&b, ",\"fw_idle_min_s\":%.0f}",
+			            (double)c->advice_fw_idle_ms / 1000);
+		else
+			sbuf_printf(&b, ",\"fw_idle_min_s\":null}");
+	}
+	sbuf_printf(&b, ",\"ok\":%s}\n", c->survives && c->dead_client_found ? "true" : "false");
 	fwrite(b.buf, 1, b.len, stdout);
 	sbuf_free(&b);
 }
@@ -606,6 +789,7 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	verdicts(c, pl);
+	advice(c, pl);
 	warnings(c);
 	if (c->json)
 		print_json(c);

@@ -15,6 +15,40 @@ grep -Eq "a dead client: noticed by the server (9|10|11)\.[0-9] min after" <<<"$
 grep -q "RFC 5382 REQ-5" <<<"$out" || fail "no RFC 5382 warning"
 ok "EXPIRE_TIME=10 behind a 1 h Cisco ASA: survives, dead client found in ~10 min, RFC 5382 noted"
 
+# The figures a DBA plans with are the worst case: a host that vanishes
+# right after its last packet is found after the whole idle time and every
+# probe (600 + 6 * 10 s) plus the kernel's timer slack; one that vanishes
+# just before a probe, after the probes alone (60 s) plus slack.
+python3 - "$DCDLAB" <<'PY' || fail "worst case and range"
+import json, subprocess, sys
+def chk(*a):
+    p = subprocess.run([sys.argv[1], "check", "--json", *a], capture_output=True, text=True)
+    return json.loads(p.stdout)
+d = chk("--expire-time", "10", "--firewall", "cisco-asa")["dead_client"]
+assert 660 <= d["after_s"] <= 700 and 60 <= d["best_s"] <= 90, d
+s = chk("--expire-time", "10", "--fw-idle", "3h", "--descriptor", "db1:1521/orcl?expire_time=5")["dead_server"]
+assert s["client_keepalive_notices"] and 360 <= s["after_s"] <= 400 and 60 <= s["best_s"] <= 90, s
+# NOT OK says what would make it OK: EXPIRE_TIME=4 (240 s + 16 s slack < 300 s,
+# 300 s would not), or a firewall that waits out 600 s + slack.
+a = chk("--expire-time", "10", "--firewall", "f5-fastl4")
+assert a["ok"] is False and a["advice"]["expire_time_max_min"] == 4, a["advice"]
+assert 600 < a["advice"]["fw_idle_min_s"] <= 640, a["advice"]
+a = chk("--expire-time", "58", "--fw-idle", "1h")["advice"]
+assert a["expire_time_max_min"] == 57 and 3600 < a["fw_idle_min_s"] <= 3700, a
+a = chk("--fw-idle", "1h")["advice"]
+assert a["expire_time_max_min"] == 57 and a["fw_idle_min_s"] is None, a   # no DCD: no timeout helps
+a = chk("--expire-time", "10", "--fw-idle", "4h", "--keepalives-ignored")["advice"]
+assert a["as"] == "ns-probes" and 200 <= a["expire_time_max_min"] < 240, a
+PY
+ok "worst-case and best-case detection times; NOT OK names the largest EXPIRE_TIME and the firewall timeout that would do"
+
+printf 'net.ipv4.tcp_keepalive_time = 7200\nnet.ipv4.tcp_retries2 = 0\n' >"$T/r0.txt"
+t0=$(chk --expire-time 10 --firewall cisco-asa --client-tunables "$T/r0.txt" --json | jq .dead_server.next_call.fails_after_s)
+t15=$(chk --expire-time 10 --firewall cisco-asa --json | jq .dead_server.next_call.fails_after_s)
+awk -v a="$t0" -v b="$t15" 'BEGIN { exit !(a < 5 && b > 900) }' ||
+	fail "tcp_retries2 = 0 must give up at once ($t0 s), the default after ~15 min ($t15 s)"
+ok "tcp_retries2 = 0 is honoured ($t0 s), not read as the default ($t15 s)"
+
 j=$(chk --firewall cisco-asa --json); rc=$?
 [ "$rc" -eq 1 ] || fail "no DCD: exit $rc, expected 1"
 python3 - "$j" <<'PY' || fail "no-DCD JSON"

@@ -87,6 +87,17 @@ static void test_platforms(void **state)
 	assert_int_equal(t.keepintvl_ms, 75000);
 }
 
+/* tcp_retries2 = 0 is a count the kernel honours, not "unset". */
+static void test_retries2_zero(void **state)
+{
+	struct platform_tcp t;
+	struct dcd_err err = { "" };
+	(void)state;
+	assert_int_equal(
+	        tunables_parse(&t, PLAT_LINUX, "t.txt", "net.ipv4.tcp_retries2 = 0\n", &err), 0);
+	assert_int_equal(t.retries2, 0);
+}
+
 static void test_errors(void **state)
 {
 	static const struct {
@@ -108,6 +119,10 @@ static void test_errors(void **state)
 		{ PLAT_SOLARIS, "udp _foo rw 1\n", "t.txt:1: expected ipadm show-prop output" },
 		{ PLAT_LINUX, "net.ipv4.tcp_keepalive_probes = 0\n", "must be above 0" },
 		{ PLAT_LINUX, "net.ipv4.tcp_keepalive_time = -5\n", "\"-5\" is not a number" },
+		{ PLAT_LINUX, "net.ipv4.tcp_retries2 = 3000000000\n",
+		  "t.txt:1: net.ipv4.tcp_retries2 = 3000000000: expected a count from 0 to" },
+		{ PLAT_LINUX, "net.ipv4.tcp_keepalive_probes = 2147483648\n",
+		  "expected a count from 0 to 2147483647" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -143,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_platforms),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_retries2_zero),
 		cmocka_unit_test(test_unit_traps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
