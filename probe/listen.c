@@ -140,6 +140,11 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		return;
 	}
 	s = session_new(srv, bev, fd, peer);
+	if (s == NULL) {
+		log_error("%s: out of memory for a session; closed", peer);
+		bufferevent_free(bev); /* closes fd */
+		return;
+	}
 	if (fstat(fd, &st) == 0)
 		session_set_inode(s, (uint32_t)st.st_ino);
 
@@ -590,6 +595,11 @@ int cmd_listen(int argc, char **argv)
 	raise_fd_limit();
 	event_set_log_callback(libevent_log);
 	lc->srv.base = event_base_new();
+	if (lc->srv.base == NULL) {
+		log_error("event_base_new failed (libevent: no usable backend or out of memory)");
+		rc = 1;
+		goto out;
+	}
 	lc->srv.clock = clock_monotonic;
 	lc->srv.events = events_open(lc->opts.events_path, &lc->srv.clock, &err);
 	if (lc->srv.events == NULL) {
@@ -627,6 +637,11 @@ int cmd_listen(int argc, char **argv)
 			mport = ntohs(((struct sockaddr_in6 *)&ms)->sin6_port);
 		}
 		lc->http = evhttp_new(lc->srv.base);
+		if (lc->http == NULL) {
+			log_error("--metrics %s: evhttp_new failed", lc->opts.metrics_addr);
+			rc = 1;
+			goto out;
+		}
 		if (evhttp_bind_socket(lc->http, host, mport) != 0) {
 			log_error("--metrics %s: cannot bind: %s", lc->opts.metrics_addr,
 			          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
@@ -645,7 +660,12 @@ int cmd_listen(int argc, char **argv)
 		struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
 			              .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
 		lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
-		event_add(lc->diag_timer, &tv);
+		if (lc->diag_timer == NULL || event_add(lc->diag_timer, &tv) != 0) {
+			log_error(
+			        "inet_diag sampling: cannot make its timer (event_new/event_add)");
+			rc = 1;
+			goto out;
+		}
 	}
 	{
 		lc->srv.on_session_end = on_session_end;
@@ -655,12 +675,21 @@ int cmd_listen(int argc, char **argv)
 			struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
 				              .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
 			lc->stop_timer = evtimer_new(lc->srv.base, on_stop_timer, lc);
-			evtimer_add(lc->stop_timer, &tv);
+			if (lc->stop_timer == NULL || evtimer_add(lc->stop_timer, &tv) != 0) {
+				log_error("--duration: cannot make its timer "
+				          "(evtimer_new/evtimer_add)");
+				rc = 1;
+				goto out;
+			}
 		}
 		lc->sig_int = evsignal_new(lc->srv.base, SIGINT, on_signal, lc);
 		lc->sig_term = evsignal_new(lc->srv.base, SIGTERM, on_signal, lc);
-		evsignal_add(lc->sig_int, NULL);
-		evsignal_add(lc->sig_term, NULL);
+		if (!lc->sig_int || !lc->sig_term || evsignal_add(lc->sig_int, NULL) != 0 ||
+		    evsignal_add(lc->sig_term, NULL) != 0) {
+			log_error("cannot watch SIGINT/SIGTERM (evsignal_new/evsignal_add)");
+			rc = 1;
+			goto out;
+		}
 		signal(SIGPIPE, SIG_IGN);
 		print_config(lc, &sq, &prof);
 		log_info("listening on %s, services: %s%s", lc->opts.listen_addr,

@@ -74,7 +74,12 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (s == NULL)
-		abort();
+		return NULL;
+	s->timer = evtimer_new(srv->base, session_timercb, s);
+	if (s->timer == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->srv = srv;
 	s->id = ++srv->next_session_id;
 	s->bev = bev;
@@ -82,7 +87,6 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	s->client_expire_time_min = -1;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
 	s->accept_ms = s->last_rx_ms = s->last_tx_ms = now_ms(s);
-	s->timer = evtimer_new(srv->base, session_timercb, s);
 	s->next = srv->sessions;
 	if (srv->sessions)
 		srv->sessions->prev = s;
@@ -355,9 +359,17 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 		sbuf_free(&out);
 		return;
 	}
+	if (s->reply_timer == NULL &&
+	    (s->reply_timer = evtimer_new(s->srv->base, reply_timercb, s)) == NULL) {
+		/* No timer to wait with: answer now rather than never. */
+		log_warn("%s: out of memory for a reply timer; answering at once", s->peer);
+		struct sbuf out = { 0 };
+		tns_put_data(&out, s->large_sdu, 0, payload, n);
+		send_bytes(s, &out);
+		sbuf_free(&out);
+		return;
+	}
 	tns_put_data(&s->pending_reply, s->large_sdu, 0, payload, n);
-	if (s->reply_timer == NULL)
-		s->reply_timer = evtimer_new(s->srv->base, reply_timercb, s);
 	if (!evtimer_pending(s->reply_timer, NULL)) {
 		struct timeval tv = { .tv_sec = delay_ms / 1000,
 			              .tv_usec = (delay_ms % 1000) * 1000 };

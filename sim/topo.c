@@ -115,6 +115,11 @@ static int link_up(struct nl_sock *sk, const char *name, int *ifindex, struct dc
 	if (ifindex)
 		*ifindex = rtnl_link_get_ifindex(l);
 	change = rtnl_link_alloc();
+	if (change == NULL) {
+		rtnl_link_put(l);
+		err_set(err, "link %s up: out of memory", name);
+		return -1;
+	}
 	rtnl_link_set_flags(change, IFF_UP);
 	rc = rtnl_link_change(sk, l, change, 0);
 	rtnl_link_put(change);
@@ -131,9 +136,13 @@ static int add_addr(struct nl_sock *sk, int ifindex, const char *text, int famil
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local = NULL;
-	int rc = nl_addr_parse(text, family, &local);
+	int rc;
 
-	if (rc < 0) {
+	if (a == NULL) {
+		err_set(err, "address %s: out of memory", text);
+		return -1;
+	}
+	if ((rc = nl_addr_parse(text, family, &local)) < 0) {
 		err_set(err, "address %s: %s", text, nl_geterror(rc));
 		rtnl_addr_put(a);
 		return -1;
@@ -158,8 +167,12 @@ static int add_default_route(struct nl_sock *sk, int ifindex, const char *gw_tex
 	struct rtnl_route *r = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
 	struct nl_addr *dst = NULL, *gw = NULL;
-	int rc;
+	int rc = -1;
 
+	if (r == NULL || nh == NULL) {
+		err_set(err, "route via %s: out of memory", gw_text);
+		goto out;
+	}
 	if ((rc = nl_addr_parse(family == AF_INET ? "0.0.0.0/0" : "::/0", family, &dst)) < 0 ||
 	    (rc = nl_addr_parse(gw_text, family, &gw)) < 0) {
 		err_set(err, "route via %s: %s", gw_text, nl_geterror(rc));
