@@ -200,9 +200,18 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 		sbuf_free(&sb);
 		return -1;
 	}
-	fwrite(sb.buf, 1, sb.len, f);
-	fclose(f);
+	/* A full disk shows at fwrite or only at fclose: check both. */
+	bool wrote = fwrite(sb.buf, 1, sb.len, f) == sb.len;
+	int saved = errno;
+	if (fclose(f) != 0 && wrote) {
+		wrote = false;
+		saved = errno;
+	}
 	sbuf_free(&sb);
+	if (!wrote) {
+		snprintf(err, errlen, "--svg %s: %s", path, strerror(saved));
+		return -1;
+	}
 	return 0;
 }
 

@@ -195,6 +195,8 @@ struct job {
 	int wstatus; /* as wait() gave it */
 };
 
+/* Write one report; a failure (no such directory, a full disk, at the
+ * write or only at the close) is logged with the path and returns -1. */
 static int write_file(const char *dir, const char *name, const struct lab_run *r,
                       void (*fn)(const struct lab_run *, FILE *))
 {
@@ -202,10 +204,22 @@ static int write_file(const char *dir, const char *name, const struct lab_run *r
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "w")))
+	if (!(f = fopen(path, "w"))) {
+		log_error("%s: %s", path, strerror(errno));
 		return -1;
+	}
 	fn(r, f);
-	return fclose(f);
+	bool bad = ferror(f);
+	int saved = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = true;
+		saved = errno;
+	}
+	if (bad) {
+		log_error("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	return 0;
 }
 
 /* In the child: run one scenario, leave its reports in its directory. */
@@ -217,20 +231,22 @@ static int run_one(struct job *j, const char *svg_dir)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	rc = lab_run_scenario(&r, &j->s, j->dir, (volatile int *)&interrupted);
-	write_file(j->dir, "report.txt", &r, report_text);
-	write_file(j->dir, "report.json", &r, report_json);
-	write_file(j->dir, "junit.xml", &r, report_junit_case);
+	/* A report that could not be written is a run that could not be
+	 * carried out (3), whatever the scenario showed. */
+	int wrc = write_file(j->dir, "report.txt", &r, report_text);
+	wrc |= write_file(j->dir, "report.json", &r, report_json);
+	wrc |= write_file(j->dir, "junit.xml", &r, report_junit_case);
 	if (rc == 0) {
-		write_file(j->dir, "timeline.svg", &r, report_svg);
+		wrc |= write_file(j->dir, "timeline.svg", &r, report_svg);
 		if (svg_dir) {
 			char name[200];
 			snprintf(name, sizeof(name), "%s.svg", j->s.name);
-			write_file(svg_dir, name, &r, report_svg);
+			wrc |= write_file(svg_dir, name, &r, report_svg);
 		}
 	}
 	bool pass = rc == 0 && lab_run_passed(&r);
 	lab_run_free(&r);
-	return rc != 0 ? 3 : pass ? 0 : 1;
+	return rc != 0 || wrc != 0 ? 3 : pass ? 0 : 1;
 }
 
 static void cat_file(const char *dir, const char *name, FILE *out)
@@ -456,8 +472,11 @@ static int lab_run(int argc, char **argv)
 		}
 	}
 	FILE *jf = NULL;
-	if (junit && !(jf = fopen(junit, "w")))
+	bool junit_failed = false;
+	if (junit && !(jf = fopen(junit, "w"))) {
 		log_error("--junit %s: %s", junit, strerror(errno));
+		junit_failed = true;
+	}
 	if (jf)
 		fprintf(jf,
 		        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"dcdlab "
@@ -489,7 +508,11 @@ static int lab_run(int argc, char **argv)
 		       passed, failed, errors, bad, wall_s);
 	if (jf) {
 		fprintf(jf, "</testsuite>\n");
-		fclose(jf);
+		junit_failed = ferror(jf) != 0;
+		if (fclose(jf) != 0)
+			junit_failed = true;
+		if (junit_failed)
+			log_error("--junit %s: %s", junit, strerror(errno));
 	}
 	if (!keep && failed + errors == 0)
 		rmdir(base);
@@ -506,7 +529,7 @@ static int lab_run(int argc, char **argv)
 		return 130;
 	if (bad)
 		return 2;
-	return failed + errors ? 1 : 0;
+	return failed + errors || junit_failed ? 1 : 0;
 }
 
 int cmd_lab(int argc, char **argv)

@@ -59,6 +59,7 @@ run 2 "--fail-on \"deadpeer\": expected verdicts among" --fail-on deadpeer x.pca
 run 2 "--svg draws one flow" --svg x.svg "$D/fw-rst.pcap"
 run 3 "nosuch.pcap: No such file or directory" nosuch.pcap
 run 2 "--flow 99: no such flow" --flow 99 "$D/fw-rst.pcap"
+run 3 "--svg /dev/full: No space left on device" --flow 1 --svg /dev/full "$D/dead-client.pcap"
 head -c 100 /dev/urandom >"$T/garbage.pcap"
 run 3 "garbage.pcap: unknown file format" "$T/garbage.pcap"
 ok "usage and input errors name what was wrong"

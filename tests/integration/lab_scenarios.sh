@@ -120,3 +120,10 @@ jq -e '.errors == 1 and .passed == 1 and ([.scenarios[] | select(.name == "long"
 sleep 0.2
 pgrep -f "dcdlab (listen|connect)" && fail "a killed scenario left its programs running"
 ok "a scenario killed outright: valid --json naming the signal, nothing left behind"
+
+# A report that cannot be written is an error with its path, not a pass.
+"$DCDLAB" lab run --junit /dev/full "$T/quick.scn" >"$T/full.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && grep -q -- "--junit /dev/full: No space left on device" "$T/full.out" ||
+	fail "--junit /dev/full: exit $rc: $(cat "$T/full.out")"
+ok "a report that cannot be written: exit 1 naming the file"
