@@ -212,6 +212,22 @@ static int lane_of(const char *who)
 	return -1; /* faults and the lab: across all lanes */
 }
 
+/* `what` shortened at a word to fit `room_px` at font-size 9 (about 5 px a
+ * character), with an ellipsis; the whole text stays in the dot's title. */
+static void label_fit(const char *what, double room_px, char *out, size_t len)
+{
+	size_t max_ch = room_px > 50 ? (size_t)(room_px / 5.0) : 10, n = strlen(what);
+
+	if (n <= max_ch || max_ch + 4 > len) {
+		snprintf(out, len, "%s", what);
+		return;
+	}
+	size_t cut = max_ch - 1;
+	while (cut > max_ch / 2 && what[cut] != ' ')
+		cut--;
+	snprintf(out, len, "%.*s\u2026", (int)cut, what);
+}
+
 void report_svg(const struct lab_run *r, FILE *out)
 {
 	const struct scenario *s = r->s;
@@ -221,6 +237,12 @@ void report_svg(const struct lab_run *r, FILE *out)
 
 	for (int i = 0; i < r->n_events; i++) {
 		double t = (double)r->events[i].t_ms / 1000;
+		t_min = t < t_min ? t : t_min;
+		t_max = t > t_max ? t : t_max;
+	}
+	/* the conntrack samples are drawn too: inside the picture */
+	for (int i = 0; i < r->n_samples; i++) {
+		double t = (double)r->samples[i].t_ms / 1000;
 		t_min = t < t_min ? t : t_min;
 		t_max = t > t_max ? t : t_max;
 	}
@@ -255,20 +277,32 @@ void report_svg(const struct lab_run *r, FILE *out)
 		        "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%ds</text>\n",
 		        X(t), ya, X(t), ya + 4, X(t), ya + 16, t);
 	}
-	/* the conntrack entry's remaining timeout, in the firewall's lane */
+	/* the conntrack entry's remaining timeout, in the firewall's lane: one
+	 * line while an entry exists, none while there is none (expired,
+	 * flushed), a new one if the flow is tracked again */
 	if (r->n_samples && s->fw_idle_ms > 0) {
 		int base = SVG_TOP + LANE_H + LANE_H - 8;
 		double full = (double)s->fw_idle_ms / 1000;
-		fprintf(out,
-		        "<polyline fill=\"none\" stroke=\"#2a7\" stroke-width=\"1.5\" points=\"");
+		bool open = false;
 		for (int i = 0; i < r->n_samples; i++) {
 			const struct ct_sample *c = &r->samples[i];
-			double v = c->timeout_s < 0 ? 0 : c->timeout_s / full;
+			if (c->timeout_s < 0) {
+				if (open)
+					fprintf(out, "\"><title>conntrack entry: remaining idle "
+					             "timeout</title></polyline>\n");
+				open = false;
+				continue;
+			}
+			if (!open)
+				fprintf(out, "<polyline fill=\"none\" stroke=\"#2a7\" "
+				             "stroke-width=\"1.5\" points=\"");
+			open = true;
 			fprintf(out, "%.1f,%.1f ", X((double)c->t_ms / 1000),
-			        base - v * (LANE_H - 16));
+			        base - c->timeout_s / full * (LANE_H - 16));
 		}
-		fprintf(out,
-		        "\"><title>conntrack entry: remaining idle timeout</title></polyline>\n");
+		if (open)
+			fprintf(out, "\"><title>conntrack entry: remaining idle "
+			             "timeout</title></polyline>\n");
 	}
 	double last_x[3] = { -1e9, -1e9, -1e9 };
 	int stack[3] = { 0 };
@@ -298,12 +332,12 @@ void report_svg(const struct lab_run *r, FILE *out)
 		xml_str(out, e->what);
 		fprintf(out, "</title></circle>\n");
 		if (label && strcmp(e->who, "wire") != 0) {
-			char text[56];
+			char text[sizeof(e->what) + 4];
 			bool left = x > SVG_W * 0.6; /* keep the label inside the picture */
 			/* labels close together stack upwards instead of overlapping */
 			stack[lane] = x - last_x[lane] < 250 ? stack[lane] + 1 : 0;
 			last_x[lane] = x;
-			snprintf(text, sizeof(text), "%.50s", e->what);
+			label_fit(e->what, left ? x - 10 : SVG_W - x - 10, text, sizeof(text));
 			fprintf(out,
 			        "<text x=\"%.1f\" y=\"%d\" font-size=\"9\" fill=\"%s\" "
 			        "text-anchor=\"%s\">",

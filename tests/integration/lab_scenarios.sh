@@ -47,6 +47,28 @@ print(f"ok: {n} scenarios, {sum(len(s['expectations']) for s in sc)} expectation
 PY
 [ "$(ls "$T"/svg/*.svg | wc -l)" -eq "$n_files" ] || fail "expected one SVG per scenario"
 grep -q '<polyline' "$T/svg/dcd-keeps-alive.svg" || fail "no conntrack sawtooth in the SVG"
+python3 - "$T/svg" "$T/lib.json" <<'PY' || fail "SVG pictures"
+# Every SVG parses; everything drawn lies inside the picture; the conntrack
+# line stops when the entry expired (no line along the floor after it).
+import glob, json, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+by = {s["name"]: s for s in json.load(open(sys.argv[2]))["scenarios"]}
+for f in glob.glob(sys.argv[1] + "/*.svg"):
+    root = ET.parse(f).getroot()
+    w = float(root.get("width"))
+    for pl in root.iter(ns + "polyline"):
+        xs = [float(p.split(",")[0]) for p in pl.get("points").split()]
+        assert all(0 <= x <= w for x in xs), (f, "conntrack line off the picture")
+    for c in root.iter(ns + "circle"):
+        assert 0 <= float(c.get("cx")) <= w, (f, "a dot off the picture")
+root = ET.parse(sys.argv[1] + "/rst-both-at-expiry.svg").getroot()
+lines = list(root.iter(ns + "polyline"))
+assert len(lines) == 1, len(lines)
+# the line's last point is at the expiry, not at the end of the run
+xs = [float(p.split(",")[0]) for p in lines[0].get("points").split()]
+dots = [float(c.get("cx")) for c in root.iter(ns + "circle")]
+assert max(xs) < max(dots) - 50, (max(xs), max(dots))
+PY
 [ -z "$(labns)" ] || fail "namespaces left: $(labns)"
 [ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$host_links_before" ] ||
 	fail "the host's interfaces changed"
