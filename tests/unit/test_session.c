@@ -1,6 +1,12 @@
 /* test_session.c - the listener's TNS session logic over bufferevent pairs
  * (no sockets, no kernel): CONNECT -> ACCEPT / REFUSE, calls, NS probes,
- * inbound connect timeout, protocol errors. */
+ * inbound connect timeout, protocol errors.
+ *
+ * Deterministic: no test waits on real time. The server reads a virtual
+ * clock the test sets (the clock seam, lib/clock.h); a session's timers are
+ * libevent's and long (seconds to minutes, so they never fire on their
+ * own during a test), and a test checks when one is due, then fires it
+ * itself (event_active) at the virtual time it chooses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,10 +23,16 @@
 #include "../../probe/server.h"
 
 struct fixture {
+	int64_t now_ms; /* the virtual clock the server reads */
 	struct server srv;
 	struct bufferevent *pair[2]; /* [0] server side, [1] our client */
 	struct session *s;
 };
+
+static int64_t virtual_now(void *arg)
+{
+	return *(const int64_t *)arg;
+}
 
 static int setup(void **state)
 {
@@ -28,13 +40,14 @@ static int setup(void **state)
 	struct dcd_err err;
 
 	f->srv.base = event_base_new();
-	f->srv.clock = clock_monotonic;
+	f->now_ms = 1000000;
+	f->srv.clock = (struct dcd_clock){ virtual_now, &f->now_ms };
 	f->srv.events = events_open(NULL, &f->srv.clock, &err);
 	f->srv.cfg.services[0] = "orcl";
 	f->srv.cfg.n_services = 1;
 	f->srv.cfg.max_packet_bytes = 65536;
 	f->srv.cfg.max_version = 318;
-	f->srv.cfg.inbound_connect_timeout_ms = 300;
+	f->srv.cfg.inbound_connect_timeout_ms = 300000;
 	f->srv.cfg.method = DCD_KEEPALIVE;
 	bufferevent_pair_new(f->srv.base, 0, f->pair);
 	bufferevent_enable(f->pair[1], EV_READ | EV_WRITE);
@@ -56,25 +69,34 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Run the loop until `n` bytes reached the client or ms passed. */
-static size_t run_until(struct fixture *f, size_t n, int ms)
+/* Run the loop without waiting until nothing more happens (the pair's
+ * deferred callbacks, the session's answers); the bytes the client has. */
+static size_t pump(struct fixture *f)
 {
 	struct evbuffer *in = bufferevent_get_input(f->pair[1]);
-	int64_t deadline = clock_now_ms(&clock_monotonic) + ms;
-
-	while (evbuffer_get_length(in) < n && clock_now_ms(&clock_monotonic) < deadline) {
-		struct timeval tv = { 0, 1000 };
-		event_base_loopexit(f->srv.base, &tv);
-		event_base_dispatch(f->srv.base);
-	}
+	for (int i = 0; i < 16; i++)
+		event_base_loop(f->srv.base, EVLOOP_NONBLOCK);
 	return evbuffer_get_length(in);
 }
 
-static void run_ms(struct fixture *f, int ms)
+/* How long until `ev` fires, in ms; -1 if it is not armed. */
+static int64_t due_in_ms(const struct event *ev)
 {
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-	event_base_loopexit(f->srv.base, &tv);
-	event_base_dispatch(f->srv.base);
+	struct timeval at, now;
+
+	if (ev == NULL || !evtimer_pending(ev, &at))
+		return -1;
+	evutil_gettimeofday(&now, NULL);
+	return (int64_t)(at.tv_sec - now.tv_sec) * 1000 + (at.tv_usec - now.tv_usec) / 1000;
+}
+
+/* Let `ms` of virtual time pass, then fire `ev` as its timeout would. */
+static size_t fire(struct fixture *f, struct event *ev, int64_t ms)
+{
+	f->now_ms += ms;
+	evtimer_del(ev);
+	event_active(ev, EV_TIMEOUT, 1);
+	return pump(f);
 }
 
 static void client_send(struct fixture *f, const struct sbuf *b)
@@ -104,7 +126,7 @@ static void test_accept(void **state)
 	uint8_t b[64];
 
 	send_connect(f, DESC);
-	assert_true(run_until(f, 45, 500) >= 45);
+	assert_true(pump(f) >= 45);
 	evbuffer_remove(bufferevent_get_input(f->pair[1]), b, 45);
 	assert_int_equal(b[4], TNS_ACCEPT);
 	assert_int_equal(b[8] << 8 | b[9], 318);
@@ -128,7 +150,7 @@ static void test_accept_long_descriptor(void **state)
 	            "(CID=(PROGRAM=%0200d))))",
 	            0);
 	send_connect(f, d.buf);
-	assert_true(run_until(f, 45, 500) >= 45);
+	assert_true(pump(f) >= 45);
 	assert_int_equal(f->s->state, SESSION_OPEN);
 	assert_int_equal(f->s->client_expire_time_min, 3);
 	sbuf_free(&d);
@@ -141,7 +163,7 @@ static void test_old_server_version(void **state)
 
 	f->srv.cfg.max_version = 314; /* an 11.2 server */
 	send_connect(f, DESC);
-	assert_true(run_until(f, 32, 500) >= 32);
+	assert_true(pump(f) >= 32);
 	evbuffer_remove(bufferevent_get_input(f->pair[1]), b, 32);
 	assert_int_equal(b[0] << 8 | b[1], 32);
 	assert_int_equal(b[8] << 8 | b[9], 314);
@@ -155,13 +177,13 @@ static void test_refuse(void **state)
 	size_t n;
 
 	send_connect(f, "(DESCRIPTION=(ADDRESS=(HOST=h))(CONNECT_DATA=(SERVICE_NAME=nosuch)))");
-	n = run_until(f, 90, 500);
+	n = pump(f);
 	assert_true(n > 12);
 	evbuffer_remove(bufferevent_get_input(f->pair[1]), b, n);
 	assert_int_equal(b[4], TNS_REFUSE);
 	assert_non_null(memmem(b, n, "(ERR=12514)", 11));
 	/* The session ends once the REFUSE is written. */
-	run_ms(f, 20);
+	pump(f);
 	assert_null(f->srv.sessions);
 	assert_int_equal(f->srv.counters.refused_total, 1);
 	assert_int_equal(f->srv.counters.ends_total[END_REFUSED], 1);
@@ -174,7 +196,7 @@ static void test_refuse_sid(void **state)
 	size_t n;
 
 	send_connect(f, "(DESCRIPTION=(ADDRESS=(HOST=h))(CONNECT_DATA=(SID=nosid)))");
-	n = run_until(f, 90, 500);
+	n = pump(f);
 	evbuffer_remove(bufferevent_get_input(f->pair[1]), b, n);
 	assert_non_null(memmem(b, n, "(ERR=12505)", 11));
 }
@@ -187,26 +209,28 @@ static void test_calls_and_disconnect(void **state)
 	uint8_t r[64];
 
 	send_connect(f, DESC);
-	run_until(f, 45, 500);
+	pump(f);
 	evbuffer_drain(in, 45);
 	/* Two calls in one write; large-SDU framing after ACCEPT. */
 	tns_put_data(&b, true, 0, "hello", 5);
-	tns_put_data(&b, true, 0, "dcdlab:sleep=50ms", 17);
+	tns_put_data(&b, true, 0, "dcdlab:sleep=30s", 16);
 	client_send(f, &b);
 	sbuf_free(&b);
-	assert_int_equal(run_until(f, 15, 20), 15); /* the first at once */
+	assert_int_equal(pump(f), 15); /* the first at once, the second not yet */
 	evbuffer_remove(in, r, 15);
 	assert_int_equal(r[3], 15);
 	assert_memory_equal(r + 10, "hello", 5);
-	assert_true(run_until(f, 27, 20) < 27);      /* not yet */
-	assert_int_equal(run_until(f, 27, 500), 27); /* after 50 ms */
-	evbuffer_drain(in, 27);
+	int64_t due = due_in_ms(f->s->reply_timer); /* the answer after 30 s */
+	if (due < 29000 || due > 30000)
+		fail_msg("the delayed answer is due in %lld ms, expected 30 s", (long long)due);
+	assert_int_equal(fire(f, f->s->reply_timer, 30000), 26); /* header, flags, 16 bytes */
+	evbuffer_drain(in, 26);
 	assert_int_equal(f->s->calls, 2);
 	/* MARKER break gets a reset marker back. */
 	tns_put_marker(&b, true, 1, 1);
 	client_send(f, &b);
 	sbuf_reset(&b);
-	assert_int_equal(run_until(f, 11, 500), 11);
+	assert_int_equal(pump(f), 11);
 	evbuffer_remove(in, r, 11);
 	assert_int_equal(r[4], TNS_MARKER);
 	assert_int_equal(r[10], 2);
@@ -214,7 +238,7 @@ static void test_calls_and_disconnect(void **state)
 	tns_put_data(&b, true, TNS_DATA_FLAG_EOF, NULL, 0);
 	client_send(f, &b);
 	sbuf_free(&b);
-	run_ms(f, 20);
+	pump(f);
 	assert_null(f->srv.sessions);
 	assert_int_equal(f->srv.counters.ends_total[END_DISCONNECT], 1);
 }
@@ -226,16 +250,36 @@ static void test_ns_probes(void **state)
 	uint8_t r[10];
 
 	f->srv.cfg.method = DCD_NS_PROBES;
-	f->srv.cfg.ns_probe_interval_ms = 60;
+	f->srv.cfg.ns_probe_interval_ms = 60000;
 	send_connect(f, DESC);
-	run_until(f, 45, 500);
+	pump(f);
 	evbuffer_drain(in, 45);
-	assert_int_equal(run_until(f, 10, 30), 0);   /* not before the interval */
-	assert_int_equal(run_until(f, 20, 500), 20); /* two probes */
+	int64_t due = due_in_ms(f->s->timer); /* a probe is due an interval after the ACCEPT */
+	if (due < 59000 || due > 60000)
+		fail_msg("the first probe is due in %lld ms, expected 60 s", (long long)due);
+	/* Fired early (30 s idle): no probe, the timer waits the rest. */
+	assert_int_equal(fire(f, f->s->timer, 30000), 0);
+	due = due_in_ms(f->s->timer);
+	if (due < 29000 || due > 30000)
+		fail_msg("after 30 s idle the probe is due in %lld ms, expected 30 s",
+		         (long long)due);
+	assert_int_equal(fire(f, f->s->timer, 30000), 10); /* 60 s idle: a probe */
+	assert_int_equal(fire(f, f->s->timer, 60000), 20); /* and every interval */
 	evbuffer_remove(in, r, 10);
 	assert_true(tns_is_dcd_probe(r, 10));
 	assert_int_equal(f->s->ns_probes_sent, 2);
 	assert_int_equal(f->srv.counters.ns_probes_sent_total, 2);
+	/* The client's data resets the idle time: 30 s later, no probe. */
+	struct sbuf b = { 0 };
+	evbuffer_drain(in, 10);
+	tns_put_data(&b, true, 0, "hello", 5);
+	client_send(f, &b);
+	sbuf_free(&b);
+	f->now_ms += 30000;
+	assert_int_equal(pump(f), 15); /* the answer to the call */
+	evbuffer_drain(in, 15);
+	assert_int_equal(fire(f, f->s->timer, 30000), 0);
+	assert_int_equal(f->s->ns_probes_sent, 2);
 }
 
 static void test_inbound_timeout(void **state)
@@ -248,9 +292,12 @@ static void test_inbound_timeout(void **state)
 	b.len = 20; /* a truncated CONNECT, then silence */
 	client_send(f, &b);
 	sbuf_free(&b);
-	run_ms(f, 100);
+	pump(f);
 	assert_non_null(f->srv.sessions);
-	run_ms(f, 300);
+	int64_t due = due_in_ms(f->s->timer); /* armed for the inbound connect timeout */
+	if (due < 299000 || due > 300000)
+		fail_msg("the inbound timeout is due in %lld ms, expected 300 s", (long long)due);
+	fire(f, f->s->timer, 300000);
 	assert_null(f->srv.sessions);
 	assert_int_equal(f->srv.counters.ends_total[END_CONNECT_TIMEOUT], 1);
 }
@@ -278,7 +325,7 @@ static void test_protocol_errors(void **state)
 			f->s = session_new(&f->srv, f->pair[0], -1, "pair");
 		}
 		bufferevent_write(f->pair[1], cases[i].bytes, cases[i].n);
-		run_ms(f, 20);
+		pump(f);
 		if (f->srv.sessions != NULL)
 			fail_msg("case %zu: session still open", i);
 	}
