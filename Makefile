@@ -14,7 +14,7 @@ WERROR     ?= 0
 V          ?= 0
 VERSION    := 0.1.0
 
-PKGS := libevent_core libevent_extra libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libnl-nf-3.0 libnftables
+PKGS := libevent_core libevent_extra libpcap libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libnl-nf-3.0 libnftables jansson
 
 WARN := -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wshadow -Wno-unused-parameter -Wno-format-truncation
 ifeq ($(WERROR),1)

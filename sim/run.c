@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <pcap/pcap.h>
 
 #include "../capture/analyze.h"
@@ -430,35 +431,36 @@ static void analyze_leg(struct lab_run *r, enum scn_leg which, const char *path)
 
 /* ---- the programs' JSON lines ---- */
 
-/* The value of "key" in one of our own flat JSON objects, unescaped. */
-static bool jget(const char *line, const char *key, char *out, size_t size)
+/* The programs write one JSON object a line (connect --json, listen
+ * --events); jansson parses them (a key search would match a key inside a
+ * string value, or stop at an escaped quote). A line that does not parse
+ * is skipped: the file may end in the middle of one while a program runs. */
+static json_t *jparse(const char *line)
 {
-	char pat[64];
-	const char *p;
-	size_t n = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	if (!(p = strstr(line, pat)) || size == 0)
-		return false;
-	p += strlen(pat);
-	if (*p == '"') {
-		for (p++; *p && *p != '"' && n + 1 < size; p++) {
-			if (*p == '\\' && p[1])
-				p++;
-			out[n++] = *p;
-		}
-	} else {
-		while (*p && *p != ',' && *p != '}' && n + 1 < size)
-			out[n++] = *p++;
+	json_t *o = json_loads(line, JSON_DECODE_ANY, NULL);
+	if (o && !json_is_object(o)) {
+		json_decref(o);
+		return NULL;
 	}
-	out[n] = '\0';
-	return true;
+	return o;
 }
 
-static double jnum(const char *line, const char *key, double dflt)
+/* The string at `key`, or NULL. */
+static const char *jstr(const json_t *o, const char *key)
 {
-	char b[64];
-	return jget(line, key, b, sizeof(b)) ? strtod(b, NULL) : dflt;
+	return json_string_value(json_object_get(o, key)); /* NULL if not a string */
+}
+
+/* The number at `key`, or `dflt`. */
+static double jnum(const json_t *o, const char *key, double dflt)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+static bool jtrue(const json_t *o, const char *key)
+{
+	return json_is_true(json_object_get(o, key));
 }
 
 /* "2026-11-21T12:03:14.648Z" -> ms since the epoch, or -1. */
@@ -485,28 +487,34 @@ static const char *tag(const struct lab_run *r, int i, char *buf, size_t size)
 
 static void read_client(struct lab_run *r, int i)
 {
-	char path[600], line[2048], step[64], msg[400], ora[32], wall[64], tb[8];
+	char path[600], tb[8], *line = NULL;
+	size_t cap = 0;
 	struct lab_session *se = &r->sess[i];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/client-%d.jsonl", r->dir, i + 1);
 	if (!(f = fopen(path, "r")))
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!jget(line, "step", step, sizeof(step)) ||
-		    !jget(line, "time", wall, sizeof(wall)))
+	while (getline(&line, &cap, f) > 0) {
+		json_t *o = jparse(line);
+		const char *step = o ? jstr(o, "step") : NULL, *wall = o ? jstr(o, "time") : NULL;
+		if (!step || !wall) {
+			json_decref(o);
 			continue;
+		}
 		int64_t t = iso_ms(wall) - r->t0_wall_ms;
-		jget(line, "message", msg, sizeof(msg)) || (msg[0] = '\0');
-		bool failed = jget(line, "ora", ora, sizeof(ora));
+		const char *msg = jstr(o, "message"), *ora = jstr(o, "ora");
+		bool failed = ora != NULL;
 		int k;
+		if (!msg)
+			msg = "";
 		if (!se->cport)
-			se->cport = (uint16_t)jnum(line, "local_port", 0);
+			se->cport = (uint16_t)jnum(o, "local_port", 0);
 		if (sscanf(step, "call %d", &k) == 1 && k >= 1 && k <= LAB_MAX_CALLS) {
 			struct call_result *c = &se->calls[k - 1];
 			c->made = true;
 			c->ok = !failed;
-			c->ora = failed ? atoi(ora + 4) : 0;
+			c->ora = failed && strlen(ora) > 4 ? atoi(ora + 4) : 0;
 			c->t_ms = t;
 			snprintf(c->message, sizeof(c->message), "%s", msg);
 			if (k > se->n_calls)
@@ -515,58 +523,67 @@ static void read_client(struct lab_run *r, int i)
 		if (strcmp(step, "idle") != 0)
 			lab_event(r, t, "client", "%s%s: %s%s%s", tag(r, i, tb, sizeof(tb)), step,
 			          failed ? ora : "", failed ? ": " : "", msg);
+		json_decref(o);
 	}
+	free(line);
 	fclose(f);
 }
 
 static void read_server(struct lab_run *r)
 {
-	char path[600], line[4096], ev[32], b[200], cause[40], peer[80], tb[8];
+	char path[600], tb[8], *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/listen.jsonl", r->dir);
 	if (!(f = fopen(path, "r")))
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!jget(line, "event", ev, sizeof(ev)) || !jget(line, "time", b, sizeof(b)) ||
-		    !jget(line, "peer", peer, sizeof(peer)))
+	while (getline(&line, &cap, f) > 0) {
+		json_t *o = jparse(line);
+		const char *ev = o ? jstr(o, "event") : NULL, *wall = o ? jstr(o, "time") : NULL,
+		           *peer = o ? jstr(o, "peer") : NULL;
+		if (!ev || !wall || !peer) {
+			json_decref(o);
 			continue;
-		int64_t t = iso_ms(b) - r->t0_wall_ms;
+		}
+		int64_t t = iso_ms(wall) - r->t0_wall_ms;
 		struct lab_session *se = lab_session_by_port(r, addr_port(peer));
 		const char *who = se ? tag(r, (int)(se - r->sess), tb, sizeof(tb)) : "? ";
 		if (strcmp(ev, "accept") == 0) {
-			char dcd[32] = "";
-			jget(line, "dcd", dcd, sizeof(dcd));
-			if (strcmp(dcd, "keepalive") == 0)
+			const char *dcd = jstr(o, "dcd");
+			if (dcd && strcmp(dcd, "keepalive") == 0)
 				lab_event(r, t, "server",
 				          "%saccepted; keepalive %.0f/%.0f/%.0f (dead peer noticed "
 				          "after "
 				          "%.0f s)",
-				          who, jnum(line, "tcp_keepidle_s", 0),
-				          jnum(line, "tcp_keepintvl_s", 0),
-				          jnum(line, "tcp_keepcnt", 0), jnum(line, "detect_s", 0));
+				          who, jnum(o, "tcp_keepidle_s", 0),
+				          jnum(o, "tcp_keepintvl_s", 0), jnum(o, "tcp_keepcnt", 0),
+				          jnum(o, "detect_s", 0));
 			else
 				lab_event(r, t, "server", "%saccepted; DCD: %s", who,
-				          dcd[0] ? dcd : "none");
+				          dcd && dcd[0] ? dcd : "none");
 		} else if (strcmp(ev, "ns-probe") == 0) {
 			lab_event(r, t, "server", "%sNS probe sent (10-byte DATA)", who);
 		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) && se &&
 		           !se->server_ended) {
-			jget(line, "cause", cause, sizeof(cause));
-			if (strcmp(cause, "shutdown") == 0)
+			const char *cause = jstr(o, "cause");
+			if (!cause || strcmp(cause, "shutdown") == 0) {
+				json_decref(o);
 				continue; /* the lab stopped it: the session was still open */
-			jget(line, "dead_peer", b, sizeof(b));
+			}
 			se->server_ended = true;
 			se->server_cause = end_cause_parse(cause);
-			se->server_dead_peer = strcmp(b, "true") == 0;
+			se->server_dead_peer = jtrue(o, "dead_peer");
 			se->server_end_ms = t;
-			se->server_since_last_packet_s = jnum(line, "since_last_packet_s", -1);
+			se->server_since_last_packet_s = jnum(o, "since_last_packet_s", -1);
 			lab_event(r, t, "server",
 			          "%ssession ended: %s%s (%.2f s after the client's last packet)",
 			          who, cause, se->server_dead_peer ? ", a dead peer" : "",
 			          se->server_since_last_packet_s);
 		}
+		json_decref(o);
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -574,17 +591,20 @@ static void read_server(struct lab_run *r)
  * does not come within 5 s (it failed: the run goes on and reports it). */
 static int64_t wait_connected(struct lab_run *r)
 {
-	char path[600], line[2048], wall[64];
+	char path[600], line[2048];
 
 	snprintf(path, sizeof(path), "%s/client-1.jsonl", r->dir);
 	for (int i = 0; i < 1000; i++) { /* 1000 x 5 ms */
 		FILE *f = fopen(path, "r");
-		bool got = f && fgets(line, sizeof(line), f) && strchr(line, '\n') &&
-		           jget(line, "time", wall, sizeof(wall));
+		json_t *o = f && fgets(line, sizeof(line), f) && strchr(line, '\n') ? jparse(line)
+		                                                                    : NULL;
+		const char *wall = o ? jstr(o, "time") : NULL;
+		int64_t at = wall ? iso_ms(wall) : -1;
+		json_decref(o);
 		if (f)
 			fclose(f);
-		if (got)
-			return iso_ms(wall);
+		if (at >= 0)
+			return at;
 		if (r->sess[0].pid <= 0 || waitpid(r->sess[0].pid, NULL, WNOHANG) != 0)
 			return -1;
 		usleep(5000);
