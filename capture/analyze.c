@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "../lib/tns.h"
+#include "../model/sqlnet.h"
 
 /* A gap this long without a packet counts as idle (for drops/bracket). */
 #define IDLE_GAP_MS 1000u
@@ -886,7 +887,7 @@ static void match_profile(struct side_report *s)
 			s->profile = "linux-default";
 			return;
 		}
-		if (near_minutes && intvl6 && n <= 546) {
+		if (near_minutes && intvl6 && n <= SQLNET_EXPIRE_TIME_MAX_MIN) {
 			s->profile = "oracle-dcd";
 			s->expire_time_min = (int)n;
 			return;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../lib/numparse.h"
+#include "sqlnet.h"
 #include "../lib/sbuf.h"
 #include "orafile.h"
 
@@ -120,9 +121,10 @@ int descriptor_from_nv(struct dcd_descriptor *d, const struct nv *list, struct d
 	}
 	if ((n = nv_find(desc->child, "EXPIRE_TIME")) != NULL) {
 		long min;
-		if (n->atom == NULL || parse_long(n->atom, 0, 546, &min) != 0) {
-			err_set(err, "EXPIRE_TIME: bad value \"%s\": expected minutes, 0 to 546",
-			        n->atom ? n->atom : "(list)");
+		if (n->atom == NULL ||
+		    parse_long(n->atom, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &min) != 0) {
+			err_set(err, "EXPIRE_TIME: bad value \"%s\": expected minutes, 0 to %d",
+			        n->atom ? n->atom : "(list)", SQLNET_EXPIRE_TIME_MAX_MIN);
 			return -1;
 		}
 		d->expire_time_min = (int)min;
@@ -183,11 +185,11 @@ static int ez_param(struct dcd_descriptor *d, const char *name, const char *valu
 	long v;
 
 	if (strcasecmp(name, "expire_time") == 0) {
-		if (parse_long(value, 0, 546, &v) != 0) {
+		if (parse_long(value, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &v) != 0) {
 			err_set(err,
 			        "Easy Connect expire_time: bad value \"%s\": expected minutes, 0 "
-			        "to 546",
-			        value);
+			        "to %d",
+			        value, SQLNET_EXPIRE_TIME_MAX_MIN);
 			return -1;
 		}
 		d->expire_time_min = (int)v;

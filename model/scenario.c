@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "../lib/numparse.h"
+#include "sqlnet.h"
 #include "outcome.h"
 #include "plan.h"
 
@@ -113,7 +114,7 @@ static int server_line(struct scenario *s, const struct line *l, struct dcd_err 
 	if (strcmp(k, "keepalive") == 0)
 		return keepalive(l, 2, &s->keepidle_s, &s->keepintvl_s, &s->keepcnt, err);
 	if (strcmp(k, "expire_time") == 0) {
-		if (number(l, 2, 0, 1440, &v, err) != 0)
+		if (number(l, 2, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &v, err) != 0)
 			return -1;
 		s->expire_time_min = (int)v;
 		return 0;

@@ -21,7 +21,7 @@ static const char *apply_expire_time(struct sqlnet_config *cfg, const char *v)
 	long min;
 
 	if (parse_long(v, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &min) != 0)
-		return "an integer number of minutes, 0 to 546";
+		return "an integer number of minutes, 0 to " SQLNET_EXPIRE_TIME_MAX_TEXT;
 	cfg->expire_time_min = (int)min;
 	return NULL;
 }

@@ -25,8 +25,11 @@ struct sqlnet_config {
 };
 
 /* Largest EXPIRE_TIME accepted: Linux caps TCP_KEEPIDLE at 32767 s, and
- * Oracle documents no larger useful value; 546 min is the last that fits. */
-#define SQLNET_EXPIRE_TIME_MAX_MIN 546
+ * Oracle documents no larger useful value; 546 min is the last that fits.
+ * One limit for sqlnet.ora, descriptors, Easy Connect, listen, scenarios,
+ * check and the analyzer's profile match. */
+#define SQLNET_EXPIRE_TIME_MAX_MIN  546
+#define SQLNET_EXPIRE_TIME_MAX_TEXT "546"
 
 /* Set every field to "unset". */
 void sqlnet_init(struct sqlnet_config *cfg);

@@ -394,7 +394,8 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 		case OPT_RELEASE: o->release = optarg; break;
 		case OPT_EXPIRE:
 			if (parse_long(optarg, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &v) != 0)
-				return bad_opt("--expire-time", optarg, "minutes, 0 to 546");
+				return bad_opt("--expire-time", optarg,
+				               "minutes, 0 to " SQLNET_EXPIRE_TIME_MAX_TEXT);
 			o->expire_time_min = (int)v;
 			break;
 		case OPT_NSPROBES: o->ns_probes = 1; break;

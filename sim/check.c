@@ -445,7 +445,7 @@ static void advice(struct check *c, struct plan *pl)
 	/* keepalives that the firewall does not count keep nothing: data does */
 	c->advice_ns_probes = c->ka_ignored || c->ns_interval_ms > 0;
 	if (survives_with_expire(c, pl, 1, c->advice_ns_probes)) {
-		int lo = 1, hi = 546; /* the largest EXPIRE_TIME a server takes */
+		int lo = 1, hi = SQLNET_EXPIRE_TIME_MAX_MIN;
 		if (survives_with_expire(c, pl, hi, c->advice_ns_probes))
 			lo = hi;
 		while (hi - lo > 1) {
@@ -735,8 +735,9 @@ int cmd_check(int argc, char **argv)
 		else if (strcmp(o, "--firewall") == 0)
 			c->preset = v;
 		else if (strcmp(o, "--expire-time") == 0) {
-			if (parse_long(v, 0, 1440, &n) != 0) {
-				log_error("--expire-time \"%s\": expected minutes, 0-1440", v);
+			if (parse_long(v, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &n) != 0) {
+				log_error("--expire-time \"%s\": expected minutes, 0 to %d", v,
+				          SQLNET_EXPIRE_TIME_MAX_MIN);
 				goto out;
 			}
 			c->expire_time = (int)n;

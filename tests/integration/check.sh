@@ -91,6 +91,9 @@ import json, sys; d = json.load(sys.stdin); assert d["ok"], d' || fail "${f%:*}"
 done
 ok "AIX half-seconds, Solaris's old DCD, a Windows ms trap, EXPIRE_TIME ignored before 19c; every platform's sample reads"
 
+out=$(chk --expire-time 600 --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q -- '--expire-time "600": expected minutes, 0 to 546' <<<"$out" ||
+	fail "EXPIRE_TIME 600 (beyond TCP_KEEPIDLE, refused in sqlnet.ora too): $rc $out"
 out=$(chk --expire-time 10 --fw-idle 1h --platform linux --tunables $D/bad-linux.txt 2>&1); rc=$?
 [ "$rc" -eq 2 ] && grep -q 'bad-linux.txt:2: net.ipv4.tcp_keepalive_intvl: "seventy-five" is not a number' <<<"$out" ||
 	fail "bad tunables: $rc $out"

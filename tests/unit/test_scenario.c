@@ -111,7 +111,7 @@ static void test_errors(void **state)
 		{ "server keepalive 2/1/300\n", "f.scn:1: \"2/1/300\"" },
 		{ "server keepalive 2/1/3/4\n", "f.scn:1: \"2/1/3/4\"" },
 		{ "server expire_time ten\n",
-		  "f.scn:1: \"ten\": expected a whole number from 0 to 1440" },
+		  "f.scn:1: \"ten\": expected a whole number from 0 to 546" },
 		{ "server colour blue\n", "f.scn:1: server: expected keepalive" },
 		{ "\n\nclient plan call, dance\n",
 		  "f.scn:3: plan, byte 6: unknown step \"dance\"" },
@@ -126,6 +126,8 @@ static void test_errors(void **state)
 		{ "fault link-cut at 3s restore 1s\n", "f.scn:1: restore 1s comes before the cut" },
 		{ "fault client-crash at 1s restore 2s\n", "unexpected after the fault's time" },
 		{ "expect call 0 ok\n", "f.scn:1: \"0\": expected a whole number from 1 to 1000" },
+		{ "server expire_time 600\n",
+		  "f.scn:1: \"600\": expected a whole number from 0 to 546" }, /* as sqlnet.ora */
 		{ "expect call 2 ok\n", "f.scn:1: call 2: the plan makes only 1 call" },
 		{ "expect call 1 fails ORA-x\n", "\"ORA-x\": expected an ORA-nnnnn code" },
 		{ "expect server-end sleepy\n", "server-end \"sleepy\": expected none, dead-peer" },
