@@ -1,6 +1,8 @@
 /* firewall.c - device defaults (DOMAIN.md §5; vendors' documentation). */
 #include "firewall.h"
 
+#include <string.h>
+
 const struct fw_device fw_devices[] = {
 	{ "linux-conntrack", "Linux conntrack", 432000, FW_EXPIRY_SILENT,
 	  "nf_conntrack_tcp_timeout_established" },
@@ -26,12 +28,34 @@ const struct fw_device fw_devices[] = {
 
 const size_t fw_device_count = sizeof(fw_devices) / sizeof(fw_devices[0]);
 
+/* Every text of an expiry behaviour, in one table indexed by it. */
+static const struct {
+	const char *keyword, *name, *consequence;
+} expiries[FW_EXPIRY_COUNT] = {
+	[FW_EXPIRY_SILENT] = { "silent", "silent drop", "later packets are dropped" },
+	[FW_EXPIRY_RST_NEXT] = { "rst-next", "RST on next packet", "the next packet gets a RST" },
+	[FW_EXPIRY_RST_BOTH] = { "rst-both", "RST both ways", "RST to both ends" },
+};
+
 const char *fw_expiry_name(enum fw_expiry e)
 {
-	switch (e) {
-	case FW_EXPIRY_SILENT: return "silent drop";
-	case FW_EXPIRY_RST_NEXT: return "RST on next packet";
-	case FW_EXPIRY_RST_BOTH: return "RST both ways";
-	}
-	return "?";
+	return (unsigned)e < FW_EXPIRY_COUNT ? expiries[e].name : "?";
+}
+
+const char *fw_expiry_keyword(enum fw_expiry e)
+{
+	return (unsigned)e < FW_EXPIRY_COUNT ? expiries[e].keyword : "?";
+}
+
+const char *fw_expiry_consequence(enum fw_expiry e)
+{
+	return (unsigned)e < FW_EXPIRY_COUNT ? expiries[e].consequence : "?";
+}
+
+int fw_expiry_parse(const char *keyword)
+{
+	for (int e = 0; e < FW_EXPIRY_COUNT; e++)
+		if (strcmp(keyword, expiries[e].keyword) == 0)
+			return e;
+	return -1;
 }

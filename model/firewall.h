@@ -11,6 +11,7 @@ enum fw_expiry {
 	FW_EXPIRY_SILENT,   /* entry removed; later packets dropped */
 	FW_EXPIRY_RST_NEXT, /* RST to whoever sends the next packet */
 	FW_EXPIRY_RST_BOTH, /* RST to both ends at expiry */
+	FW_EXPIRY_COUNT
 };
 
 struct fw_device {
@@ -27,6 +28,16 @@ extern const size_t fw_device_count;
 /* RFC 5382 REQ-5: established-flow idle timeout at least 2 h 4 min. */
 #define RFC5382_MIN_IDLE_S 7440
 
+/* "silent drop", "RST on next packet", "RST both ways": for people. */
 const char *fw_expiry_name(enum fw_expiry e);
+/* "silent", "rst-next", "rst-both": the word scenario files, --fw-expiry
+ * and JSON use. */
+const char *fw_expiry_keyword(enum fw_expiry e);
+/* What a timeline says happens after the entry expired. */
+const char *fw_expiry_consequence(enum fw_expiry e);
+/* The expiry a keyword names, or -1. */
+int fw_expiry_parse(const char *keyword);
+/* "silent, rst-next or rst-both", for error messages. */
+#define FW_EXPIRY_KEYWORDS "silent, rst-next or rst-both"
 
 #endif

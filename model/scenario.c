@@ -223,16 +223,11 @@ static int firewall_line(struct scenario *s, const struct line *l, struct dcd_er
 				            val);
 			idle_given = true;
 		} else if (strcmp(opt, "expiry") == 0) {
-			if (strcmp(val, "silent") == 0)
-				s->expiry = FW_EXPIRY_SILENT;
-			else if (strcmp(val, "rst-next") == 0)
-				s->expiry = FW_EXPIRY_RST_NEXT;
-			else if (strcmp(val, "rst-both") == 0)
-				s->expiry = FW_EXPIRY_RST_BOTH;
-			else
-				return fail(err, l,
-				            "expiry \"%s\": expected silent, rst-next or rst-both",
+			int e = fw_expiry_parse(val);
+			if (e < 0)
+				return fail(err, l, "expiry \"%s\": expected " FW_EXPIRY_KEYWORDS,
 				            val);
+			s->expiry = (enum fw_expiry)e;
 		} else if (strcmp(opt, "keepalives") == 0) {
 			if (strcmp(val, "count") == 0)
 				s->keepalives_ignored = false;

@@ -627,10 +627,7 @@ static void print_json(const struct check *c)
 	else
 		sbuf_printf(&b, "null");
 	sbuf_printf(&b, ",\"idle_s\":%.0f,\"expiry\":\"%s\",\"keepalives_counted\":%s}",
-	            (double)c->fw_idle_ms / 1000,
-	            c->s.expiry == FW_EXPIRY_SILENT     ? "silent"
-	            : c->s.expiry == FW_EXPIRY_RST_NEXT ? "rst-next"
-	                                                : "rst-both",
+	            (double)c->fw_idle_ms / 1000, fw_expiry_keyword(c->s.expiry),
 	            c->ka_ignored ? "false" : "true");
 	sbuf_printf(&b, ",\"idle_sessions_survive\":%s,\"idle_gap_s\":%.0f",
 	            c->survives ? "true" : "false", (double)c->idle_gap_ms / 1000);
@@ -763,14 +760,9 @@ int cmd_check(int argc, char **argv)
 				goto out;
 			}
 		} else if (strcmp(o, "--fw-expiry") == 0) {
-			c->expiry = strcmp(v, "silent") == 0     ? FW_EXPIRY_SILENT
-			            : strcmp(v, "rst-next") == 0 ? FW_EXPIRY_RST_NEXT
-			            : strcmp(v, "rst-both") == 0 ? FW_EXPIRY_RST_BOTH
-			                                         : -1;
+			c->expiry = fw_expiry_parse(v);
 			if (c->expiry < 0) {
-				log_error(
-				        "--fw-expiry \"%s\": expected silent, rst-next or rst-both",
-				        v);
+				log_error("--fw-expiry \"%s\": expected " FW_EXPIRY_KEYWORDS, v);
 				goto out;
 			}
 		} else {

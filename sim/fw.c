@@ -271,10 +271,7 @@ static int on_ct_event(struct nl_msg *msg, void *arg)
 				r->fw_expired_ms = now;
 			lab_event(r, now, "fw", "conntrack entry expired after %s idle: %s",
 			          fmt_duration_ms(r->s->fw_idle_ms, b, sizeof(b)),
-			          r->s->expiry == FW_EXPIRY_SILENT ? "later packets are dropped"
-			          : r->s->expiry == FW_EXPIRY_RST_NEXT
-			                  ? "the next packet gets a RST"
-			                  : "RST to both ends");
+			          fw_expiry_consequence(r->s->expiry));
 			if (r->s->expiry == FW_EXPIRY_RST_BOTH) {
 				struct dcd_err err = { "" };
 				if (send_rsts(f, nfnl_ct_get_src_port(ct, 0), &err) != 0)

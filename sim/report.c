@@ -7,11 +7,6 @@
 #include "../lib/sbuf.h"
 #include "lab.h"
 
-static const char *expiry_word(enum fw_expiry e)
-{
-	return e == FW_EXPIRY_SILENT ? "silent" : e == FW_EXPIRY_RST_NEXT ? "rst-next" : "rst-both";
-}
-
 /* "server 19c keepalive 2/1/3 | firewall ... | client ..." */
 static void setup_line(const struct scenario *s, char *buf, size_t size)
 {
@@ -32,7 +27,7 @@ static void setup_line(const struct scenario *s, char *buf, size_t size)
 		n += (size_t)snprintf(
 		        buf + n, size - n, " | firewall %s idle %s, %s, keepalives %s",
 		        s->preset ? s->preset->name : "conntrack",
-		        fmt_duration_ms(s->fw_idle_ms, b, sizeof(b)), expiry_word(s->expiry),
+		        fmt_duration_ms(s->fw_idle_ms, b, sizeof(b)), fw_expiry_keyword(s->expiry),
 		        s->keepalives_ignored ? "ignored" : "count");
 	if (n < size)
 		n += (size_t)snprintf(buf + n, size - n, " | client: %s", s->plan);
