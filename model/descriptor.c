@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/textfile.h"
 #include "../lib/numparse.h"
 #include "sqlnet.h"
 #include "../lib/sbuf.h"
@@ -436,7 +437,7 @@ int descriptor_resolve(struct dcd_descriptor *d, const char *what, const char *t
 		snprintf(path, sizeof(path), "%s/tnsnames.ora", admin);
 		tnsnames_path = path;
 	}
-	text = file_slurp(tnsnames_path, &len, err);
+	text = text_file_read(tnsnames_path, ORAFILE_MAX_BYTES, "a parameter file", &len, err);
 	if (text == NULL)
 		return -1;
 	rc = tnsnames_lookup(d, tnsnames_path, text, len, what, err);

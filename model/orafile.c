@@ -9,41 +9,6 @@
 
 #include "../lib/sbuf.h"
 
-#define ORAFILE_MAX_BYTES (16u << 20)
-
-char *file_slurp(const char *path, size_t *len, struct dcd_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct sbuf sb = { 0 };
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL) {
-		err_set(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (sb.len + n > ORAFILE_MAX_BYTES) {
-			err_set(err, "%s: larger than 16 MiB; not a parameter file", path);
-			fclose(f);
-			sbuf_free(&sb);
-			return NULL;
-		}
-		sbuf_add(&sb, chunk, n);
-	}
-	if (ferror(f)) {
-		err_set(err, "%s: read error: %s", path, strerror(errno));
-		fclose(f);
-		sbuf_free(&sb);
-		return NULL;
-	}
-	fclose(f);
-	if (sb.buf == NULL)
-		sbuf_add(&sb, "", 0);
-	*len = sb.len;
-	return sb.buf;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';

@@ -26,8 +26,8 @@ struct ora_entry {
 int orafile_parse(const char *file, const char *text, size_t len, struct ora_entry **out,
                   struct dcd_err *err);
 
-/* Read a whole file (at most 16 MiB) into a NUL-terminated buffer. */
-char *file_slurp(const char *path, size_t *len, struct dcd_err *err);
+/* Parameter files (sqlnet.ora, tnsnames.ora) are read whole, at most this. */
+#define ORAFILE_MAX_BYTES ((size_t)16 << 20)
 
 /* Line and column in the file of byte `offset` of `e->value`. */
 void orafile_where(const struct ora_entry *e, size_t offset, int *line, int *col);

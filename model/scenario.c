@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/textfile.h"
 #include "../lib/numparse.h"
 #include "sqlnet.h"
 #include "outcome.h"
@@ -526,35 +527,13 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 
 int scenario_load(struct scenario *s, const char *path, struct dcd_err *err)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
+	size_t len;
+	char *text = text_file_read(path, (size_t)1 << 20, "a scenario", &len, err);
 	int rc;
 
-	if (!f) {
-		err_set(err, "%s: %s", path, strerror(errno));
+	if (text == NULL)
 		return -1;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		err_set(err, "%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
-	if (len > 1 << 20) {
-		err_set(err, "%s: %ld bytes; a scenario is at most 1 MiB", path, len);
-		fclose(f);
-		return -1;
-	}
-	text = malloc((size_t)len + 1);
-	if (!text || fread(text, 1, (size_t)len, f) != (size_t)len) {
-		err_set(err, "%s: read error", path);
-		free(text);
-		fclose(f);
-		return -1;
-	}
-	text[len] = '\0';
-	fclose(f);
-	if (strlen(text) != (size_t)len) {
+	if (strlen(text) != len) {
 		int line = 1; /* the line holding the first NUL */
 		for (const char *q = text; *q; q++)
 			line += *q == '\n';

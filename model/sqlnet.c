@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/textfile.h"
 #include "../lib/numparse.h"
 
 /* Convert and store one known parameter; return NULL or what was expected. */
@@ -120,7 +121,7 @@ int sqlnet_parse(struct sqlnet_config *cfg, const char *file, const char *text, 
 int sqlnet_load(struct sqlnet_config *cfg, const char *path, struct dcd_err *err)
 {
 	size_t len;
-	char *text = file_slurp(path, &len, err);
+	char *text = text_file_read(path, ORAFILE_MAX_BYTES, "a parameter file", &len, err);
 	int rc;
 
 	if (text == NULL)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/textfile.h"
 #include "../lib/cli.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
@@ -85,30 +86,16 @@ static void warn(struct check *c, const char *fmt, ...)
 static int load_tunables(struct platform_tcp *t, enum platform p, const char *path,
                          struct dcd_err *err)
 {
-	FILE *f;
 	char *text;
-	long len;
+	size_t len;
 	int rc;
 
 	if (!path) {
 		tunables_defaults(t, p);
 		return 0;
 	}
-	if (!(f = fopen(path, "r"))) {
-		err_set(err, "%s: %s", path, strerror(errno));
+	if (!(text = text_file_read(path, (size_t)16 << 20, "tunables output", &len, err)))
 		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (len < 0 || len > 16 << 20 || !(text = malloc((size_t)len + 1))) {
-		fclose(f);
-		err_set(err, "%s: not a readable file of at most 16 MiB", path);
-		return -1;
-	}
-	len = (long)fread(text, 1, (size_t)len, f);
-	fclose(f);
-	text[len] = '\0';
 	rc = tunables_parse(t, p, path, text, err);
 	free(text);
 	return rc;

@@ -1,0 +1,44 @@
+/* textfile.c - read a whole text file, bounded. */
+#include "textfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+char *text_file_read(const char *path, size_t max_bytes, const char *what, size_t *len,
+                     struct dcd_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct sbuf sb = { 0 };
+	char chunk[8192];
+	size_t n;
+
+	if (f == NULL) {
+		err_set(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* Chunks, not the size from fstat: a pipe or /dev/stdin has none. */
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (sb.len + n > max_bytes) {
+			err_set(err, "%s: larger than %zu KiB; not %s", path, max_bytes >> 10,
+			        what);
+			fclose(f);
+			sbuf_free(&sb);
+			return NULL;
+		}
+		sbuf_add(&sb, chunk, n);
+	}
+	if (ferror(f)) {
+		err_set(err, "%s: read error: %s", path, strerror(errno));
+		fclose(f);
+		sbuf_free(&sb);
+		return NULL;
+	}
+	fclose(f);
+	if (sb.buf == NULL)
+		sbuf_add(&sb, "", 0);
+	*len = sb.len;
+	return sb.buf;
+}
