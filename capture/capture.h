@@ -4,4 +4,7 @@
 
 int cmd_analyze(int argc, char **argv);
 
+/* The full help text of dcdlab analyze. */
+extern const char analyze_usage[];
+
 #endif

@@ -16,7 +16,6 @@
 
 #include <pcap/pcap.h>
 
-#include "../lib/cli.h"
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
@@ -27,6 +26,45 @@
 #include "decode.h"
 #include "pcapfile.h"
 #include "timeline.h"
+
+/* `dcdlab help analyze` and `dcdlab analyze --help`. */
+const char analyze_usage[] =
+        "usage: dcdlab analyze [options] FILE|-\n"
+        "       dcdlab analyze -i IFACE [-f FILTER] [-Z USER] [options]\n"
+        "\n"
+        "Reads a pcap or pcapng capture (or - for stdin, or a live interface) in "
+        "one\n"
+        "pass and tells, per TCP flow, whether DCD is working: keepalive probes "
+        "and\n"
+        "ACKs per side, the keepalive settings they imply and the profile they "
+        "match\n"
+        "(Oracle EXPIRE_TIME=n, Linux defaults, Windows, custom), legacy NS "
+        "probes, idle\n"
+        "gaps, and a verdict: alive, closed, dead-peer, firewall-drop or unknown, "
+        "with\n"
+        "the packets that show it. Across flows: the middlebox idle timeout "
+        "bracket.\n"
+        "\n"
+        "      --json                  JSON lines: one object per flow, then a "
+        "summary\n"
+        "      --flow ID|ADDR:PORT     one flow's timeline\n"
+        "      --svg FILE              draw that timeline (with --flow)\n"
+        "      --fw-timeout DUR        mark a firewall idle timeout in the SVG\n"
+        "      --fail-on LIST          exit 1 if any flow has one of these "
+        "verdicts\n"
+        "                              (e.g. dead-peer,firewall-drop)\n"
+        "      --packets               list each classified packet: NUMBER CLASS\n"
+        "  -i, --interface IFACE       capture live (until Ctrl-C, -c or "
+        "--duration)\n"
+        "  -f, --filter EXPR           BPF filter for -i (default \"tcp port "
+        "1521\")\n"
+        "  -Z, --user USER             drop root privileges after opening IFACE\n"
+        "  -c, --count N               stop after N packets\n"
+        "      --duration DUR          stop after DUR of capture time\n"
+        "\n"
+        "exit status: 0 ok, 1 --fail-on matched, 2 usage, 3 unreadable or "
+        "truncated\n"
+        "input (what was read is still reported)\n";
 
 /* Exit codes. */
 enum { AN_OK = 0, AN_FAIL_ON = 1, AN_USAGE = 2, AN_INPUT = 3 };
@@ -652,7 +690,7 @@ int cmd_analyze(int argc, char **argv)
 			}
 			break;
 		case 'q': log_set_level(LOG_WARN); break;
-		case 'h': cmd_help_topic("analyze", stdout); return AN_OK;
+		case 'h': fputs(analyze_usage, stdout); return AN_OK;
 		default: return AN_USAGE;
 		}
 	}

@@ -1,4 +1,5 @@
-/* fuzz_ezconnect.c - Easy Connect strings, client plans, release names. */
+/* fuzz_ezconnect.c - Easy Connect strings, client plans, release names,
+ * HOST:PORT addresses (listen, --metrics) and the port of a peer's text. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 
 #include "../model/descriptor.h"
 #include "../model/plan.h"
+#include "../lib/sockaddr.h"
 #include "../model/profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,6 +28,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		descriptor_free(&d);
 	plan_parse(&p, s, &err);
 	release_parse(s, &r, &err);
+	struct sockaddr_storage ss;
+	int sslen;
+	if (parse_hostport(s, &ss, &sslen, &err) == 0) {
+		char buf[80];
+		format_sockaddr((struct sockaddr *)&ss, buf, sizeof(buf));
+		/* what it formats, it reads back */
+		if (hostport_port(buf) == 0)
+			abort();
+	}
+	(void)hostport_port(s);
 	free(s);
 	return 0;
 }

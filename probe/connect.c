@@ -32,6 +32,35 @@
 #include "probe.h"
 #include "sockopt.h"
 
+/* `dcdlab help connect` and `dcdlab connect --help`. */
+const char connect_usage[] =
+        "usage: dcdlab connect [options] CONNECT-STRING\n"
+        "\n"
+        "CONNECT-STRING is a (DESCRIPTION=...) descriptor, an Easy Connect string\n"
+        "(host:port/service?expire_time=n) or a tnsnames.ora alias. Each call is\n"
+        "reported as an Oracle client would show it (ORA-03113, ORA-03135, "
+        "ORA-12514).\n"
+        "\n"
+        "      --plan PLAN             steps: call [DUR], idle DUR, close; N*step "
+        "repeats\n"
+        "                              (default \"call\"); call DUR: the server "
+        "takes DUR\n"
+        "      --tnsnames FILE         tnsnames.ora (default "
+        "$TNS_ADMIN/tnsnames.ora)\n"
+        "      --release REL           client release (default 19c): EXPIRE_TIME "
+        "in a\n"
+        "                              descriptor needs 19c+\n"
+        "      --sqlnet FILE           client sqlnet.ora (SQLNET.RECV_TIMEOUT)\n"
+        "      --keepidle S --keepintvl S --keepcnt N   lab scaling of client "
+        "keepalive\n"
+        "      --call-timeout DUR      a call unanswered this long fails with "
+        "ORA-03135\n"
+        "      --connect-timeout DUR   TCP connect + ACCEPT timeout (default 60s)\n"
+        "      --json                  one JSON object per step on stdout\n"
+        "\n"
+        "exit status: 0 all steps ok, 1 bad configuration, 2 usage, 3 session not\n"
+        "established (ORA-12xxx), 4 a call failed (ORA-03113 / ORA-03135)\n";
+
 /* Exit codes, for scripts. */
 enum {
 	EXIT_OK = 0,
@@ -482,7 +511,7 @@ int cmd_connect(int argc, char **argv)
 			break;
 		}
 		case 'q': log_set_level(LOG_WARN); break;
-		case 'h': cmd_help_topic("connect", stdout); goto out;
+		case 'h': fputs(connect_usage, stdout); goto out;
 		default: rc = EXIT_USAGE; goto out;
 		}
 	}

@@ -30,6 +30,50 @@
 #include "server.h"
 #include "sockopt.h"
 
+/* `dcdlab help listen` and `dcdlab listen --help`. */
+const char listen_usage[] =
+        "usage: dcdlab listen [options]\n"
+        "\n"
+        "Accepts TNS connections like an Oracle listener and dedicated server, "
+        "applies\n"
+        "SQLNET.EXPIRE_TIME as the given release would (12c+: TCP keepalive\n"
+        "n*60/6/10 on each socket; 11.2 or USE_NS_PROBES_FOR_DCD: 10-byte NS "
+        "probes),\n"
+        "and reports how and when each session ends.\n"
+        "\n"
+        "  -l, --listen ADDR:PORT      where to listen (default 127.0.0.1:1521)\n"
+        "  -s, --service NAME          service to ACCEPT; repeatable (default "
+        "orcl);\n"
+        "                              others get REFUSE with ORA-12514\n"
+        "      --sqlnet FILE           sqlnet.ora (default $TNS_ADMIN/sqlnet.ora "
+        "if set)\n"
+        "      --release REL           server release: 11.2, 12.1, 19c, ... "
+        "(default 19c)\n"
+        "      --expire-time MIN       override SQLNET.EXPIRE_TIME\n"
+        "      --ns-probes             USE_NS_PROBES_FOR_DCD=TRUE\n"
+        "      --keepidle S            lab scaling: TCP_KEEPIDLE in seconds\n"
+        "      --keepintvl S           lab scaling: TCP_KEEPINTVL in seconds\n"
+        "      --keepcnt N             lab scaling: TCP_KEEPCNT\n"
+        "      --probe-interval DUR    lab scaling: NS probe interval (legacy "
+        "DCD)\n"
+        "      --user-timeout DUR      set TCP_USER_TIMEOUT on each session\n"
+        "      --inbound-connect-timeout DUR  close sessions with no CONNECT by "
+        "then\n"
+        "                              (default SQLNET.INBOUND_CONNECT_TIMEOUT or "
+        "60s)\n"
+        "      --events FILE           JSON lines, one object per event ('-' = "
+        "stdout)\n"
+        "      --metrics ADDR:PORT     serve Prometheus text on /metrics\n"
+        "      --diag-interval DUR     sample the kernel's timers (inet_diag); 0 "
+        "= off\n"
+        "      --duration DUR          stop after this long\n"
+        "      --exit-after N          stop after N sessions have ended\n"
+        "      --max-sessions N        close connections beyond N open (default "
+        "20000)\n"
+        "      --max-packet BYTES      largest TNS packet accepted (default "
+        "65536)\n"
+        "  -v, --verbose / -q, --quiet\n";
+
 struct listen_opts {
 	const char *listen_addr;
 	const char *sqlnet_path;
@@ -66,49 +110,6 @@ static void libevent_log(int severity, const char *msg)
 	        : severity >= EVENT_LOG_WARN ? LOG_WARN
 	                                     : LOG_DEBUG,
 	        "libevent: %s", msg);
-}
-
-/* "host:port", "[v6]:port" or ":port" into a sockaddr. */
-int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen, struct dcd_err *err)
-{
-	char buf[300];
-
-	if (strlen(s) >= sizeof(buf)) {
-		err_set(err, "address \"%.40s...\": too long", s);
-		return -1;
-	}
-	if (s[0] == ':')
-		snprintf(buf, sizeof(buf), "0.0.0.0%s", s);
-	else
-		snprintf(buf, sizeof(buf), "%s", s);
-	*sslen = (int)sizeof(*ss);
-	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0 ||
-	    (ss->ss_family == AF_INET && ((struct sockaddr_in *)ss)->sin_port == 0) ||
-	    (ss->ss_family == AF_INET6 && ((struct sockaddr_in6 *)ss)->sin6_port == 0)) {
-		err_set(err, "address \"%s\": expected HOST:PORT (IPv6 as [ADDR]:PORT)", s);
-		return -1;
-	}
-	return 0;
-}
-
-void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		port = ntohs(in->sin_port);
-		snprintf(buf, len, "%s:%u", host, port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		port = ntohs(in6->sin6_port);
-		snprintf(buf, len, "[%s]:%u", host, port);
-	} else {
-		snprintf(buf, len, "unknown");
-	}
 }
 
 static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
@@ -576,7 +577,7 @@ int cmd_listen(int argc, char **argv)
 	if (rc != 0) {
 		free(lc);
 		if (rc < 0) {
-			cmd_help_topic("listen", stdout);
+			fputs(listen_usage, stdout);
 			return 0;
 		}
 		return rc;

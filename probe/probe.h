@@ -6,15 +6,16 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include "../lib/cli.h"
 #include "../lib/err.h"
+#include "../lib/sockaddr.h"
 
 int cmd_listen(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 
-/* "host:port", "[v6]:port" or ":port" into a sockaddr. */
-int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen, struct dcd_err *err);
-/* "192.0.2.1:1521" / "[2001:db8::1]:1521". */
-void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
+/* The full help text of dcdlab listen. */
+extern const char listen_usage[];
+
+/* The full help text of dcdlab connect. */
+extern const char connect_usage[];
 
 #endif

@@ -33,6 +33,7 @@
 #include "../capture/decode.h"
 #include "../lib/clock.h"
 #include "../lib/numparse.h"
+#include "../lib/sockaddr.h"
 #include "lab.h"
 #include "netns.h"
 
@@ -365,16 +366,11 @@ struct analyze_ctx {
 };
 
 /* The port of "192.0.2.2:39970" or "[2001:db8:1::2]:39970". */
-static uint16_t addr_port(const char *addr)
-{
-	const char *c = strrchr(addr, ':');
-	return c ? (uint16_t)atoi(c + 1) : 0;
-}
 
 static void on_report(const struct flow_report *rep, void *arg)
 {
 	struct analyze_ctx *c = arg;
-	struct lab_session *s = lab_session_by_port(c->r, addr_port(rep->client.addr));
+	struct lab_session *s = lab_session_by_port(c->r, hostport_port(rep->client.addr));
 
 	if (s)
 		s->verdict[c->which] = rep->verdict;
@@ -547,7 +543,7 @@ static void read_server(struct lab_run *r)
 			continue;
 		}
 		int64_t t = iso_ms(wall) - r->t0_wall_ms;
-		struct lab_session *se = lab_session_by_port(r, addr_port(peer));
+		struct lab_session *se = lab_session_by_port(r, hostport_port(peer));
 		const char *who = se ? tag(r, (int)(se - r->sess), tb, sizeof(tb)) : "? ";
 		if (strcmp(ev, "accept") == 0) {
 			const char *dcd = jstr(o, "dcd");
