@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../sim/model.h"
+#include "../../sim/virtual/model.h"
 
 struct run {
 	struct scenario s;

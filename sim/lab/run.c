@@ -29,11 +29,11 @@
 #include <jansson.h>
 #include <pcap/pcap.h>
 
-#include "../capture/analyze.h"
-#include "../capture/decode.h"
-#include "../lib/clock.h"
-#include "../lib/numparse.h"
-#include "../lib/sockaddr.h"
+#include "../../capture/analyze.h"
+#include "../../capture/decode.h"
+#include "../../lib/clock.h"
+#include "../../lib/numparse.h"
+#include "../../lib/sockaddr.h"
 #include "lab.h"
 #include "netns.h"
 
@@ -114,8 +114,8 @@ static pid_t spawn(struct lab_run *r, enum topo_role role, struct argv_buf *a, c
 		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
 		/* from here on stderr is the program's log: say what failed there */
-		if (topo_enter(&r->topo, role, &cerr) != 0) {
-			dprintf(2, "dcdlab lab: entering %s: %s\n", r->topo.name[role], cerr.msg);
+		if (topo_enter(r->topo, role, &cerr) != 0) {
+			dprintf(2, "dcdlab lab: entering %s: %s\n", r->topo->name[role], cerr.msg);
 			_exit(127);
 		}
 		close_range(3, ~0U, 0);
@@ -212,10 +212,10 @@ static int wait_listening(struct lab_run *r, pid_t listener, struct dcd_err *err
 		char line[256];
 		bool up = false;
 		int status;
-		if (topo_enter(&r->topo, TOPO_SERVER, err) != 0)
+		if (topo_enter(r->topo, TOPO_SERVER, err) != 0)
 			return -1;
 		FILE *f = fopen(file, "r");
-		if (topo_leave(&r->topo, err) != 0) {
+		if (topo_leave(r->topo, err) != 0) {
 			if (f)
 				fclose(f);
 			return -1;
@@ -265,14 +265,14 @@ static int leg_open(struct lab_run *r, struct leg *l, enum scn_leg which, struct
 	l->r = r;
 	l->which = which;
 	snprintf(l->path, sizeof(l->path), "%s/%s", r->dir, leg_file[which]);
-	if (topo_enter(&r->topo, TOPO_FIREWALL, err) != 0)
+	if (topo_enter(r->topo, TOPO_FIREWALL, err) != 0)
 		return -1;
 	/* The packet socket belongs to the namespace it is opened in. */
 	l->p = pcap_create(leg_ifname[which], ebuf);
 	if (l->p && pcap_set_snaplen(l->p, 256) == 0 && pcap_set_immediate_mode(l->p, 1) == 0 &&
 	    pcap_set_buffer_size(l->p, 4 << 20) == 0 && pcap_activate(l->p) >= 0)
 		rc = 0;
-	if (topo_leave(&r->topo, err) != 0)
+	if (topo_leave(r->topo, err) != 0)
 		rc = -1;
 	if (rc != 0) {
 		err_set(err, "capture on the firewall's %s: %s", leg_ifname[which],
@@ -702,10 +702,10 @@ static int set_retries2(struct lab_run *r, enum topo_role role, int n, struct dc
 	if (n <= 0)
 		return 0;
 	snprintf(v, sizeof(v), "%d", n);
-	if (topo_enter(&r->topo, role, err) != 0)
+	if (topo_enter(r->topo, role, err) != 0)
 		return -1;
 	rc = netns_sysctl("/proc/sys/net/ipv4/tcp_retries2", v, err);
-	if (topo_leave(&r->topo, err) != 0)
+	if (topo_leave(r->topo, err) != 0)
 		return -1;
 	return rc;
 }
@@ -735,17 +735,19 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	r->fw_expired_ms = -1;
 	r->events = calloc(LAB_MAX_EVENTS, sizeof(*r->events));
 	r->samples = calloc(LAB_MAX_SAMPLES, sizeof(*r->samples));
-	for (int i = 0; i < TOPO_ROLES; i++)
-		r->topo.fd[i] = -1;
-	r->topo.host_fd = -1;
+	r->topo = calloc(1, sizeof(*r->topo)); /* for this run only: freed at its end */
+	for (int i = 0; r->topo && i < TOPO_ROLES; i++)
+		r->topo->fd[i] = -1;
+	if (r->topo)
+		r->topo->host_fd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	if (!la || !ca || !r->events || !r->samples) {
+	if (!la || !ca || !r->events || !r->samples || !r->topo) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
 		goto out;
 	}
 	/* Until the client starts, the clock runs from here. */
 	r->t0_wall_ms = wall_ms();
-	if (topo_up(&r->topo, 0, &err) != 0 || !(fw = fw_open(r, &err)))
+	if (topo_up(r->topo, 0, &err) != 0 || !(fw = fw_open(r, &err)))
 		goto fail;
 	if (set_retries2(r, TOPO_SERVER, s->tcp_retries2, &err) != 0 ||
 	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, &err) != 0)
@@ -857,18 +859,13 @@ out:
 	for (int i = 0; i < 2; i++)
 		leg_close(&legs[i]);
 	fw_close(fw);
-	topo_down(&r->topo);
+	if (r->topo)
+		topo_down(r->topo);
+	free(r->topo);
+	r->topo = NULL;
 	free(la);
 	free(ca);
 	if (rc != 0)
 		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start) / 1000;
 	return rc;
-}
-
-void lab_run_free(struct lab_run *r)
-{
-	free(r->events);
-	free(r->samples);
-	r->events = NULL;
-	r->samples = NULL;
 }

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/numparse.h"
-#include "lab.h"
+#include "../../lib/numparse.h"
+#include "record.h"
 
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
 {
@@ -191,4 +191,12 @@ int64_t lab_run_bound_ms(const struct scenario *s)
 bool lab_run_passed(const struct lab_run *r)
 {
 	return !r->error[0] && r->passed == r->s->n_expect;
+}
+
+void lab_run_free(struct lab_run *r)
+{
+	free(r->events);
+	free(r->samples);
+	r->events = NULL;
+	r->samples = NULL;
 }

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/numparse.h"
-#include "../lib/sbuf.h"
-#include "lab.h"
+#include "../../lib/numparse.h"
+#include "../../lib/sbuf.h"
+#include "record.h"
 
 /* "server 19c keepalive 2/1/3 | firewall ... | client ..." */
 static void setup_line(const struct scenario *s, char *buf, size_t size)

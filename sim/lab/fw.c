@@ -38,8 +38,8 @@
 #include <netlink/netlink.h>
 #include <nftables/libnftables.h>
 
-#include "../lib/numparse.h"
-#include "../lib/sbuf.h"
+#include "../../lib/numparse.h"
+#include "../../lib/sbuf.h"
 #include "lab.h"
 #include "netns.h"
 
@@ -59,7 +59,7 @@ int lab_nft(struct lab_run *r, enum topo_role role, const char *ruleset, struct 
 	struct nft_ctx *nft;
 	int rc = -1;
 
-	if (topo_enter(&r->topo, role, err) != 0)
+	if (topo_enter(r->topo, role, err) != 0)
 		return -1;
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft) {
@@ -69,14 +69,14 @@ int lab_nft(struct lab_run *r, enum topo_role role, const char *ruleset, struct 
 		nft_ctx_buffer_error(nft);
 		if (nft_run_cmd_from_buffer(nft, ruleset) != 0) {
 			const char *e = nft_ctx_get_error_buffer(nft);
-			err_set(err, "nftables in %s: %.*s", r->topo.name[role],
+			err_set(err, "nftables in %s: %.*s", r->topo->name[role],
 			        (int)strcspn(e ? e : "", "\n"), e ? e : "failed");
 		} else {
 			rc = 0;
 		}
 		nft_ctx_free(nft);
 	}
-	if (topo_leave(&r->topo, rc == 0 ? err : NULL) != 0)
+	if (topo_leave(r->topo, rc == 0 ? err : NULL) != 0)
 		rc = -1;
 	return rc;
 }
@@ -328,7 +328,7 @@ struct fw *fw_open(struct lab_run *r, struct dcd_err *err)
 		free(f);
 		return NULL;
 	}
-	if (topo_enter(&r->topo, TOPO_FIREWALL, err) != 0) {
+	if (topo_enter(r->topo, TOPO_FIREWALL, err) != 0) {
 		free(f);
 		return NULL;
 	}
@@ -355,14 +355,14 @@ struct fw *fw_open(struct lab_run *r, struct dcd_err *err)
 	if (nrc >= 0)
 		nrc = nl_socket_set_nonblocking(f->ev);
 	if (nrc < 0) {
-		err_set(err, "conntrack events in %s: %s", r->topo.name[TOPO_FIREWALL],
+		err_set(err, "conntrack events in %s: %s", r->topo->name[TOPO_FIREWALL],
 		        nl_geterror(nrc));
 		goto back;
 	}
 	nl_socket_set_buffer_size(f->ev, 1 << 20, 0);
 	rc = 0;
 back:
-	if (topo_leave(&r->topo, rc == 0 ? err : NULL) != 0)
+	if (topo_leave(r->topo, rc == 0 ? err : NULL) != 0)
 		rc = -1;
 	if (rc != 0) {
 		fw_close(f);

@@ -14,17 +14,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/textfile.h"
-#include "../lib/log.h"
-#include "../lib/numparse.h"
-#include "../lib/sbuf.h"
-#include "../model/descriptor.h"
-#include "../model/orafile.h"
-#include "../model/profile.h"
-#include "../model/sqlnet.h"
-#include "../model/tunables.h"
-#include "model.h"
-#include "sim.h"
+#include "../../lib/textfile.h"
+#include "../../lib/log.h"
+#include "../../lib/numparse.h"
+#include "../../lib/sbuf.h"
+#include "../../model/descriptor.h"
+#include "../../model/orafile.h"
+#include "../../model/profile.h"
+#include "../../model/sqlnet.h"
+#include "../../model/tunables.h"
+#include "../virtual/model.h"
+#include "../sim.h"
 
 /* `dcdlab help check` and `dcdlab check --help`. */
 const char check_usage[] =

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/clock.h"
+#include "../../lib/clock.h"
 
 /* splitmix64: small, fast, and good enough to draw plans from. */
 static uint64_t next_u64(uint64_t *s)

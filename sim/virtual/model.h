@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../model/plan.h"
-#include "../model/scenario.h"
-#include "lab.h"
+#include "../../model/plan.h"
+#include "../../model/scenario.h"
+#include "../record/record.h"
 
 /* Unacknowledged data: a tail loss probe SIM_PTO_MS after it was sent,
  * then retransmissions every SIM_RTO_MS, doubling (capped at 120 s). The

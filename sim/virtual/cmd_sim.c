@@ -13,15 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/sockaddr.h"
-#include "../lib/clock.h"
-#include "../lib/log.h"
-#include "../capture/analyze.h"
-#include "../lib/numparse.h"
-#include "lab.h"
+#include "../../lib/sockaddr.h"
+#include "../../lib/clock.h"
+#include "../../lib/log.h"
+#include "../../capture/analyze.h"
+#include "../../lib/numparse.h"
+#include "../record/record.h"
 #include "model.h"
 #include "population.h"
-#include "sim.h"
+#include "../sim.h"
 
 /* `dcdlab help sim` and `dcdlab sim --help`. */
 const char sim_usage[] = "usage: dcdlab sim [--json] [--wire] SCENARIO...\n"

@@ -1,21 +1,22 @@
-/* lab.h - one scenario run on the real kernel, and what it observed.
- *
- * run.c drives it (namespaces, firewall, listener, client, captures,
- * faults), fw.c is the firewall namespace, report.c turns the result into
- * text, JSON, JUnit and SVG. Times are ms on the scenario clock: 0 is when
- * the (first) client is connected. */
-#ifndef DCDLAB_LAB_H
-#define DCDLAB_LAB_H
+/* record.h - what one scenario run observed, whichever ran it: the lab on
+ * the real kernel (sim/lab/) or the simulator in virtual time
+ * (sim/virtual/). record.c judges the expectations against it, report.c
+ * turns it into text, JSON, JUnit and SVG. Pure data and computation: no
+ * root, no kernel. Times are ms on the scenario clock: 0 is when the
+ * (first) client is connected. */
+#ifndef DCDLAB_RECORD_H
+#define DCDLAB_RECORD_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "../lib/err.h"
-#include "../model/outcome.h"
-#include "../model/scenario.h"
-#include "topo.h"
+#include "../../lib/err.h"
+#include "../../model/outcome.h"
+#include "../../model/scenario.h"
+
+struct topo; /* the lab's namespaces (sim/lab/topo.h) */
 
 /* One line of the timeline. */
 struct lab_event {
@@ -77,7 +78,7 @@ struct lab_session {
 
 struct lab_run {
 	const struct scenario *s;
-	struct topo topo;
+	struct topo *topo;  /* the lab's namespaces; NULL in the simulator */
 	char dir[512];      /* artifacts of this run */
 	int64_t t0_wall_ms; /* the scenario clock's 0 on CLOCK_REALTIME (lab_now_ms) */
 	volatile int *interrupted;
@@ -117,25 +118,9 @@ int64_t lab_run_bound_ms(const struct scenario *s);
 
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
-int64_t lab_now_ms(const struct lab_run *r);
 
-/* Run one scenario; fills `r`. Returns 0 if it could be run (whether or
- * not its expectations held), -1 with r->error otherwise. */
-int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *dir,
-                     volatile int *interrupted);
+/* The record's own memory (events, samples). */
 void lab_run_free(struct lab_run *r);
-
-/* fw.c: the firewall's namespace. */
-struct fw;
-struct fw *fw_open(struct lab_run *r, struct dcd_err *err);
-int fw_event_fd(const struct fw *f);
-void fw_read_events(struct fw *f);
-void fw_sample(struct fw *f);
-int fw_flush(struct fw *f, struct dcd_err *err);
-int fw_cut(struct fw *f, bool cut, struct dcd_err *err);
-void fw_close(struct fw *f);
-/* nftables text in a namespace of the run, through libnftables. */
-int lab_nft(struct lab_run *r, enum topo_role role, const char *ruleset, struct dcd_err *err);
 
 /* report.c */
 void report_text(const struct lab_run *r, FILE *out);

@@ -4,7 +4,7 @@
 #ifndef DCDLAB_NETNS_H
 #define DCDLAB_NETNS_H
 
-#include "../lib/err.h"
+#include "../../lib/err.h"
 
 #define NETNS_RUN_DIR "/run/netns"
 

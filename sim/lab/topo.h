@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../lib/err.h"
+#include "../../lib/err.h"
 
 /* Every lab namespace's name starts with this, then the run's pid. */
 #define LAB_PREFIX "dcdlab-lab-"

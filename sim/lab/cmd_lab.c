@@ -23,12 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/clock.h"
-#include "../lib/log.h"
-#include "../lib/numparse.h"
-#include "../lib/sbuf.h"
+#include "../../lib/clock.h"
+#include "../../lib/log.h"
+#include "../../lib/numparse.h"
+#include "../../lib/sbuf.h"
 #include "lab.h"
-#include "sim.h"
+#include "../sim.h"
 #include "topo.h"
 
 /* `dcdlab help lab` and `dcdlab lab --help`. */

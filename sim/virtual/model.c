@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../capture/decode.h"
-#include "../lib/numparse.h"
-#include "../lib/tns.h"
-#include "../model/profile.h"
-#include "../model/sqlnet.h"
+#include "../../capture/decode.h"
+#include "../../lib/numparse.h"
+#include "../../lib/tns.h"
+#include "../../model/profile.h"
+#include "../../model/sqlnet.h"
 
 #define NEVER INT64_MAX
 
