@@ -189,6 +189,17 @@ void dcd_profile_describe(const struct dcd_profile *p, struct sbuf *out)
 	describe_side("client", &p->client, out);
 }
 
+bool dcd_socket_keepalive(const struct dcd_side *side, const struct keepalive *over,
+                          struct keepalive *out)
+{
+	enum dcd_method m = side->method;
+	int64_t ns_ms = 0;
+
+	*out = side->keepalive;
+	dcd_lab_scale(&m, out, &ns_ms, over, 0);
+	return m == DCD_KEEPALIVE;
+}
+
 void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_interval_ms,
                    const struct keepalive *over, int64_t probe_interval_ms)
 {

@@ -6,6 +6,7 @@
 #ifndef DCDLAB_PROFILE_H
 #define DCDLAB_PROFILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../lib/err.h"
@@ -85,6 +86,12 @@ void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_in
  * gives up after `retries` retransmissions (net/ipv4/tcp_timer.c,
  * tcp_model_timeout): doubling from `rto_base_ms`, capped at TCP_RTO_MAX. */
 int64_t tcp_retrans_timeout_ms(int retries, int rto_base_ms);
+
+/* The keepalive a socket of `side` gets, after the lab's scaling overrides
+ * (as dcd_lab_scale): true when it gets one, the settings in *out. The one
+ * rule dcdlab connect applies and the simulator models. */
+bool dcd_socket_keepalive(const struct dcd_side *side, const struct keepalive *over,
+                          struct keepalive *out);
 
 /* One readable line per side. */
 void dcd_profile_describe(const struct dcd_profile *p, struct sbuf *out);

@@ -579,3 +579,10 @@ void scenario_path(const struct scenario *s, const char *rel, char *out, size_t 
 	else
 		snprintf(out, size, "%.*s/%s", (int)(slash - s->file), s->file, rel);
 }
+
+const char *scenario_connect_string(const struct scenario *s)
+{
+	if (s->connect[0])
+		return s->connect;
+	return s->family == 6 ? "[2001:db8:2::2]:1521/orcl" : "198.51.100.2:1521/orcl";
+}

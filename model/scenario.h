@@ -138,6 +138,10 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 /* Read and parse a file. */
 int scenario_load(struct scenario *s, const char *path, struct dcd_err *err);
 
+/* What the client connects with: the scenario's connect string, or Easy
+ * Connect to the lab's server over its family. */
+const char *scenario_connect_string(const struct scenario *s);
+
 /* The plan's length (calls counted at their server time), for run bounds. */
 int64_t scenario_plan_ms(const struct scenario *s);
 

@@ -549,22 +549,11 @@ int cmd_connect(int argc, char **argv)
 	}
 	{
 		/* Client-side DCD before the first byte, as the drivers do. */
-		struct keepalive ka = prof.client.keepalive, got;
-		bool on = prof.client.method == DCD_KEEPALIVE;
-		const char *why_ka = prof.client.why;
-		if (ka_over.idle_s || ka_over.intvl_s || ka_over.cnt) {
-			why_ka = "lab-scaled by --keepidle/--keepintvl/--keepcnt";
-			if (!on)
-				ka = (struct keepalive){ 600, ORACLE_DCD_KEEPINTVL_S,
-					                 ORACLE_DCD_KEEPCNT };
-			on = true;
-			if (ka_over.idle_s)
-				ka.idle_s = ka_over.idle_s;
-			if (ka_over.intvl_s)
-				ka.intvl_s = ka_over.intvl_s;
-			if (ka_over.cnt)
-				ka.cnt = ka_over.cnt;
-		}
+		struct keepalive ka, got;
+		bool on = dcd_socket_keepalive(&prof.client, &ka_over, &ka);
+		const char *why_ka = ka_over.idle_s || ka_over.intvl_s || ka_over.cnt
+		                             ? "lab-scaled by --keepidle/--keepintvl/--keepcnt"
+		                             : prof.client.why;
 		if (on && sockopt_keepalive_apply(c.fd, &ka, &got, &err) != 0) {
 			log_error("%s", err.msg);
 			rc = EXIT_CONFIG;

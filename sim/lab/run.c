@@ -196,10 +196,7 @@ static void client_args(const struct lab_run *r, struct argv_buf *a)
 		arg(a, "--call-timeout");
 		arg(a, "%s", fmt_duration_ms(s->call_timeout_ms, b, sizeof(b)));
 	}
-	if (s->connect[0])
-		arg(a, "%s", s->connect);
-	else
-		arg(a, s->family == 6 ? "[2001:db8:2::2]:1521/orcl" : "198.51.100.2:1521/orcl");
+	arg(a, "%s", scenario_connect_string(s));
 }
 
 /* The listener is up when the server's namespace has a socket listening on

@@ -8,6 +8,7 @@
 #include "../../capture/decode.h"
 #include "../../lib/numparse.h"
 #include "../../lib/tns.h"
+#include "../../model/descriptor.h"
 #include "../../model/profile.h"
 #include "../../model/sqlnet.h"
 
@@ -898,12 +899,22 @@ int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
 	} else if (m == DCD_NS_PROBES) {
 		p->ns_interval_ms = ns_ms;
 	}
-	/* the client: dcdlab connect's keepalive */
+	/* the client: what dcdlab connect sets on its socket, from its connect
+	 * string and release (the lab passes both), then the lab's scaling */
+	struct oracle_release crel;
+	struct dcd_descriptor d;
+	struct dcd_profile cprof;
+	struct keepalive cka, cover = { s->c_keepidle_s, s->c_keepintvl_s, s->c_keepcnt };
+	if (release_parse(s->client_release, &crel, err) != 0 ||
+	    descriptor_resolve(&d, scenario_connect_string(s), NULL, err) != 0)
+		return -1;
+	dcd_profile_compute(&cprof, NULL, &d, crel, crel, &os_tcp_linux_default);
+	descriptor_free(&d);
 	p->client.retries2 = s->c_tcp_retries2 > 0 ? s->c_tcp_retries2 : 15;
-	if (s->c_keepidle_s) {
-		p->client.keepidle_ms = (int64_t)s->c_keepidle_s * 1000;
-		p->client.keepintvl_ms = (int64_t)s->c_keepintvl_s * 1000;
-		p->client.keepcnt = s->c_keepcnt;
+	if (dcd_socket_keepalive(&cprof.client, &cover, &cka)) {
+		p->client.keepidle_ms = (int64_t)cka.idle_s * 1000;
+		p->client.keepintvl_ms = (int64_t)cka.intvl_s * 1000;
+		p->client.keepcnt = cka.cnt;
 	}
 	return 0;
 }

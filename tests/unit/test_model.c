@@ -169,6 +169,48 @@ static void test_calls_past_the_record(void **state)
 	free(r);
 }
 
+/* The client's DCD comes from its connect string and release, as dcdlab
+ * connect sets its socket (model/profile.c dcd_socket_keepalive), then the
+ * lab's scaling. */
+static void test_client_dcd_from_descriptor(void **state)
+{
+	static const struct {
+		const char *client;
+		int64_t idle_ms, intvl_ms;
+		int cnt;
+	} cases[] = {
+		{ "client connect "
+		  "(DESCRIPTION=(EXPIRE_TIME=1)(ADDRESS=(HOST=198.51.100.2)(PORT=1521))"
+		  "(CONNECT_DATA=(SERVICE_NAME=orcl)))\n",
+		  60000, 6000, 10 },
+		{ "client connect 198.51.100.2:1521/orcl?expire_time=2\n", 120000, 6000, 10 },
+		{ "client connect "
+		  "(DESCRIPTION=(EXPIRE_TIME=1)(ADDRESS=(HOST=198.51.100.2)(PORT=1521))"
+		  "(CONNECT_DATA=(SERVICE_NAME=orcl)))\nclient release 18c\n",
+		  0, 0, 0 }, /* ignored before 19c */
+		{ "client connect "
+		  "(DESCRIPTION=(ENABLE=BROKEN)(ADDRESS=(HOST=198.51.100.2)(PORT=1521))"
+		  "(CONNECT_DATA=(SERVICE_NAME=orcl)))\n",
+		  7200000, 75000, 9 }, /* the OS defaults */
+		{ "client connect 198.51.100.2:1521/orcl\n", 0, 0, 0 },
+		{ "client connect 198.51.100.2:1521/orcl?expire_time=2\nclient keepalive 2/1/3\n",
+		  2000, 1000, 3 }, /* lab-scaled */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[600];
+		snprintf(text, sizeof(text), "%sclient plan call\nexpect session survives\n",
+		         cases[i].client);
+		struct run *r = simulate(text);
+		if (r->p.client.keepidle_ms != cases[i].idle_ms ||
+		    r->p.client.keepintvl_ms != cases[i].intvl_ms ||
+		    r->p.client.keepcnt != cases[i].cnt)
+			fail_msg("case %zu: %lld/%lld/%d", i, (long long)r->p.client.keepidle_ms,
+			         (long long)r->p.client.keepintvl_ms, r->p.client.keepcnt);
+		free(r);
+	}
+}
+
 /* Legacy DCD: NS probes are data; a dead client is found by the
  * retransmission timeout, not by keepalive. */
 static void test_ns_probes(void **state)
@@ -222,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_user_timeout),
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_calls_past_the_record),
+		cmocka_unit_test(test_client_dcd_from_descriptor),
 		cmocka_unit_test(test_ns_probes),
 		cmocka_unit_test(test_profile),
 		cmocka_unit_test(test_deterministic),
