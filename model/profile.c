@@ -189,6 +189,11 @@ void dcd_profile_describe(const struct dcd_profile *p, struct sbuf *out)
 	describe_side("client", &p->client, out);
 }
 
+int64_t dcd_ns_probe_wait_ms(int64_t idle_ms, int64_t interval_ms)
+{
+	return idle_ms + 5 >= interval_ms ? 0 : interval_ms - idle_ms;
+}
+
 bool dcd_socket_keepalive(const struct dcd_side *side, const struct keepalive *over,
                           struct keepalive *out)
 {

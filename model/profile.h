@@ -87,6 +87,12 @@ void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_in
  * tcp_model_timeout): doubling from `rto_base_ms`, capped at TCP_RTO_MAX. */
 int64_t tcp_retrans_timeout_ms(int retries, int rto_base_ms);
 
+/* Legacy DCD: the server writes an NS probe once a session has been idle
+ * for the interval; a timer may fire a few ms early, so within 5 ms counts.
+ * 0 when a probe is due now, else how long until it is. dcdlab listen and
+ * the simulator both ask this (each with its own measure of idle). */
+int64_t dcd_ns_probe_wait_ms(int64_t idle_ms, int64_t interval_ms);
+
 /* The keepalive a socket of `side` gets, after the lab's scaling overrides
  * (as dcd_lab_scale): true when it gets one, the settings in *out. The one
  * rule dcdlab connect applies and the simulator models. */

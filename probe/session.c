@@ -567,10 +567,11 @@ static void session_timercb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	idle_ms = now - (s->last_rx_ms > s->last_tx_ms ? s->last_rx_ms : s->last_tx_ms);
-	if (idle_ms + 5 >= interval) {
+	int64_t wait_ms = dcd_ns_probe_wait_ms(idle_ms, interval);
+	if (wait_ms == 0) {
 		send_ns_probe(s);
 		arm_timer(s, interval);
 	} else {
-		arm_timer(s, interval - idle_ms);
+		arm_timer(s, wait_ms);
 	}
 }

@@ -810,18 +810,21 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 				send_msg(&ss, SRV, M_RESPONSE);
 				ss.last_app_ms = ss.now_ms;
 				break;
-			case 2:
-				if (ss.now_ms - ss.last_app_ms + 5 >= p->ns_interval_ms) {
+			case 2: {
+				int64_t wait_ms = dcd_ns_probe_wait_ms(ss.now_ms - ss.last_app_ms,
+				                                       p->ns_interval_ms);
+				if (wait_ms == 0) {
 					ev(&ss, "server", "NS probe sent (10-byte DATA)");
 					send_msg(&ss, SRV, M_NS_PROBE);
 					ss.last_app_ms = ss.now_ms;
 					ss.ns_at_ms = ss.now_ms + p->ns_interval_ms;
 				} else {
-					ss.ns_at_ms = ss.last_app_ms + p->ns_interval_ms;
+					ss.ns_at_ms = ss.now_ms + wait_ms;
 				}
 				if (ss.server_done)
 					ss.ns_at_ms = NEVER;
 				break;
+			}
 			case 3:
 			case 4: keepalive_timer(&ss, which - 3); break;
 			case 5:
