@@ -7,14 +7,13 @@
 #include <strings.h>
 
 #include "../lib/numparse.h"
+#include "linux_timers.h"
 
 const struct os_tcp os_tcp_linux_default = {
 	.keepalive = { .idle_s = 7200, .intvl_s = 75, .cnt = 9 },
 	.tcp_retries2 = 15,
 	.rto_min_ms = 200,
 };
-
-#define TCP_RTO_MAX_MS 120000
 
 int release_parse(const char *s, struct oracle_release *out, struct dcd_err *err)
 {
@@ -73,30 +72,14 @@ const char *dcd_method_name(enum dcd_method m)
 		[DCD_KEEPALIVE] = "keepalive",
 		[DCD_NS_PROBES] = "ns-probes",
 	};
-	return names[m];
-}
-
-int64_t tcp_retrans_timeout_ms(int retries, int rto_base_ms)
-{
-	/* The kernel's model: RTO doubles until it reaches TCP_RTO_MAX, then
-	 * stays there; the connection dies when this much time has passed
-	 * since the first retransmission was due. */
-	int64_t rto = rto_base_ms, total = 0;
-
-	for (int i = 0; i <= retries; i++) {
-		total += rto;
-		rto = rto * 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto * 2;
-	}
-	return total;
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
 }
 
 static void keepalive_side(struct dcd_side *s, struct keepalive ka)
 {
 	s->method = DCD_KEEPALIVE;
 	s->keepalive = ka;
-	/* Idle counts from the last received packet; then CNT unanswered probes
-	 * KEEPINTVL apart (tcp_keepalive_timer). */
-	s->detect_ms = ((int64_t)ka.idle_s + (int64_t)ka.intvl_s * ka.cnt) * 1000;
+	s->detect_ms = keepalive_give_up_ms(&ka, TIMER_EXACT);
 }
 
 void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqlnet,

@@ -53,7 +53,7 @@ struct dcd_side {
 	enum dcd_method method;
 	struct keepalive keepalive; /* when DCD_KEEPALIVE */
 	int ns_probe_interval_s;    /* when DCD_NS_PROBES */
-	int64_t detect_ms;          /* last activity to detection; -1 = never */
+	int64_t detect_ms;          /* last activity to detection (TIMER_EXACT); -1 = never */
 	char why[240];              /* which setting led here, in words */
 };
 
@@ -81,11 +81,6 @@ void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqln
  * (ms, 0 = not given) makes the side send NS probes that often. */
 void dcd_lab_scale(enum dcd_method *method, struct keepalive *ka, int64_t *ns_interval_ms,
                    const struct keepalive *over, int64_t probe_interval_ms);
-
-/* Time in ms from the first unacknowledged transmission until the kernel
- * gives up after `retries` retransmissions (net/ipv4/tcp_timer.c,
- * tcp_model_timeout): doubling from `rto_base_ms`, capped at TCP_RTO_MAX. */
-int64_t tcp_retrans_timeout_ms(int retries, int rto_base_ms);
 
 /* Legacy DCD: the server writes an NS probe once a session has been idle
  * for the interval; a timer may fire a few ms early, so within 5 ms counts.

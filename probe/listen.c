@@ -24,6 +24,7 @@
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../lib/tns.h"
+#include "../model/linux_timers.h"
 #include "../model/profile.h"
 #include "../model/sqlnet.h"
 #include "probe.h"
@@ -160,7 +161,9 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		rec_int(&r, "tcp_keepidle_s", got.idle_s);
 		rec_int(&r, "tcp_keepintvl_s", got.intvl_s);
 		rec_int(&r, "tcp_keepcnt", got.cnt);
-		rec_num(&r, "detect_s", got.idle_s + (double)got.intvl_s * got.cnt);
+		rec_num(&r, "detect_s", (double)keepalive_give_up_ms(&got, TIMER_EXACT) / 1000.0);
+		rec_num(&r, "detect_latest_s",
+		        (double)keepalive_give_up_ms(&got, TIMER_LATEST) / 1000.0);
 	} else {
 		if (sockopt_keepalive_off(fd, &err) != 0) {
 			session_end(s, END_ERROR, err.msg);
@@ -182,9 +185,10 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	if (cfg->method == DCD_KEEPALIVE)
 		events_emit(srv->events, "accept", s, &r,
 		            "accepted; getsockopt: SO_KEEPALIVE=1 TCP_KEEPIDLE=%d TCP_KEEPINTVL=%d "
-		            "TCP_KEEPCNT=%d (dead peer noticed after %d s)",
+		            "TCP_KEEPCNT=%d (dead peer noticed %.1f-%.1f s after its last packet)",
 		            cfg->keepalive.idle_s, cfg->keepalive.intvl_s, cfg->keepalive.cnt,
-		            cfg->keepalive.idle_s + cfg->keepalive.intvl_s * cfg->keepalive.cnt);
+		            (double)keepalive_give_up_ms(&cfg->keepalive, TIMER_EXACT) / 1000.0,
+		            (double)keepalive_give_up_ms(&cfg->keepalive, TIMER_LATEST) / 1000.0);
 	else if (cfg->method == DCD_NS_PROBES)
 		events_emit(srv->events, "accept", s, &r,
 		            "accepted; legacy DCD: SO_KEEPALIVE=0, NS probe after %.1f s idle",

@@ -19,6 +19,7 @@
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
 #include "../../model/descriptor.h"
+#include "../../model/linux_timers.h"
 #include "../../model/orafile.h"
 #include "../../model/profile.h"
 #include "../../model/sqlnet.h"
@@ -532,12 +533,12 @@ static void warnings(struct check *c)
 		     "%s comes every %s of idle, not before the firewall's %s timeout: it cannot "
 		     "keep sessions open",
 		     who, fmt_approx_ms(warm, b1, sizeof(b1)), fmt_approx_ms(idle, b2, sizeof(b2)));
-	else if (warm && sim_timer_latest_ms(warm) * 10 > idle * 9)
+	else if (warm && linux_timer_ms(warm, TIMER_LATEST) * 10 > idle * 9)
 		warn(c,
 		     "%s every %s is within 10%% of the firewall's %s (the kernel may fire that "
 		     "timer up to %lld s late): too close",
 		     who, fmt_approx_ms(warm, b1, sizeof(b1)), fmt_approx_ms(idle, b2, sizeof(b2)),
-		     (long long)((sim_timer_latest_ms(warm) - warm) / 1000));
+		     (long long)((linux_timer_ms(warm, TIMER_LATEST) - warm) / 1000));
 	if ((c->srv.keepidle_ms || c->cli.keepidle_ms) && c->ka_ignored)
 		warn(c,
 		     "this firewall does not count keepalives as activity: only data (NS probes, "

@@ -9,6 +9,7 @@
 #include "../../lib/numparse.h"
 #include "../../lib/tns.h"
 #include "../../model/descriptor.h"
+#include "../../model/linux_timers.h"
 #include "../../model/profile.h"
 #include "../../model/sqlnet.h"
 
@@ -94,35 +95,10 @@ static const char *side(int e)
 	return e == CLI ? "client" : "server";
 }
 
-/* The kernel's timer wheel (kernel/time/timer.c) lets a timer armed `ms`
- * ahead fire late by up to its level's granularity: 8^level jiffies, the
- * level chosen by how far ahead it is (63, 504, 4032, ... jiffies). At
- * HZ=250 (Debian's kernels, and the lab's) a 2 s timer is up to 32 ms
- * late, a 5 s one 256 ms, a 600 s one 16 s. The model takes half. */
-static int64_t wheel_granularity_ms(int64_t ms)
-{
-	int64_t jiffies = ms * SIM_HZ / 1000;
-	int level = 0;
-
-	while (level < 8 && jiffies >= (63LL << (3 * level)))
-		level++;
-	return (1LL << (3 * level)) * 1000 / SIM_HZ;
-}
-
-int64_t sim_timer_ms(int64_t ms)
-{
-	return ms + wheel_granularity_ms(ms) / 2;
-}
-
-int64_t sim_timer_latest_ms(int64_t ms)
-{
-	return ms + wheel_granularity_ms(ms);
-}
-
 /* A kernel timer armed `ms` ahead: on average, or as late as it may be. */
 static int64_t ktimer(const struct sess *ss, int64_t ms)
 {
-	return ss->p->latest_timers ? sim_timer_latest_ms(ms) : sim_timer_ms(ms);
+	return linux_timer_ms(ms, ss->p->latest_timers ? TIMER_LATEST : TIMER_TYPICAL);
 }
 
 static void ka_arm(struct sess *ss, struct ep *e, int64_t after)
@@ -645,7 +621,7 @@ static void retransmit_timer(struct sess *ss, int i)
 	if (!e->up)
 		return;
 	if (e->rtx_stage >= 1) {
-		e->rto_ms = e->rto_ms * 2 > SIM_RTO_MAX_MS ? SIM_RTO_MAX_MS : e->rto_ms * 2;
+		e->rto_ms = e->rto_ms * 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : e->rto_ms * 2;
 		e->rtx_at_ms = ss->now_ms + ktimer(ss, e->rto_ms);
 	} else {
 		e->rtx_at_ms = ss->now_ms + e->rto_ms; /* measured, slack included */

@@ -22,19 +22,11 @@
 #include "../record/record.h"
 
 /* Unacknowledged data: a tail loss probe SIM_PTO_MS after it was sent,
- * then retransmissions every SIM_RTO_MS, doubling (capped at 120 s). The
+ * then retransmissions every SIM_RTO_MS, doubling (capped at TCP_RTO_MAX_MS). The
  * kernel's give-up time counts from the first of those retransmissions
  * (measured: tcp_retries2=3 gave up 6.65-6.9 s after the first send). */
-#define SIM_PTO_MS     208
-#define SIM_RTO_MS     210
-#define SIM_RTO_MAX_MS 120000
-#define SIM_HZ         250
-
-/* When a kernel timer armed `ms` ahead fires, on average (the timer
- * wheel's slack). */
-int64_t sim_timer_ms(int64_t ms);
-/* ... and at the latest (the full granularity). */
-int64_t sim_timer_latest_ms(int64_t ms);
+#define SIM_PTO_MS 208
+#define SIM_RTO_MS 210
 
 /* One side's TCP settings. */
 struct sim_tcp {

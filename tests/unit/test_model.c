@@ -33,16 +33,6 @@ static struct run *simulate(const char *text)
 	return r;
 }
 
-static void test_timer_wheel(void **state)
-{
-	(void)state;
-	/* HZ=250: levels of 4, 32, 256, 2048, 16384 ms granularity; half of it */
-	assert_int_equal(sim_timer_ms(200), 202);
-	assert_int_equal(sim_timer_ms(2000), 2016);
-	assert_int_equal(sim_timer_ms(5000), 5128);
-	assert_int_equal(sim_timer_ms(600000), 608192);
-}
-
 /* Detection = KEEPIDLE + KEEPINTVL * KEEPCNT after the last received packet. */
 static void test_keepalive_dead_peer(void **state)
 {
@@ -256,7 +246,6 @@ static void test_deterministic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timer_wheel),
 		cmocka_unit_test(test_keepalive_dead_peer),
 		cmocka_unit_test(test_answered_probes),
 		cmocka_unit_test(test_no_probes_while_unacked),

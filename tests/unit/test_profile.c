@@ -133,22 +133,12 @@ static void test_client_side(void **state)
 	descriptor_free(&d);
 }
 
-/* tcp_retries2=15 with TCP_RTO_MIN=200 ms: 924.6 s (DOMAIN.md §1). */
-static void test_retrans_timeout(void **state)
-{
-	(void)state;
-	assert_int_equal(tcp_retrans_timeout_ms(15, 200), 924600);
-	assert_int_equal(tcp_retrans_timeout_ms(3, 200), 3000);
-	assert_int_equal(tcp_retrans_timeout_ms(0, 200), 200);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_release_parse),
 		cmocka_unit_test(test_server_side),
 		cmocka_unit_test(test_client_side),
-		cmocka_unit_test(test_retrans_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
