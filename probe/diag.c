@@ -18,8 +18,16 @@ struct diag {
 
 const char *diag_timer_name(int timer)
 {
-	static const char *const names[] = { "off", "on", "keepalive", "timewait", "persist" };
-	return timer >= 0 && timer < 5 ? names[timer] : "unknown";
+	/* ss's names: "on" is the retransmission timer */
+	static const char *const names[] = {
+		[DIAG_TIMER_OFF] = "off",
+		[DIAG_TIMER_RETRANS] = "on",
+		[DIAG_TIMER_KEEPALIVE] = "keepalive",
+		[DIAG_TIMER_TIMEWAIT] = "timewait",
+		[DIAG_TIMER_PERSIST] = "persist",
+	};
+	return timer >= 0 && timer < (int)(sizeof(names) / sizeof(names[0])) ? names[timer]
+	                                                                     : "unknown";
 }
 
 struct diag *diag_open(struct dcd_err *err)
