@@ -1,0 +1,275 @@
+/* flow.h - what the analyzer keeps of one TCP flow, and the table that
+ * holds the flows (flow.c). Private to capture/: analyze.c classifies each
+ * packet into these fields, verdict.c turns them into a verdict. Every time
+ * in a flow is in ms since the flow's first packet (its base_ms). */
+#ifndef DCDLAB_CAPTURE_FLOW_H
+#define DCDLAB_CAPTURE_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "analyze.h"
+
+/* A gap this long without a packet counts as idle (for drops/bracket). */
+#define IDLE_GAP_MS 1000u
+/* The same packet again this soon is a copy the capture made (`-i any`
+ * seeing a bridge and its port, a mirror port), not a retransmission:
+ * the kernel's earliest retransmission (TLP, RTO) is milliseconds later. */
+#define DUP_WINDOW_MS 2u
+/* A sender's own RST this soon after its unanswered data is an abort
+ * (close with unread data, SO_LINGER 0), not the end of a dead peer's wait:
+ * Linux's retransmission give-up sends no RST (tcp_write_err). */
+#define ABORT_WINDOW_MS 1000u
+/* Packet numbers kept per flow as examples of capture loss. */
+#define LOSS_EXAMPLES (sizeof(((struct flow_report *)0)->loss_pkt) / sizeof(uint32_t))
+/* How long a closed flow is kept for its last ACKs (capture time). */
+#define CLOSE_LINGER_MS 5000u
+#define CHUNK_FLOWS     4096u
+
+enum half_bits {
+	H_SEEN = 1 << 0,
+	H_NXT = 1 << 1, /* nxt is known */
+	H_ACK = 1 << 2, /* last_ack is known */
+	H_FIN = 1 << 3,
+	H_RST = 1 << 4,
+	H_ZERO_WIN = 1 << 5, /* its last window was 0 */
+	H_PROBE_PENDING = 1 << 6,
+	H_ONE_BYTE = 1 << 7,     /* 1-byte probes: Windows */
+	H_CAND = 1 << 8,         /* an unsettled zero-length segment (capture began idle) */
+	H_DATA_PENDING = 1 << 9, /* data sent and not yet ACKed */
+	H_PENDING_AFTER_GAP = 1 << 10,
+	H_PENDING_NS = 1 << 11,
+	H_RST_INJECTED = 1 << 12,
+	H_TTL = 1 << 13,
+	H_DATA_SEEN = 1 << 14, /* t_pending holds the start of its last data run */
+	H_SIG = 1 << 15,       /* sig is a hash of its last packet (sent at t_last) */
+};
+
+/* Flow-wide flags. The flow's latest hole: data of one side the capture did
+ * not see (one at a time is enough: a new one replaces it, every one is
+ * counted). And which side's pending probe run is of zero-window probes
+ * (their unanswered run lives in the same half fields as keepalives'). */
+enum flow_bits {
+	HOLE_OPEN = 1 << 0,      /* [hole_lo, hole_hi) of one side's data */
+	HOLE_AFTER_GAP = 1 << 1, /* ... found right after an idle gap */
+	HOLE_ACKED = 1 << 2,     /* ... and the peer ACKed it: capture loss */
+	HOLE_SIDE1 = 1 << 3,     /* its side is 1, else 0 */
+	HOLE_BITS = 0x0f,
+	ZWP_RUN0 = 1 << 4, /* side 0's pending run is zero-window probes */
+	ZWP_RUN1 = 1 << 5,
+};
+
+#define ZWP_RUN(d) ((d) ? ZWP_RUN1 : ZWP_RUN0)
+
+/* What one endpoint has sent. Times are ms since the flow's first packet
+ * (struct flow's base_ms), never decreasing within a flow.
+ * nxt is the next sequence number expected from it once H_NXT is set; while
+ * H_CAND it holds the candidate's sequence number instead. A pending
+ * keepalive probe's sequence number is nxt - 1 (seq = snd_una - 1 with
+ * everything ACKed), so it needs no field of its own. */
+struct half {
+	uint32_t nxt;
+	uint32_t last_ack;        /* the last ACK number it sent */
+	uint32_t t_last_ms;       /* its last packet */
+	uint32_t t_last_probe_ms; /* also the candidate's time while H_CAND */
+	uint32_t t_pending_ms;    /* first unACKed data */
+	uint32_t t_rst_ms;
+	uint32_t t_last_retrans_ms;
+	uint32_t idle_ms;   /* inferred KEEPIDLE, 0 unknown */
+	uint32_t intvl_ms;  /* inferred KEEPINTVL, 0 unknown */
+	uint32_t pkt_unans; /* first probe of the current unanswered run,
+				 * or the candidate while H_CAND */
+	uint32_t t_unans_ms;
+	uint32_t pkt_pending;
+	uint32_t pkt_rst;
+	uint32_t packets;
+	uint32_t sig; /* a hash of its last packet */
+	uint16_t probes, probe_acks, zwp, ns_probes, retrans, retrans_pending;
+	uint16_t unans_run;
+	uint16_t bits;
+	uint16_t data_to_probe_enc; /* last data to its first probe, enc_ms() */
+	uint8_t ttl;                /* of its packets before any RST */
+	uint8_t rst_ttl;
+};
+
+/* IPv4 addresses live in the flow; IPv6 ones beside it (v6_at), so that a
+ * flow stays within its memory budget (README: bytes per open session). */
+struct flow {
+	uint8_t addr[2][4];
+	uint16_t port[2];
+	uint8_t family;
+	uint8_t client; /* which side is the client (0/1) */
+	uint8_t state;  /* FLOW_FREE, FLOW_OPEN, FLOW_CLOSING */
+	uint8_t pending_gap_side;
+	uint32_t id;
+	uint32_t base_ms[2]; /* its first packet, ms since the capture's start
+	                      * (low, high word: no 8-byte alignment to pad) */
+	uint32_t t_last_ms;  /* the others are relative to base_ms */
+	uint32_t max_gap_ms, survived_gap_ms, pending_gap_ms;
+	uint32_t drop_gap_ms; /* the gap before data that then went unanswered */
+	uint32_t pkt_gap;     /* first packet after the pending/drop gap */
+	uint32_t hole_lo, hole_hi, t_hole_ms, pkt_hole;
+	uint16_t not_captured;            /* segments the capture missed (saturating) */
+	uint16_t duplicates;              /* copies of one packet (saturating) */
+	uint16_t reordered;               /* segments seen after later ones (saturating) */
+	uint8_t fbits;                    /* enum flow_bits */
+	uint32_t loss_pkt[LOSS_EXAMPLES]; /* where the first holes showed */
+	uint32_t self;                    /* its own number in the chunks */
+	struct half h[2];
+};
+
+enum { FLOW_FREE, FLOW_OPEN, FLOW_CLOSING };
+
+struct analyzer {
+	report_fn on_report;
+	pkt_fn on_pkt;
+	void *arg;
+	uint64_t t0_us;
+	bool started;
+	uint64_t now_ms, last_ms; /* since the capture's first packet */
+	uint32_t last_flow_id;
+	bool last_dir_client;
+	struct flow *last_flow; /* packets of one exchange come in runs */
+	/* Flows live in fixed chunks (never moved); the index maps a hash to
+	 * flow number + 1, open addressing with linear probing. */
+	struct flow **chunks;
+	uint8_t (**v6_chunks)[32]; /* per chunk, made at its first IPv6 flow */
+	uint32_t n_chunks, n_flows_alloc, free_head, n_open, next_id;
+	uint32_t *index;
+	uint32_t index_mask, index_used, index_tomb;
+	/* Closed flows wait here for their linger to pass (FIFO). */
+	uint32_t *closing;
+	uint32_t closing_cap, closing_head, closing_tail;
+	struct summary s;
+};
+
+/* Serial-number arithmetic (RFC 1982): a < b modulo 2^32. */
+static inline bool seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline struct flow *flow_at(const struct analyzer *a, uint32_t n)
+{
+	return &a->chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
+}
+
+/* Flow n's two IPv6 addresses (16 bytes each). */
+static inline uint8_t *v6_at(const struct analyzer *a, uint32_t n)
+{
+	return a->v6_chunks[n / CHUNK_FLOWS][n % CHUNK_FLOWS];
+}
+
+static inline const uint8_t *flow_addr(const struct analyzer *a, const struct flow *f, int side)
+{
+	return f->family == 4 ? f->addr[side] : v6_at(a, f->self) + 16 * side;
+}
+
+static inline uint64_t flow_base_ms(const struct flow *f)
+{
+	return (uint64_t)f->base_ms[1] << 32 | f->base_ms[0];
+}
+
+static inline void sat_inc(uint16_t *n)
+{
+	if (*n < UINT16_MAX)
+		(*n)++;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Symmetric (both directions hash alike): each endpoint is mixed on its
+ * own, and the two are combined with + (order-independent). Words, not
+ * bytes: this runs for every packet. */
+static inline uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a1, uint16_t p1,
+                                unsigned alen)
+{
+	uint64_t e0 = p0, e1 = p1;
+	for (unsigned i = 0; i < alen; i += 4) {
+		uint32_t w0, w1;
+		memcpy(&w0, a0 + i, 4);
+		memcpy(&w1, a1 + i, 4);
+		e0 = e0 * 0x9e3779b97f4a7c15ull + w0;
+		e1 = e1 * 0x9e3779b97f4a7c15ull + w1;
+	}
+	return mix64(mix64(e0) + mix64(e1));
+}
+
+/* Look up (or create) the flow of `p`; *dir is the sending side. */
+static inline bool addr_eq(const uint8_t *a, const uint8_t *b, unsigned alen)
+{
+	/* Fixed sizes, so the compiler inlines the compares: every packet. */
+	return alen == 4 ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
+}
+
+static inline int flow_match(const struct analyzer *a, const struct flow *f,
+                             const struct tcp_pkt *p, unsigned alen)
+{
+	if (f->family != p->family)
+		return -1;
+	const uint8_t *a0 = flow_addr(a, f, 0), *a1 = flow_addr(a, f, 1);
+	if (f->port[0] == p->sport && f->port[1] == p->dport && addr_eq(a0, p->src, alen) &&
+	    addr_eq(a1, p->dst, alen))
+		return 0;
+	if (f->port[1] == p->sport && f->port[0] == p->dport && addr_eq(a1, p->src, alen) &&
+	    addr_eq(a0, p->dst, alen))
+		return 1;
+	return -1;
+}
+
+/* flow.c: the index lookup, or a new flow (hash h). */
+struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir);
+
+static inline struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+{
+	struct flow *f = a->last_flow;
+	unsigned alen = p->family == 4 ? 4 : 16;
+	int d;
+
+	if (f && f->state != FLOW_FREE && (d = flow_match(a, f, p, alen)) >= 0) {
+		*dir = d;
+		return f;
+	}
+	/* Hash only on a miss: most packets continue the last flow's exchange. */
+	f = flow_find_slow(a, p, hash_key(p->src, p->sport, p->dst, p->dport, alen), dir);
+	a->last_flow = f;
+	return f;
+}
+
+static inline bool hole_of(const struct flow *f, int d)
+{
+	return (f->fbits & HOLE_OPEN) && !!(f->fbits & HOLE_SIDE1) == !!d;
+}
+
+/* A duration in 16 bits: 10 ms steps up to 327 s, then 1 s steps up to
+ * about 9 h (it fits in padding; the flow's size is budgeted). 0 = unknown. */
+static inline uint16_t enc_ms(uint32_t ms)
+{
+	if (ms < 32767u * 10)
+		return (uint16_t)(ms / 10 + 1);
+	uint32_t s = ms / 1000;
+	return (uint16_t)(32768u + (s < 32767u ? s : 32767u));
+}
+
+static inline double dec_s(uint16_t v)
+{
+	return v == 0 ? -1 : v < 32768u ? (v - 1) / 100.0 : (double)(v - 32768u);
+}
+
+/* flow.c: forget a flow (its number n); queue a closed flow for its linger;
+ * report and forget the flows whose linger has passed. */
+void flow_release(struct analyzer *a, struct flow *f, uint32_t n);
+void closing_push(struct analyzer *a, uint32_t n);
+void expire_closed(struct analyzer *a);
+
+/* verdict.c: the flow's verdict with evidence, handed to on_report. */
+void finish_flow(struct analyzer *a, struct flow *f);
+
+#endif
