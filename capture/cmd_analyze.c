@@ -643,27 +643,28 @@ static const struct option analyze_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_analyze(int argc, char **argv)
+/* What to read and for how long: from the command line. */
+struct an_input {
+	const char *iface, *filter, *user, *path;
+	long count;          /* -c: stop after this many packets, 0 no limit */
+	int64_t duration_ms; /* --duration: capture time (live: wall-clock), 0 none */
+};
+
+/* The options into c and in; AN_OK, or the exit status to end with. */
+static int parse_args(int argc, char **argv, struct an_ctx *c, struct an_input *in)
 {
-	struct an_ctx c = { .out = stdout };
-	const char *iface = NULL, *filter = "tcp port 1521", *user = NULL, *path = NULL;
-	long count = 0;
-	int64_t duration_ms = 0, fw_ms = 0;
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	int opt, rc = AN_OK;
-	bool progress = false;
-	int64_t live_deadline_ms = 0;
-	off_t file_size = 0;
+	int64_t fw_ms = 0;
+	int opt;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "i:f:Z:c:qh", analyze_longopts, NULL)) != -1) {
 		switch (opt) {
-		case OPT_JSON: c.json = true; break;
-		case OPT_FLOW: c.flow_sel = optarg; break;
-		case OPT_SVG: c.svg_path = optarg; break;
-		case OPT_PACKETS: c.list_packets = true; break;
+		case OPT_JSON: c->json = true; break;
+		case OPT_FLOW: c->flow_sel = optarg; break;
+		case OPT_SVG: c->svg_path = optarg; break;
+		case OPT_PACKETS: c->list_packets = true; break;
 		case OPT_FAIL_ON:
-			if (parse_fail_on(optarg, &c.fail_on) != 0)
+			if (parse_fail_on(optarg, &c->fail_on) != 0)
 				return AN_USAGE;
 			break;
 		case OPT_FW_TIMEOUT:
@@ -672,29 +673,29 @@ int cmd_analyze(int argc, char **argv)
 				          optarg);
 				return AN_USAGE;
 			}
-			c.fw_timeout_s = fw_ms / 1000.0;
+			c->fw_timeout_s = fw_ms / 1000.0;
 			break;
 		case OPT_DURATION:
-			if (parse_duration_ms(optarg, 1000, &duration_ms) != 0) {
+			if (parse_duration_ms(optarg, 1000, &in->duration_ms) != 0) {
 				log_error("--duration \"%s\": expected a duration", optarg);
 				return AN_USAGE;
 			}
 			break;
-		case 'i': iface = optarg; break;
-		case 'f': filter = optarg; break;
-		case 'Z': user = optarg; break;
+		case 'i': in->iface = optarg; break;
+		case 'f': in->filter = optarg; break;
+		case 'Z': in->user = optarg; break;
 		case 'c':
-			if (parse_long(optarg, 1, 2000000000L, &count) != 0) {
+			if (parse_long(optarg, 1, 2000000000L, &in->count) != 0) {
 				log_error("-c \"%s\": expected a number of packets", optarg);
 				return AN_USAGE;
 			}
 			break;
 		case 'q': log_set_level(LOG_WARN); break;
-		case 'h': fputs(analyze_usage, stdout); return AN_OK;
+		case 'h': fputs(analyze_usage, stdout); return -1;
 		default: return AN_USAGE;
 		}
 	}
-	if (iface == NULL) {
+	if (in->iface == NULL) {
 		if (optind + 1 != argc) {
 			log_error(
 			        optind == argc
@@ -702,75 +703,78 @@ int cmd_analyze(int argc, char **argv)
 			                : "more than one FILE");
 			return AN_USAGE;
 		}
-		path = argv[optind];
+		in->path = argv[optind];
 	} else if (optind != argc) {
-		log_error("-i %s reads live; no FILE too", iface);
+		log_error("-i %s reads live; no FILE too", in->iface);
 		return AN_USAGE;
 	}
-	if (c.svg_path && c.flow_sel == NULL) {
+	if (c->svg_path && c->flow_sel == NULL) {
 		log_error("--svg draws one flow: give --flow ID or --flow ADDR:PORT");
 		return AN_USAGE;
 	}
-	if (c.flow_sel) {
+	if (c->flow_sel) {
 		long id;
-		if (parse_long(c.flow_sel, 1, 0xffffffffL, &id) == 0)
-			c.flow_id = (uint32_t)id;
+		if (parse_long(c->flow_sel, 1, 0xffffffffL, &id) == 0)
+			c->flow_id = (uint32_t)id;
 	}
+	return AN_OK;
+}
 
-	struct reader rd = { .name = path ? path : iface };
-	if (iface) {
-		rd.p = open_live(iface, filter, user, 256);
-		if (rd.p == NULL)
-			return AN_INPUT;
-		signal(SIGINT, on_sigint);
-		signal(SIGTERM, on_sigint);
-		/* Live, --duration is wall-clock time: quiet links must end too. */
-		if (duration_ms)
-			live_deadline_ms = clock_now_ms(&clock_monotonic) + duration_ms;
-	} else {
-		struct dcd_err err = { "" };
-		int m = strcmp(path, "-") == 0 ? 0 : pcapfile_open(&rd.pf, path, &err);
-		if (m < 0) {
-			log_error("%s", err.msg);
-			return AN_INPUT;
-		}
-		if (m == 1) {
-			rd.mapped = true;
-			file_size = (off_t)rd.pf.size;
-		} else {
-			/* pcapng, stdin, or an old format: libpcap reads it. */
-			rd.p = pcap_open_offline(path, errbuf);
-			if (rd.p == NULL) {
-				log_error("%s: %s", path, errbuf);
-				return AN_INPUT;
-			}
-			struct stat st;
-			if (strcmp(path, "-") != 0 && stat(path, &st) == 0)
-				file_size = st.st_size;
-		}
-		progress = isatty(2) && file_size > (64 << 20);
+/* Open the live interface or the file (mapped when it is a classic pcap
+ * file, else through libpcap); *file_size 0 when unknown. */
+static int reader_open(struct reader *rd, const struct an_input *in, off_t *file_size)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+
+	*file_size = 0;
+	rd->name = in->path ? in->path : in->iface;
+	if (in->iface) {
+		rd->p = open_live(in->iface, in->filter, in->user, 256);
+		return rd->p ? AN_OK : AN_INPUT;
 	}
-	int linktype = rd.mapped ? rd.pf.linktype : pcap_datalink(rd.p);
-	link_decode_fn link = link_decoder(linktype);
-	if (link == NULL) {
-		const char *lname = pcap_datalink_val_to_name(linktype);
-		log_error("%s: link type %s (%d) is not supported (ethernet, linux-sll, "
-		          "linux-sll2, raw IP, BSD loopback are)",
-		          rd.name, lname ? lname : "unknown", linktype);
-		reader_close(&rd);
+	struct dcd_err err = { "" };
+	int m = strcmp(in->path, "-") == 0 ? 0 : pcapfile_open(&rd->pf, in->path, &err);
+	if (m < 0) {
+		log_error("%s", err.msg);
 		return AN_INPUT;
 	}
+	if (m == 1) {
+		rd->mapped = true;
+		*file_size = (off_t)rd->pf.size;
+		return AN_OK;
+	}
+	/* pcapng, stdin, or an old format: libpcap reads it. */
+	rd->p = pcap_open_offline(in->path, errbuf);
+	if (rd->p == NULL) {
+		log_error("%s: %s", in->path, errbuf);
+		return AN_INPUT;
+	}
+	struct stat st;
+	if (strcmp(in->path, "-") != 0 && stat(in->path, &st) == 0)
+		*file_size = st.st_size;
+	return AN_OK;
+}
 
-	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
+/* Every packet into the analyzer until the end, -c, --duration or Ctrl-C.
+ * AN_OK, or AN_INPUT when the input broke off (what was read stands). */
+static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link,
+                        const struct an_input *in, off_t file_size)
+{
+	bool progress = !in->iface && isatty(2) && file_size > (64 << 20);
+	int64_t live_deadline_ms = 0;
 	uint32_t pktno = 0;
 	uint64_t t_end_us = 0;
 	char rerr[PCAP_ERRBUF_SIZE + 64] = "";
 	int r;
+
+	/* Live, --duration is wall-clock time: quiet links must end too. */
+	if (in->iface && in->duration_ms)
+		live_deadline_ms = clock_now_ms(&clock_monotonic) + in->duration_ms;
 	for (;;) {
 		const uint8_t *data;
 		uint32_t caplen;
 		uint64_t ts_us;
-		r = reader_next(&rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
+		r = reader_next(rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
 		if (r < 0)
 			break;
 		if (r == 2) { /* live: nothing within 200 ms */
@@ -787,55 +791,96 @@ int cmd_analyze(int argc, char **argv)
 		it->pktno = ++pktno;
 		it->ts_us = ts_us;
 		if (pktno == 1)
-			c.t0_us = it->ts_us;
-		if (it->ts_us < c.t0_us)
-			it->ts_us = c.t0_us; /* out of order: clamp, as the analyzer does */
-		if (duration_ms && !t_end_us && !iface)
-			t_end_us = it->ts_us + (uint64_t)duration_ms * 1000u;
+			c->t0_us = it->ts_us;
+		if (it->ts_us < c->t0_us)
+			it->ts_us = c->t0_us; /* out of order: clamp, as the analyzer does */
+		if (in->duration_ms && !t_end_us && !in->iface)
+			t_end_us = it->ts_us + (uint64_t)in->duration_ms * 1000u;
 		it->dr = decode_frame(link, data, caplen, &it->tp);
-		bool last = (count && pktno >= (uint32_t)count) ||
+		bool last = (in->count && pktno >= (uint32_t)in->count) ||
 		            (t_end_us && it->ts_us >= t_end_us) || stop_live;
-		process_packet(&c, it);
+		process_packet(c, it);
 		if (progress && (pktno & 0xfffff) == 0)
 			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
-			        100.0 * (double)reader_offset(&rd) / (double)file_size);
+			        100.0 * (double)reader_offset(rd) / (double)file_size);
 		if (last)
 			break;
 	}
 	if (progress)
 		fputs("\r\033[K", stderr);
 	if (r < 0) {
-		log_warn("%s: %s, after packet %u; reporting what was read", rd.name, rerr, pktno);
-		rc = AN_INPUT;
+		log_warn("%s: %s, after packet %u; reporting what was read", rd->name, rerr, pktno);
+		return AN_INPUT;
 	}
+	return AN_OK;
+}
+
+/* The selected flow (--flow: its timeline, JSON or SVG) or the summary. */
+static int print_results(struct an_ctx *c, const struct summary *s, const char *input_name)
+{
+	int rc = AN_OK;
+
+	if (c->flow_sel == NULL) {
+		print_summary(c, s);
+		return AN_OK;
+	}
+	if (!c->sel_done) {
+		log_error("--flow %s: no such flow in %s", c->flow_sel, input_name);
+		return AN_USAGE;
+	}
+	if (c->json)
+		print_json(c, &c->sel_report);
+	else
+		timeline_print(&c->tl, &c->sel_report, c->out);
+	if (c->svg_path) {
+		char err[300];
+		if (timeline_svg(&c->tl, &c->sel_report, c->fw_timeout_s, c->svg_path, err,
+		                 sizeof(err)) != 0) {
+			log_error("%s", err);
+			rc = AN_INPUT;
+		}
+	}
+	return rc;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct an_ctx c = { .out = stdout };
+	struct an_input in = { .filter = "tcp port 1521" };
+	struct reader rd = { 0 };
+	off_t file_size;
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &c, &in)) != AN_OK)
+		return rc < 0 ? AN_OK : rc; /* -1: --help */
+	if ((rc = reader_open(&rd, &in, &file_size)) != AN_OK)
+		return rc;
+	if (in.iface) {
+		signal(SIGINT, on_sigint);
+		signal(SIGTERM, on_sigint);
+	}
+	int linktype = rd.mapped ? rd.pf.linktype : pcap_datalink(rd.p);
+	link_decode_fn link = link_decoder(linktype);
+	if (link == NULL) {
+		const char *lname = pcap_datalink_val_to_name(linktype);
+		log_error("%s: link type %s (%d) is not supported (ethernet, linux-sll, "
+		          "linux-sll2, raw IP, BSD loopback are)",
+		          rd.name, lname ? lname : "unknown", linktype);
+		reader_close(&rd);
+		return AN_INPUT;
+	}
+
+	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
+	rc = read_packets(&c, &rd, link, &in, file_size);
 	struct summary s;
 	analyzer_finish(c.an, &s);
-	if (iface && rd.p) {
+	if (in.iface && rd.p) {
 		struct pcap_stat ps;
 		if (pcap_stats(rd.p, &ps) == 0)
 			s.kernel_drops = (int64_t)ps.ps_drop + (int64_t)ps.ps_ifdrop;
 	}
-	if (c.flow_sel) {
-		if (!c.sel_done) {
-			log_error("--flow %s: no such flow in %s", c.flow_sel, path ? path : iface);
-			rc = rc ? rc : AN_USAGE;
-		} else {
-			if (c.json)
-				print_json(&c, &c.sel_report);
-			else
-				timeline_print(&c.tl, &c.sel_report, c.out);
-			if (c.svg_path) {
-				char err[300];
-				if (timeline_svg(&c.tl, &c.sel_report, c.fw_timeout_s, c.svg_path,
-				                 err, sizeof(err)) != 0) {
-					log_error("%s", err);
-					rc = rc ? rc : AN_INPUT;
-				}
-			}
-		}
-	} else {
-		print_summary(&c, &s);
-	}
+	int prc = print_results(&c, &s, rd.name);
+	rc = rc ? rc : prc;
 	fflush(c.out);
 	if (rc == AN_OK && c.failed) {
 		log_warn("--fail-on: %u flows matched", c.failed);
