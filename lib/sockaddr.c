@@ -57,24 +57,33 @@ bad:
 	return -1;
 }
 
-void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+uint16_t sockaddr_split(const struct sockaddr *sa, char *host, size_t len)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
+	snprintf(host, len, "?");
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-		port = ntohs(in->sin_port);
-		snprintf(buf, len, "%s:%u", host, port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-		port = ntohs(in6->sin6_port);
-		snprintf(buf, len, "[%s]:%u", host, port);
-	} else {
-		snprintf(buf, len, "unknown");
+		inet_ntop(AF_INET, &in->sin_addr, host, (socklen_t)len);
+		return ntohs(in->sin_port);
 	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, (socklen_t)len);
+		return ntohs(in6->sin6_port);
+	}
+	return 0;
+}
+
+void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned port = sockaddr_split(sa, host, sizeof(host));
+
+	if (sa->sa_family == AF_INET)
+		snprintf(buf, len, "%s:%u", host, port);
+	else if (sa->sa_family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", host, port);
+	else
+		snprintf(buf, len, "unknown");
 }
 
 uint16_t hostport_port(const char *text)

@@ -11,6 +11,9 @@
 
 /* "host:port", "[v6]:port" or ":port" into a sockaddr. */
 int parse_hostport(const char *s, struct sockaddr_storage *ss, int *sslen, struct dcd_err *err);
+/* The address as text into host ("192.0.2.1", "2001:db8::1"; "?" when not
+ * IPv4 or IPv6), and the port. */
+uint16_t sockaddr_split(const struct sockaddr *sa, char *host, size_t len);
 /* "192.0.2.1:1521" / "[2001:db8::1]:1521". */
 void format_sockaddr(const struct sockaddr *sa, char *buf, size_t len);
 /* The port of such a text, or 0 when it has none. */

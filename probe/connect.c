@@ -449,33 +449,26 @@ static const struct option connect_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_connect(int argc, char **argv)
-{
-	const char *plan_text = "call", *tnsnames = NULL, *release = "19c", *sqlnet_path = NULL;
-	struct keepalive ka_over = { 0 };
-	struct client c = { .fd = -1, .connect_timeout_ms = 60000 };
-	int64_t call_timeout_ms = -1;
-	struct plan *plan = calloc(1, sizeof(*plan));
-	struct dcd_descriptor d = { 0 };
-	struct dcd_err err = { "" };
-	struct oracle_release rel;
-	struct dcd_profile prof;
-	struct sqlnet_config sq;
-	int opt, rc = EXIT_OK, ora = 0;
-	long v;
-	char why[256];
+struct connect_opts {
+	const char *plan_text, *tnsnames, *release, *sqlnet_path, *connect_string;
+	struct keepalive ka_over; /* --keepidle etc.: 0 = not given */
+	int64_t call_timeout_ms;  /* -1: not given */
+};
 
-	if (plan == NULL)
-		abort();
-	sqlnet_init(&sq);
+/* The command line into o and c; EXIT_OK, -1 after --help, or EXIT_USAGE. */
+static int parse_connect_args(int argc, char **argv, struct connect_opts *o, struct client *c)
+{
+	int opt;
+	long v;
+
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "qh", connect_longopts, NULL)) != -1) {
 		switch (opt) {
-		case OPT_PLAN: plan_text = optarg; break;
-		case OPT_TNSNAMES: tnsnames = optarg; break;
-		case OPT_RELEASE: release = optarg; break;
-		case OPT_SQLNET: sqlnet_path = optarg; break;
-		case OPT_JSON: c.json = true; break;
+		case OPT_PLAN: o->plan_text = optarg; break;
+		case OPT_TNSNAMES: o->tnsnames = optarg; break;
+		case OPT_RELEASE: o->release = optarg; break;
+		case OPT_SQLNET: o->sqlnet_path = optarg; break;
+		case OPT_JSON: c->json = true; break;
 		case OPT_KEEPIDLE:
 		case OPT_KEEPINTVL:
 		case OPT_KEEPCNT:
@@ -483,15 +476,14 @@ int cmd_connect(int argc, char **argv)
 				log_error("--%s \"%s\": expected %s",
 				          connect_longopts[opt - OPT_PLAN].name, optarg,
 				          opt == OPT_KEEPCNT ? "1 to 127" : "seconds, 1 to 32767");
-				rc = EXIT_USAGE;
-				goto out;
+				return EXIT_USAGE;
 			}
 			if (opt == OPT_KEEPIDLE)
-				ka_over.idle_s = (int)v;
+				o->ka_over.idle_s = (int)v;
 			else if (opt == OPT_KEEPINTVL)
-				ka_over.intvl_s = (int)v;
+				o->ka_over.intvl_s = (int)v;
 			else
-				ka_over.cnt = (int)v;
+				o->ka_over.cnt = (int)v;
 			break;
 		case OPT_CALL_TIMEOUT:
 		case OPT_CONNECT_TIMEOUT: {
@@ -501,18 +493,17 @@ int cmd_connect(int argc, char **argv)
 				          opt == OPT_CALL_TIMEOUT ? "call-timeout"
 				                                  : "connect-timeout",
 				          optarg);
-				rc = EXIT_USAGE;
-				goto out;
+				return EXIT_USAGE;
 			}
 			if (opt == OPT_CALL_TIMEOUT)
-				call_timeout_ms = ms;
+				o->call_timeout_ms = ms;
 			else
-				c.connect_timeout_ms = ms;
+				c->connect_timeout_ms = ms;
 			break;
 		}
 		case 'q': log_set_level(LOG_WARN); break;
-		case 'h': fputs(connect_usage, stdout); goto out;
-		default: rc = EXIT_USAGE; goto out;
+		case 'h': fputs(connect_usage, stdout); return -1;
+		default: return EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc) {
@@ -520,18 +511,102 @@ int cmd_connect(int argc, char **argv)
 			log_error("missing CONNECT-STRING (descriptor, Easy Connect or alias)");
 		else
 			log_error("unexpected argument \"%s\"", argv[optind + 1]);
-		rc = EXIT_USAGE;
+		return EXIT_USAGE;
+	}
+	o->connect_string = argv[optind];
+	return EXIT_OK;
+}
+
+/* Client-side DCD on the connected socket before its first byte, as the
+ * drivers do: what the profile asks, or the lab's scaling of it. */
+static int set_client_dcd(struct client *c, const struct dcd_profile *prof,
+                          const struct keepalive *over)
+{
+	struct keepalive ka, got;
+	struct dcd_err err = { "" };
+	bool on = dcd_socket_keepalive(&prof->client, over, &ka);
+	const char *why_ka = over->idle_s || over->intvl_s || over->cnt
+	                             ? "lab-scaled by --keepidle/--keepintvl/--keepcnt"
+	                             : prof->client.why;
+
+	if (!on)
+		return 0;
+	if (sockopt_keepalive_apply(c->fd, &ka, &got, &err) != 0) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	report(c, "keepalive", 0, "client DCD: SO_KEEPALIVE=1 %d/%d/%d (%s)", got.idle_s,
+	       got.intvl_s, got.cnt, why_ka);
+	return 0;
+}
+
+/* The plan's calls, idle periods and close: EXIT_OK, or EXIT_CALL at the
+ * first call that fails. */
+static int run_plan(struct client *c, const struct plan *plan)
+{
+	char why[256];
+
+	for (int i = 0, call = 0; i < plan->n; i++) {
+		const struct plan_step *st = &plan->step[i];
+		char step[32];
+		if (st->op == PLAN_IDLE) {
+			char dur[32];
+			report(c, "idle", 0, "idle for %s",
+			       fmt_duration_ms(st->duration_ms, dur, sizeof(dur)));
+			sleep_ms(st->duration_ms);
+		} else if (st->op == PLAN_CALL) {
+			snprintf(step, sizeof(step), "call %d", ++call);
+			int ora = do_call(c, call, st->duration_ms, why, sizeof(why));
+			if (ora) {
+				if (c->probes_seen > 0)
+					report(c, step, ora, "%s; %llu NS probes had arrived", why,
+					       (unsigned long long)c->probes_seen);
+				else
+					report(c, step, ora, "%s", why);
+				return EXIT_CALL;
+			}
+			report(c, step, 0, "ok, %s", why);
+		} else {
+			struct sbuf out = { 0 };
+			tns_put_data(&out, c->large_sdu, TNS_DATA_FLAG_EOF, NULL, 0);
+			send_all(c, out.buf, out.len);
+			sbuf_free(&out);
+			report(c, "close", 0, "disconnected (DATA EOF, then FIN)");
+			break;
+		}
+	}
+	return EXIT_OK;
+}
+
+int cmd_connect(int argc, char **argv)
+{
+	struct connect_opts o = { .plan_text = "call", .release = "19c", .call_timeout_ms = -1 };
+	struct client c = { .fd = -1, .connect_timeout_ms = 60000 };
+	struct plan *plan = calloc(1, sizeof(*plan));
+	struct dcd_descriptor d = { 0 };
+	struct dcd_err err = { "" };
+	struct oracle_release rel;
+	struct dcd_profile prof;
+	struct sqlnet_config sq;
+	int rc, ora = 0;
+	char why[256];
+
+	if (plan == NULL)
+		abort();
+	sqlnet_init(&sq);
+	if ((rc = parse_connect_args(argc, argv, &o, &c)) != EXIT_OK) {
+		rc = rc < 0 ? EXIT_OK : rc; /* -1: --help */
 		goto out;
 	}
-	if (plan_parse(plan, plan_text, &err) != 0 || release_parse(release, &rel, &err) != 0 ||
-	    descriptor_resolve(&d, argv[optind], tnsnames, &err) != 0 ||
-	    (sqlnet_path && sqlnet_load(&sq, sqlnet_path, &err) != 0)) {
+	if (plan_parse(plan, o.plan_text, &err) != 0 || release_parse(o.release, &rel, &err) != 0 ||
+	    descriptor_resolve(&d, o.connect_string, o.tnsnames, &err) != 0 ||
+	    (o.sqlnet_path && sqlnet_load(&sq, o.sqlnet_path, &err) != 0)) {
 		log_error("%s", err.msg);
 		rc = EXIT_CONFIG;
 		goto out;
 	}
 	/* The client's own sqlnet.ora: RECV_TIMEOUT bounds calls. */
-	c.call_timeout_ms = call_timeout_ms >= 0     ? call_timeout_ms
+	c.call_timeout_ms = o.call_timeout_ms >= 0   ? o.call_timeout_ms
 	                    : sq.recv_timeout_ms > 0 ? sq.recv_timeout_ms
 	                                             : 0;
 	if (d.connect_timeout_ms > 0)
@@ -547,21 +622,9 @@ int cmd_connect(int argc, char **argv)
 		rc = EXIT_CONNECT;
 		goto out;
 	}
-	{
-		/* Client-side DCD before the first byte, as the drivers do. */
-		struct keepalive ka, got;
-		bool on = dcd_socket_keepalive(&prof.client, &ka_over, &ka);
-		const char *why_ka = ka_over.idle_s || ka_over.intvl_s || ka_over.cnt
-		                             ? "lab-scaled by --keepidle/--keepintvl/--keepcnt"
-		                             : prof.client.why;
-		if (on && sockopt_keepalive_apply(c.fd, &ka, &got, &err) != 0) {
-			log_error("%s", err.msg);
-			rc = EXIT_CONFIG;
-			goto out;
-		}
-		if (on)
-			report(&c, "keepalive", 0, "client DCD: SO_KEEPALIVE=1 %d/%d/%d (%s)",
-			       got.idle_s, got.intvl_s, got.cnt, why_ka);
+	if (set_client_dcd(&c, &prof, &o.ka_over) != 0) {
+		rc = EXIT_CONFIG;
+		goto out;
 	}
 	if (do_connect(&c, &d, &ora, why, sizeof(why)) != 0) {
 		report(&c, "connect", ora, "%s", why);
@@ -570,38 +633,7 @@ int cmd_connect(int argc, char **argv)
 	}
 	report(&c, "connect", 0, "%s:%u service \"%s\": %s", d.address[0].host, d.address[0].port,
 	       d.service_name[0] ? d.service_name : d.sid, why);
-
-	for (int i = 0, call = 0; i < plan->n; i++) {
-		const struct plan_step *st = &plan->step[i];
-		char step[32];
-		if (st->op == PLAN_IDLE) {
-			char dur[32];
-			snprintf(step, sizeof(step), "idle");
-			report(&c, step, 0, "idle for %s",
-			       fmt_duration_ms(st->duration_ms, dur, sizeof(dur)));
-			sleep_ms(st->duration_ms);
-		} else if (st->op == PLAN_CALL) {
-			snprintf(step, sizeof(step), "call %d", ++call);
-			ora = do_call(&c, call, st->duration_ms, why, sizeof(why));
-			if (ora) {
-				if (c.probes_seen > 0)
-					report(&c, step, ora, "%s; %llu NS probes had arrived", why,
-					       (unsigned long long)c.probes_seen);
-				else
-					report(&c, step, ora, "%s", why);
-				rc = EXIT_CALL;
-				goto out;
-			}
-			report(&c, step, 0, "ok, %s", why);
-		} else {
-			struct sbuf out = { 0 };
-			tns_put_data(&out, c.large_sdu, TNS_DATA_FLAG_EOF, NULL, 0);
-			send_all(&c, out.buf, out.len);
-			sbuf_free(&out);
-			report(&c, "close", 0, "disconnected (DATA EOF, then FIN)");
-			break;
-		}
-	}
+	rc = run_plan(&c, plan);
 out:
 	if (c.fd >= 0)
 		close(c.fd);

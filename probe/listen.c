@@ -566,14 +566,134 @@ static void print_config(const struct listen_ctx *lc, const struct sqlnet_config
 		log_info("applying on each session: nothing (no DCD)");
 }
 
+/* --metrics: Prometheus text at http://ADDR/metrics. */
+static int start_metrics(struct listen_ctx *lc)
+{
+	struct sockaddr_storage ms;
+	struct dcd_err err = { "" };
+	char host[INET6_ADDRSTRLEN];
+	int mslen;
+
+	if (parse_hostport(lc->opts.metrics_addr, &ms, &mslen, &err) != 0) {
+		log_error("--metrics: %s", err.msg);
+		return 2;
+	}
+	uint16_t mport = sockaddr_split((struct sockaddr *)&ms, host, sizeof(host));
+	lc->http = evhttp_new(lc->srv.base);
+	if (lc->http == NULL) {
+		log_error("--metrics %s: evhttp_new failed", lc->opts.metrics_addr);
+		return 1;
+	}
+	if (evhttp_bind_socket(lc->http, host, mport) != 0) {
+		log_error("--metrics %s: cannot bind: %s", lc->opts.metrics_addr,
+		          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		return 1;
+	}
+	evhttp_set_cb(lc->http, "/metrics", on_metrics, lc);
+	return 0;
+}
+
+/* --diag-interval: sample the sessions' kernel state through inet_diag. */
+static int start_diag(struct listen_ctx *lc)
+{
+	struct dcd_err err = { "" };
+	struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
+		              .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
+
+	lc->diag = diag_open(&err);
+	if (lc->diag == NULL) {
+		log_error("%s", err.msg);
+		return 1;
+	}
+	lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
+	if (lc->diag_timer == NULL || event_add(lc->diag_timer, &tv) != 0) {
+		log_error("inet_diag sampling: cannot make its timer (event_new/event_add)");
+		return 1;
+	}
+	return 0;
+}
+
+/* --duration's timer and SIGINT/SIGTERM: both end the loop cleanly. */
+static int start_stop_events(struct listen_ctx *lc)
+{
+	if (lc->opts.duration_ms > 0) {
+		struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
+			              .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
+		lc->stop_timer = evtimer_new(lc->srv.base, on_stop_timer, lc);
+		if (lc->stop_timer == NULL || evtimer_add(lc->stop_timer, &tv) != 0) {
+			log_error("--duration: cannot make its timer (evtimer_new/evtimer_add)");
+			return 1;
+		}
+	}
+	lc->sig_int = evsignal_new(lc->srv.base, SIGINT, on_signal, lc);
+	lc->sig_term = evsignal_new(lc->srv.base, SIGTERM, on_signal, lc);
+	if (!lc->sig_int || !lc->sig_term || evsignal_add(lc->sig_int, NULL) != 0 ||
+	    evsignal_add(lc->sig_term, NULL) != 0) {
+		log_error("cannot watch SIGINT/SIGTERM (evsignal_new/evsignal_add)");
+		return 1;
+	}
+	return 0;
+}
+
+/* The event loop, the listener and its HTTP server: rc, or 0 after the
+ * loop ran and ended. */
+static int serve(struct listen_ctx *lc, const struct sqlnet_config *sq,
+                 const struct dcd_profile *prof)
+{
+	struct sockaddr_storage ss;
+	struct dcd_err err = { "" };
+	char host[INET6_ADDRSTRLEN];
+	int sslen, rc;
+
+	if (parse_hostport(lc->opts.listen_addr, &ss, &sslen, &err) != 0) {
+		log_error("--listen: %s", err.msg);
+		return 2;
+	}
+	lc->port = sockaddr_split((struct sockaddr *)&ss, host, sizeof(host));
+	raise_fd_limit();
+	event_set_log_callback(libevent_log);
+	lc->srv.base = event_base_new();
+	if (lc->srv.base == NULL) {
+		log_error("event_base_new failed (libevent: no usable backend or out of memory)");
+		return 1;
+	}
+	lc->srv.clock = clock_monotonic;
+	lc->srv.events = events_open(lc->opts.events_path, &lc->srv.clock, &err);
+	if (lc->srv.events == NULL) {
+		log_error("%s", err.msg);
+		return 1;
+	}
+	lc->lev = evconnlistener_new_bind(lc->srv.base, on_accept, lc,
+	                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+	                                  (struct sockaddr *)&ss, sslen);
+	if (lc->lev == NULL) {
+		log_error("listen on %s: %s", lc->opts.listen_addr,
+		          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		return 1;
+	}
+	evconnlistener_set_error_cb(lc->lev, on_accept_error);
+	if (lc->opts.metrics_addr && (rc = start_metrics(lc)) != 0)
+		return rc;
+	if (lc->opts.diag_interval_ms > 0 && (rc = start_diag(lc)) != 0)
+		return rc;
+	lc->srv.on_session_end = on_session_end;
+	lc->srv.on_session_end_arg = lc;
+	if ((rc = start_stop_events(lc)) != 0)
+		return rc;
+	signal(SIGPIPE, SIG_IGN);
+	print_config(lc, sq, prof);
+	log_info("listening on %s, services: %s%s", lc->opts.listen_addr, lc->srv.cfg.services[0],
+	         lc->srv.cfg.n_services > 1 ? ", ..." : "");
+	event_base_dispatch(lc->srv.base);
+	return 0;
+}
+
 int cmd_listen(int argc, char **argv)
 {
 	struct listen_ctx *lc = calloc(1, sizeof(*lc));
 	struct sqlnet_config sq;
 	struct dcd_profile prof;
-	struct sockaddr_storage ss;
-	struct dcd_err err = { "" };
-	int sslen, rc;
+	int rc;
 
 	if (lc == NULL)
 		abort();
@@ -591,119 +711,7 @@ int cmd_listen(int argc, char **argv)
 		free(lc);
 		return 1;
 	}
-	if (parse_hostport(lc->opts.listen_addr, &ss, &sslen, &err) != 0) {
-		log_error("--listen: %s", err.msg);
-		rc = 2;
-		goto out;
-	}
-	lc->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-	                                         : ((struct sockaddr_in6 *)&ss)->sin6_port);
-	raise_fd_limit();
-	event_set_log_callback(libevent_log);
-	lc->srv.base = event_base_new();
-	if (lc->srv.base == NULL) {
-		log_error("event_base_new failed (libevent: no usable backend or out of memory)");
-		rc = 1;
-		goto out;
-	}
-	lc->srv.clock = clock_monotonic;
-	lc->srv.events = events_open(lc->opts.events_path, &lc->srv.clock, &err);
-	if (lc->srv.events == NULL) {
-		log_error("%s", err.msg);
-		rc = 1;
-		goto out;
-	}
-	lc->lev = evconnlistener_new_bind(lc->srv.base, on_accept, lc,
-	                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
-	                                  (struct sockaddr *)&ss, sslen);
-	if (lc->lev == NULL) {
-		log_error("listen on %s: %s", lc->opts.listen_addr,
-		          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-		rc = 1;
-		goto out;
-	}
-	evconnlistener_set_error_cb(lc->lev, on_accept_error);
-	if (lc->opts.metrics_addr) {
-		struct sockaddr_storage ms;
-		int mslen;
-		char host[INET6_ADDRSTRLEN];
-		uint16_t mport;
-		if (parse_hostport(lc->opts.metrics_addr, &ms, &mslen, &err) != 0) {
-			log_error("--metrics: %s", err.msg);
-			rc = 2;
-			goto out;
-		}
-		if (ms.ss_family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ms)->sin_addr, host,
-			          sizeof(host));
-			mport = ntohs(((struct sockaddr_in *)&ms)->sin_port);
-		} else {
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ms)->sin6_addr, host,
-			          sizeof(host));
-			mport = ntohs(((struct sockaddr_in6 *)&ms)->sin6_port);
-		}
-		lc->http = evhttp_new(lc->srv.base);
-		if (lc->http == NULL) {
-			log_error("--metrics %s: evhttp_new failed", lc->opts.metrics_addr);
-			rc = 1;
-			goto out;
-		}
-		if (evhttp_bind_socket(lc->http, host, mport) != 0) {
-			log_error("--metrics %s: cannot bind: %s", lc->opts.metrics_addr,
-			          evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-			rc = 1;
-			goto out;
-		}
-		evhttp_set_cb(lc->http, "/metrics", on_metrics, lc);
-	}
-	if (lc->opts.diag_interval_ms > 0) {
-		lc->diag = diag_open(&err);
-		if (lc->diag == NULL) {
-			log_error("%s", err.msg);
-			rc = 1;
-			goto out;
-		}
-		struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
-			              .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
-		lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
-		if (lc->diag_timer == NULL || event_add(lc->diag_timer, &tv) != 0) {
-			log_error(
-			        "inet_diag sampling: cannot make its timer (event_new/event_add)");
-			rc = 1;
-			goto out;
-		}
-	}
-	{
-		lc->srv.on_session_end = on_session_end;
-		lc->srv.on_session_end_arg = lc;
-		lc->stop_timer = NULL;
-		if (lc->opts.duration_ms > 0) {
-			struct timeval tv = { .tv_sec = lc->opts.duration_ms / 1000,
-				              .tv_usec = lc->opts.duration_ms % 1000 * 1000 };
-			lc->stop_timer = evtimer_new(lc->srv.base, on_stop_timer, lc);
-			if (lc->stop_timer == NULL || evtimer_add(lc->stop_timer, &tv) != 0) {
-				log_error("--duration: cannot make its timer "
-				          "(evtimer_new/evtimer_add)");
-				rc = 1;
-				goto out;
-			}
-		}
-		lc->sig_int = evsignal_new(lc->srv.base, SIGINT, on_signal, lc);
-		lc->sig_term = evsignal_new(lc->srv.base, SIGTERM, on_signal, lc);
-		if (!lc->sig_int || !lc->sig_term || evsignal_add(lc->sig_int, NULL) != 0 ||
-		    evsignal_add(lc->sig_term, NULL) != 0) {
-			log_error("cannot watch SIGINT/SIGTERM (evsignal_new/evsignal_add)");
-			rc = 1;
-			goto out;
-		}
-		signal(SIGPIPE, SIG_IGN);
-		print_config(lc, &sq, &prof);
-		log_info("listening on %s, services: %s%s", lc->opts.listen_addr,
-		         lc->srv.cfg.services[0], lc->srv.cfg.n_services > 1 ? ", ..." : "");
-		event_base_dispatch(lc->srv.base);
-	}
-	rc = 0;
-out:
+	rc = serve(lc, &sq, &prof);
 	lc->stopping = true;
 	while (lc->srv.sessions)
 		session_end(lc->srv.sessions, END_SHUTDOWN, "exit");

@@ -155,19 +155,20 @@ static void retrans(struct sim_tcp *s, const struct platform_tcp *t)
 	s->retrans_limit_ms = t->retrans_limit_ms > 0 ? t->retrans_limit_ms : 0;
 }
 
-/* Both sides of the model from the settings. */
-static int derive(struct check *c, struct dcd_err *err)
+/* The DCD profile of both sides from the releases, the platforms' TCP
+ * settings, sqlnet.ora and the descriptor (*d, when *have_desc). */
+static int derive_profile(struct check *c, struct dcd_descriptor *d, bool *have_desc,
+                          struct oracle_release *crel, struct dcd_err *err)
 {
-	struct oracle_release srel, crel;
+	struct oracle_release srel;
 	struct sqlnet_config sq;
-	struct dcd_descriptor d;
-	bool have_desc = false;
 
+	*have_desc = false;
 	if (release_parse(c->release, &srel, err) != 0) {
 		err_prefix(err, "--release");
 		return -1;
 	}
-	if (release_parse(c->client_release ? c->client_release : c->release, &crel, err) != 0) {
+	if (release_parse(c->client_release ? c->client_release : c->release, crel, err) != 0) {
 		err_prefix(err, "--client-release");
 		return -1;
 	}
@@ -196,25 +197,29 @@ static int derive(struct check *c, struct dcd_err *err)
 	if (c->expire_time >= 0)
 		sq.expire_time_min = c->expire_time;
 	if (c->descriptor) {
-		if (descriptor_resolve(&d, c->descriptor, c->tnsnames, err) != 0) {
+		if (descriptor_resolve(d, c->descriptor, c->tnsnames, err) != 0) {
 			err_prefix(err, "--descriptor");
 			sqlnet_free(&sq);
 			return -1;
 		}
-		have_desc = true;
+		*have_desc = true;
 	}
 	struct os_tcp cos = { { (int)(c->ct.keepidle_ms / 1000), (int)(c->ct.keepintvl_ms / 1000),
 		                c->ct.keepcnt },
 		              c->ct.retries2 >= 0 ? c->ct.retries2 : 15,
 		              200 };
-	dcd_profile_compute(&c->prof, &sq, have_desc ? &d : NULL, srel, crel, &cos);
+	dcd_profile_compute(&c->prof, &sq, *have_desc ? d : NULL, srel, *crel, &cos);
 	if (sq.use_ns_probes_for_dcd == 1 &&
 	    release_cmp(srel, (struct oracle_release){ 12, 1 }) < 0)
 		warn(c, "USE_NS_PROBES_FOR_DCD has no effect before 12c: NS probes are the only "
 		        "method there");
 	sqlnet_free(&sq);
+	return 0;
+}
 
-	/* the server */
+/* The server's socket in the model: keepalive or NS probes, retransmission. */
+static void derive_server(struct check *c)
+{
 	const struct dcd_side *ss = &c->prof.server;
 	retrans(&c->srv, &c->st);
 	if (ss->method == DCD_KEEPALIVE && !c->st.per_socket_keepalive) {
@@ -230,12 +235,17 @@ static int derive(struct check *c, struct dcd_err *err)
 	} else if (ss->method == DCD_NS_PROBES) {
 		c->ns_interval_ms = (int64_t)ss->ns_probe_interval_s * 1000;
 	}
-	/* the client */
+}
+
+/* The client's socket in the model; d its descriptor (NULL: none). */
+static void derive_client(struct check *c, const struct dcd_descriptor *d,
+                          struct oracle_release crel)
+{
 	const struct dcd_side *cs = &c->prof.client;
 	retrans(&c->cli, &c->ct);
 	if (cs->method == DCD_KEEPALIVE) {
-		bool os_defaults = have_desc && d.enable_broken &&
-		                   !(d.expire_time_min > 0 &&
+		bool os_defaults = d && d->enable_broken &&
+		                   !(d->expire_time_min > 0 &&
 		                     release_cmp(crel, (struct oracle_release){ 19, 0 }) >= 0);
 		c->cli.keepidle_ms =
 		        os_defaults ? c->ct.keepidle_ms : (int64_t)cs->keepalive.idle_s * 1000;
@@ -253,15 +263,20 @@ static int derive(struct check *c, struct dcd_err *err)
 			         fmt_approx_ms(c->ct.keepintvl_ms, b2, sizeof(b2)), c->ct.keepcnt);
 		}
 	}
-	if (have_desc) {
-		if (d.expire_time_min > 0 &&
+	if (d) {
+		if (d->expire_time_min > 0 &&
 		    release_cmp(crel, (struct oracle_release){ 19, 0 }) < 0)
 			warn(c,
 			     "(EXPIRE_TIME=%d) in the descriptor is ignored by a %s client (19c+ "
 			     "only)",
-			     d.expire_time_min, c->client_release ? c->client_release : c->release);
-		descriptor_free(&d);
+			     d->expire_time_min,
+			     c->client_release ? c->client_release : c->release);
 	}
+}
+
+/* What the platforms' settings say, and where the model only approximates. */
+static void platform_warnings(struct check *c)
+{
 	for (int i = 0; i < c->st.n_warn; i++)
 		warn(c, "%s", c->st.warn[i]);
 	for (int i = 0; i < c->ct.n_warn; i++)
@@ -280,8 +295,11 @@ static int derive(struct check *c, struct dcd_err *err)
 		             tcp_retrans_timeout_ms(m->retries2, os_tcp_linux_default.rto_min_ms),
 		             b, sizeof(b)));
 	}
+}
 
-	/* the firewall */
+/* The firewall: a known device's defaults, or --fw-idle, --fw-expiry. */
+static int derive_firewall(struct check *c, struct dcd_err *err)
+{
 	memset(&c->s, 0, sizeof(c->s));
 	snprintf(c->s.name, sizeof(c->s.name), "check");
 	c->s.fw = SCN_FW_CONNTRACK;
@@ -313,6 +331,23 @@ static int derive(struct check *c, struct dcd_err *err)
 	c->s.fw_idle_ms = c->fw_idle_ms;
 	c->s.keepalives_ignored = c->ka_ignored;
 	return 0;
+}
+
+/* Both sides of the model and the firewall from the settings. */
+static int derive(struct check *c, struct dcd_err *err)
+{
+	struct oracle_release crel;
+	struct dcd_descriptor d;
+	bool have_desc;
+
+	if (derive_profile(c, &d, &have_desc, &crel, err) != 0)
+		return -1;
+	derive_server(c);
+	derive_client(c, have_desc ? &d : NULL, crel);
+	if (have_desc)
+		descriptor_free(&d);
+	platform_warnings(c);
+	return derive_firewall(c, err);
 }
 
 /* One simulated session; `crash` < 0: none. */

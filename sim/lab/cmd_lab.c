@@ -354,119 +354,135 @@ static int lab_run_usage(void)
 	return 2;
 }
 
-static int lab_run(int argc, char **argv)
-{
-	long jobs_max = 1;
-	const char *junit = NULL, *keep = NULL, *svg_dir = NULL;
-	bool json = false;
-	struct job *jobs;
-	int n = 0, bad = 0, running = 0, next = 0, passed = 0, failed = 0, errors = 0;
-	char base[512];
-	struct dcd_err err = { "" };
-	int64_t t0 = clock_now_ms(&clock_monotonic);
+struct run_opts {
+	long jobs_max;
+	const char *junit, *keep, *svg_dir;
+	bool json;
+};
 
-	/* options anywhere among the files */
+/* Options anywhere among the files; the files are moved to argv[1..]:
+ * their count, or -1 after a usage error (said). */
+static int parse_run_args(int argc, char **argv, struct run_opts *o)
+{
 	int nfiles = 0;
+
 	for (int k = 1; k < argc; k++) {
-		const char *o = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
-		if (o[0] != '-' || !o[1]) {
+		const char *opt = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
+		if (opt[0] != '-' || !opt[1]) {
 			argv[++nfiles] = argv[k];
 			continue;
 		}
-		if (strcmp(o, "--json") == 0) {
-			json = true;
+		if (strcmp(opt, "--json") == 0) {
+			o->json = true;
 			continue;
 		}
 		if (!v)
-			return lab_run_usage();
-		if (strcmp(o, "-j") == 0) {
-			if (parse_long(v, 1, 64, &jobs_max) != 0) {
+			return lab_run_usage(), -1;
+		if (strcmp(opt, "-j") == 0) {
+			if (parse_long(v, 1, 64, &o->jobs_max) != 0) {
 				log_error("-j \"%s\": expected a number of parallel runs, 1-64", v);
-				return 2;
+				return -1;
 			}
-		} else if (strcmp(o, "--junit") == 0) {
-			junit = v;
-		} else if (strcmp(o, "--keep") == 0) {
-			keep = v;
-		} else if (strcmp(o, "--svg") == 0) {
-			svg_dir = v;
+		} else if (strcmp(opt, "--junit") == 0) {
+			o->junit = v;
+		} else if (strcmp(opt, "--keep") == 0) {
+			o->keep = v;
+		} else if (strcmp(opt, "--svg") == 0) {
+			o->svg_dir = v;
 		} else {
-			return lab_run_usage();
+			return lab_run_usage(), -1;
 		}
 		k++;
 	}
 	if (nfiles == 0)
-		return lab_run_usage();
-	int i = 1;
-	argc = nfiles + 1;
-	jobs = calloc((size_t)(argc - i), sizeof(*jobs));
-	if (!jobs)
-		return 1;
-	/* Read every file first: a bad one is reported with file:line, the
-	 * others still run. */
-	for (; i < argc; i++) {
-		if (scenario_load(&jobs[n].s, argv[i], &err) != 0) {
-			log_error("%s", err.msg);
-			bad++;
-			continue;
+		return lab_run_usage(), -1;
+	return nfiles;
+}
+
+/* The directory the runs write into: --keep's, or a new temporary one. */
+static int make_base_dir(const struct run_opts *o, char *base, size_t len)
+{
+	if (o->keep) {
+		if (mkdir(o->keep, 0755) != 0 && errno != EEXIST) {
+			log_error("--keep %s: %s", o->keep, strerror(errno));
+			return -1;
 		}
-		jobs[n++].status = -1;
-	}
-	if (n && need_privileges() != 0) {
-		free(jobs);
-		return 1;
-	}
-	if (keep) {
-		if (mkdir(keep, 0755) != 0 && errno != EEXIST) {
-			log_error("--keep %s: %s", keep, strerror(errno));
-			free(jobs);
-			return 1;
-		}
-		snprintf(base, sizeof(base), "%s", keep);
+		snprintf(base, len, "%s", o->keep);
 	} else {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(base, sizeof(base), "%s/dcdlab-lab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		snprintf(base, len, "%s/dcdlab-lab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(base)) {
 			log_error("%s: %s", base, strerror(errno));
-			free(jobs);
-			return 1;
+			return -1;
 		}
 	}
-	if (svg_dir && mkdir(svg_dir, 0755) != 0 && errno != EEXIST) {
-		log_error("--svg %s: %s", svg_dir, strerror(errno));
-		free(jobs);
-		return 1;
+	if (o->svg_dir && mkdir(o->svg_dir, 0755) != 0 && errno != EEXIST) {
+		log_error("--svg %s: %s", o->svg_dir, strerror(errno));
+		return -1;
 	}
+	return 0;
+}
+
+/* Fork job number `k` (from 0) into its own directory under base: true
+ * when it runs. */
+static bool start_job(struct job *j, int k, const char *base, const char *svg_dir)
+{
+	snprintf(j->dir, sizeof(j->dir), "%s/%02d-%s", base, k + 1, j->s.name);
+	if (mkdir(j->dir, 0755) != 0 && errno != EEXIST) {
+		log_error("%s: %s", j->dir, strerror(errno));
+		j->status = 3;
+		return false;
+	}
+	fflush(NULL);
+	pid_t parent = getpid();
+	j->pid = fork();
+	if (j->pid == 0) {
+		/* If lab run dies, the run is told to stop, and removes its
+		 * namespaces and programs as on Ctrl-C. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+			_exit(3);
+		_exit(run_one(j, svg_dir));
+	}
+	if (j->pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		j->status = 3;
+		return false;
+	}
+	return true;
+}
+
+/* A job's process ended: its status, cleanup if it was killed, its report. */
+static void job_ended(struct job *j, int status, bool json)
+{
+	j->wstatus = status;
+	j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+	if (WIFSIGNALED(status)) {
+		/* It could not remove what it made: do it here (its programs
+		 * died with it, PR_SET_PDEATHSIG). */
+		struct dcd_err cerr = { "" };
+		int gone = topo_cleanup_run(j->pid, &cerr);
+		log_warn("%s: killed by signal %d; %s", j->s.name, WTERMSIG(status),
+		         gone < 0 ? cerr.msg : "its namespaces removed");
+	}
+	cat_file(j->dir, "report.txt", json ? stderr : stdout);
+	fflush(NULL);
+}
+
+/* Run the jobs, at most jobs_max at once, until all ended or Ctrl-C (then
+ * nothing more starts and the running ones are told to stop). */
+static void run_jobs(struct job *jobs, int n, const struct run_opts *o, const char *base)
+{
+	int running = 0, next = 0;
+	bool forwarded = false;
 	/* No SA_RESTART: a signal must interrupt wait() below. */
 	struct sigaction sa = { .sa_handler = on_signal };
+
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	bool forwarded = false;
-	while ((next < n || running > 0)) {
-		while (next < n && running < jobs_max && !interrupted) {
-			struct job *j = &jobs[next++];
-			snprintf(j->dir, sizeof(j->dir), "%s/%02d-%s", base, next, j->s.name);
-			if (mkdir(j->dir, 0755) != 0 && errno != EEXIST) {
-				log_error("%s: %s", j->dir, strerror(errno));
-				j->status = 3;
-				continue;
-			}
-			fflush(NULL);
-			pid_t parent = getpid();
-			j->pid = fork();
-			if (j->pid == 0) {
-				/* If lab run dies, the run is told to stop, and removes
-				 * its namespaces and programs as on Ctrl-C. */
-				if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
-					_exit(3);
-				_exit(run_one(j, svg_dir));
-			}
-			if (j->pid < 0) {
-				log_error("fork: %s", strerror(errno));
-				j->status = 3;
-				continue;
-			}
-			running++;
+	while (next < n || running > 0) {
+		while (next < n && running < o->jobs_max && !interrupted) {
+			next++;
+			running += start_job(&jobs[next - 1], next - 1, base, o->svg_dir);
 		}
 		if (interrupted && next < n)
 			next = n; /* start nothing more */
@@ -486,84 +502,118 @@ static int lab_run(int argc, char **argv)
 				continue;
 			break;
 		}
-		for (int k = 0; k < n; k++) {
-			if (jobs[k].pid != pid)
-				continue;
-			struct job *j = &jobs[k];
-			running--;
-			j->wstatus = status;
-			j->status = WIFEXITED(status) ? WEXITSTATUS(status) : 3;
-			if (WIFSIGNALED(status)) {
-				/* It could not remove what it made: do it here (its
-				 * programs died with it, PR_SET_PDEATHSIG). */
-				struct dcd_err cerr = { "" };
-				int gone = topo_cleanup_run(pid, &cerr);
-				log_warn("%s: killed by signal %d; %s", j->s.name, WTERMSIG(status),
-				         gone < 0 ? cerr.msg : "its namespaces removed");
+		for (int k = 0; k < n; k++)
+			if (jobs[k].pid == pid) {
+				running--;
+				job_ended(&jobs[k], status, o->json);
 			}
-			cat_file(j->dir, "report.txt", json ? stderr : stdout);
-			fflush(NULL);
-		}
 	}
+}
+
+struct run_counts {
+	int passed, failed, errors;
+	bool junit_failed;
+};
+
+/* The JSON array and the JUnit file from the jobs' own reports; removes
+ * the directories of the runs that passed (unless --keep). */
+static struct run_counts collect_reports(struct job *jobs, int n, const struct run_opts *o, int bad,
+                                         double wall_s)
+{
+	struct run_counts c = { 0 };
 	FILE *jf = NULL;
-	bool junit_failed = false;
-	if (junit && !(jf = fopen(junit, "w"))) {
-		log_error("--junit %s: %s", junit, strerror(errno));
-		junit_failed = true;
+
+	if (o->junit && !(jf = fopen(o->junit, "w"))) {
+		log_error("--junit %s: %s", o->junit, strerror(errno));
+		c.junit_failed = true;
 	}
 	if (jf)
 		fprintf(jf,
 		        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"dcdlab "
 		        "lab\" tests=\"%d\">\n",
 		        n);
-	if (json)
+	if (o->json)
 		printf("{\"scenarios\":[");
 	for (int k = 0, first = 1; k < n; k++) {
 		struct job *j = &jobs[k];
 		if (j->status < 0)
 			continue; /* interrupted before it started */
-		passed += j->status == 0;
-		failed += j->status == 1;
-		errors += j->status > 1;
-		if (json) {
+		c.passed += j->status == 0;
+		c.failed += j->status == 1;
+		c.errors += j->status > 1;
+		if (o->json) {
 			printf("%s", first ? "" : ",");
 			json_job(j, stdout);
 			first = 0;
 		}
 		if (jf)
 			cat_file(j->dir, "junit.xml", jf);
-		if (j->status == 0 && !keep)
+		if (j->status == 0 && !o->keep)
 			remove_dir(j->dir);
 	}
-	double wall_s = (double)(clock_now_ms(&clock_monotonic) - t0) / 1000;
-	if (json)
+	if (o->json)
 		printf("],\"passed\":%d,\"failed\":%d,\"errors\":%d,\"bad_files\":%d,"
 		       "\"wall_s\":%.3f}\n",
-		       passed, failed, errors, bad, wall_s);
+		       c.passed, c.failed, c.errors, bad, wall_s);
 	if (jf) {
 		fprintf(jf, "</testsuite>\n");
-		junit_failed = ferror(jf) != 0;
+		c.junit_failed = ferror(jf) != 0;
 		if (fclose(jf) != 0)
-			junit_failed = true;
-		if (junit_failed)
-			log_error("--junit %s: %s", junit, strerror(errno));
+			c.junit_failed = true;
+		if (c.junit_failed)
+			log_error("--junit %s: %s", o->junit, strerror(errno));
 	}
-	if (!keep && failed + errors == 0)
+	return c;
+}
+
+static int lab_run(int argc, char **argv)
+{
+	struct run_opts o = { .jobs_max = 1 };
+	struct job *jobs;
+	int n = 0, bad = 0;
+	char base[512];
+	struct dcd_err err = { "" };
+	int64_t t0_ms = clock_now_ms(&clock_monotonic);
+	int nfiles = parse_run_args(argc, argv, &o);
+
+	if (nfiles < 0)
+		return 2;
+	jobs = calloc((size_t)nfiles, sizeof(*jobs));
+	if (!jobs)
+		return 1;
+	/* Read every file first: a bad one is reported with file:line, the
+	 * others still run. */
+	for (int i = 1; i <= nfiles; i++) {
+		if (scenario_load(&jobs[n].s, argv[i], &err) != 0) {
+			log_error("%s", err.msg);
+			bad++;
+			continue;
+		}
+		jobs[n++].status = -1;
+	}
+	if ((n && need_privileges() != 0) || make_base_dir(&o, base, sizeof(base)) != 0) {
+		free(jobs);
+		return 1;
+	}
+	run_jobs(jobs, n, &o, base);
+	double wall_s = (double)(clock_now_ms(&clock_monotonic) - t0_ms) / 1000;
+	struct run_counts c = collect_reports(jobs, n, &o, bad, wall_s);
+	if (!o.keep && c.failed + c.errors == 0)
 		rmdir(base);
-	fprintf(json ? stderr : stdout,
+	FILE *out = o.json ? stderr : stdout;
+	fprintf(out,
 	        "lab: %d scenarios: %d passed, %d failed, %d could not run%s, %d bad files; "
 	        "%.1f s with -j %ld\n",
-	        passed + failed + errors, passed, failed, errors,
-	        interrupted ? " (interrupted)" : "", bad, wall_s, jobs_max);
-	if (failed + errors)
-		fprintf(json ? stderr : stdout,
-		        "lab: captures and logs of the failed scenarios are in %s\n", base);
+	        c.passed + c.failed + c.errors, c.passed, c.failed, c.errors,
+	        interrupted ? " (interrupted)" : "", bad, wall_s, o.jobs_max);
+	if (c.failed + c.errors)
+		fprintf(out, "lab: captures and logs of the failed scenarios are in %s\n", base);
 	free(jobs);
 	if (interrupted)
 		return 130;
 	if (bad)
 		return 2;
-	return failed + errors || junit_failed ? 1 : 0;
+	return c.failed + c.errors || c.junit_failed ? 1 : 0;
 }
 
 int cmd_lab(int argc, char **argv)

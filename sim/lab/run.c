@@ -707,20 +707,19 @@ static int set_retries2(struct lab_run *r, enum topo_role role, int n, struct dc
 	return rc;
 }
 
-int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *dir,
-                     volatile int *interrupted)
-{
-	struct dcd_err err = { "" };
-	struct argv_buf *la = calloc(1, sizeof(*la)), *ca = calloc(1, sizeof(*ca));
-	struct leg legs[2] = { 0 };
-	struct fw *fw = NULL;
-	pid_t listener = 0;
-	int64_t start = clock_now_ms(&clock_monotonic), bound = lab_run_bound_ms(s);
-	int64_t last_sample = -SAMPLE_EVERY_MS, both_done = -1;
-	bool done[SCN_MAX_FAULTS] = { 0 }, restored[SCN_MAX_FAULTS] = { 0 };
-	char path[600], path2[600];
-	int rc = -1, status;
+/* What one run has going: the capture on each leg, the firewall's
+ * conntrack view and the listener (the clients are in r->sess). */
+struct run_procs {
+	struct leg legs[2];
+	struct fw *fw;
+	pid_t listener;
+	struct argv_buf *la, *ca;
+};
 
+/* A fresh record for scenario s; -1 when out of memory (said in r->error). */
+static int run_init(struct lab_run *r, const struct scenario *s, const char *dir,
+                    volatile int *interrupted)
+{
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->interrupted = interrupted;
@@ -738,69 +737,90 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	if (r->topo)
 		r->topo->host_fd = -1;
 	snprintf(r->dir, sizeof(r->dir), "%s", dir);
-	if (!la || !ca || !r->events || !r->samples || !r->topo) {
+	if (!r->events || !r->samples || !r->topo) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
-		goto out;
+		return -1;
 	}
+	return 0;
+}
+
+/* The scenario clock's 0 moves `shift_ms` later: the events so far too. */
+static void shift_clock(struct lab_run *r, int64_t shift_ms)
+{
+	r->t0_wall_ms += shift_ms;
+	for (int i = 0; i < r->n_events; i++)
+		r->events[i].t_ms -= shift_ms;
+}
+
+/* The namespaces, the firewall, the captures, the listener and the
+ * clients; the scenario clock starts when the (first) client is connected. */
+static int run_start(struct lab_run *r, struct run_procs *pr, int64_t bound_ms, struct dcd_err *err)
+{
+	const struct scenario *s = r->s;
+	char out[600], log[600];
+
 	/* Until the client starts, the clock runs from here. */
 	r->t0_wall_ms = wall_ms();
-	if (topo_up(r->topo, 0, &err) != 0 || !(fw = fw_open(r, &err)))
-		goto fail;
-	if (set_retries2(r, TOPO_SERVER, s->tcp_retries2, &err) != 0 ||
-	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, &err) != 0)
-		goto fail;
-	if (leg_open(r, &legs[LEG_CLIENT], LEG_CLIENT, &err) != 0 ||
-	    leg_open(r, &legs[LEG_SERVER], LEG_SERVER, &err) != 0)
-		goto fail;
-	listener_args(r, la);
-	arg(la, "--duration");
-	arg(la, "%llds", (long long)(bound / 1000 + 5));
-	snprintf(path, sizeof(path), "%s/listen.out", r->dir);
-	snprintf(path2, sizeof(path2), "%s/listen.log", r->dir);
-	if ((listener = spawn(r, TOPO_SERVER, la, path, path2, &err)) < 0 ||
-	    wait_listening(r, listener, &err) != 0)
-		goto fail;
-	/* The scenario clock: 0 is now. */
-	int64_t shift = lab_now_ms(r);
-	r->t0_wall_ms += shift;
-	for (int i = 0; i < r->n_events; i++)
-		r->events[i].t_ms -= shift;
-	client_args(r, ca);
+	if (topo_up(r->topo, 0, err) != 0 || !(pr->fw = fw_open(r, err)))
+		return -1;
+	if (set_retries2(r, TOPO_SERVER, s->tcp_retries2, err) != 0 ||
+	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, err) != 0)
+		return -1;
+	if (leg_open(r, &pr->legs[LEG_CLIENT], LEG_CLIENT, err) != 0 ||
+	    leg_open(r, &pr->legs[LEG_SERVER], LEG_SERVER, err) != 0)
+		return -1;
+	listener_args(r, pr->la);
+	arg(pr->la, "--duration");
+	arg(pr->la, "%llds", (long long)(bound_ms / 1000 + 5));
+	snprintf(out, sizeof(out), "%s/listen.out", r->dir);
+	snprintf(log, sizeof(log), "%s/listen.log", r->dir);
+	if ((pr->listener = spawn(r, TOPO_SERVER, pr->la, out, log, err)) < 0 ||
+	    wait_listening(r, pr->listener, err) != 0)
+		return -1;
+	shift_clock(r, lab_now_ms(r));
+	client_args(r, pr->ca);
 	for (int k = 0; k < s->clients; k++) {
-		snprintf(path, sizeof(path), "%s/client-%d.jsonl", r->dir, k + 1);
-		snprintf(path2, sizeof(path2), "%s/client-%d.log", r->dir, k + 1);
-		if ((r->sess[k].pid = spawn(r, TOPO_CLIENT, ca, path, path2, &err)) < 0)
-			goto fail;
+		snprintf(out, sizeof(out), "%s/client-%d.jsonl", r->dir, k + 1);
+		snprintf(log, sizeof(log), "%s/client-%d.log", r->dir, k + 1);
+		if ((r->sess[k].pid = spawn(r, TOPO_CLIENT, pr->ca, out, log, err)) < 0)
+			return -1;
 	}
-	/* The scenario clock starts when the (first) client is connected, as
-	 * in the simulator: how long a program takes to start (an ASan build:
-	 * 100 ms or more) is not part of the experiment. */
+	/* As in the simulator: how long a program takes to start (an ASan
+	 * build: 100 ms or more) is not part of the experiment. */
 	int64_t connected = wait_connected(r);
-	if (connected > 0) {
-		shift = connected - r->t0_wall_ms;
-		r->t0_wall_ms += shift;
-		for (int i = 0; i < r->n_events; i++)
-			r->events[i].t_ms -= shift;
-	}
+	if (connected > 0)
+		shift_clock(r, connected - r->t0_wall_ms);
+	return 0;
+}
+
+/* Capture, sample conntrack and inject the faults until the programs have
+ * ended (and a grace period passed) or the bound is reached: 0, or -1 when
+ * interrupted. */
+static int run_watch(struct lab_run *r, struct run_procs *pr, int64_t bound_ms)
+{
+	const struct scenario *s = r->s;
+	int64_t last_sample_ms = -SAMPLE_EVERY_MS, both_done_ms = -1;
+	bool done[SCN_MAX_FAULTS] = { 0 }, restored[SCN_MAX_FAULTS] = { 0 };
+	int status;
 
 	for (;;) {
 		struct pollfd pf[3];
 		int n = 0;
-		int64_t now;
 		for (int i = 0; i < 2; i++)
-			pf[n++] = (struct pollfd){ pcap_get_selectable_fd(legs[i].p), POLLIN, 0 };
-		if (fw_event_fd(fw) >= 0)
-			pf[n++] = (struct pollfd){ fw_event_fd(fw), POLLIN, 0 };
+			pf[n++] =
+			        (struct pollfd){ pcap_get_selectable_fd(pr->legs[i].p), POLLIN, 0 };
+		if (fw_event_fd(pr->fw) >= 0)
+			pf[n++] = (struct pollfd){ fw_event_fd(pr->fw), POLLIN, 0 };
 		poll(pf, (nfds_t)n, 20);
 		for (int i = 0; i < 2; i++)
-			pcap_dispatch(legs[i].p, -1, on_frame, (u_char *)&legs[i]);
-		fw_read_events(fw);
-		now = lab_now_ms(r);
-		if (now - last_sample >= SAMPLE_EVERY_MS) {
-			fw_sample(fw);
-			last_sample = now;
+			pcap_dispatch(pr->legs[i].p, -1, on_frame, (u_char *)&pr->legs[i]);
+		fw_read_events(pr->fw);
+		int64_t now_ms = lab_now_ms(r);
+		if (now_ms - last_sample_ms >= SAMPLE_EVERY_MS) {
+			fw_sample(pr->fw);
+			last_sample_ms = now_ms;
 		}
-		do_faults(r, fw, &listener, now, done, restored);
+		do_faults(r, pr->fw, &pr->listener, now_ms, done, restored);
 		int clients_running = 0;
 		for (int k = 0; k < s->clients; k++) {
 			struct lab_session *se = &r->sess[k];
@@ -810,59 +830,88 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 			}
 			clients_running += se->pid > 0;
 		}
-		if (listener > 0 && waitpid(listener, &status, WNOHANG) == listener)
-			listener = 0;
-		if (clients_running == 0 && listener == 0 && both_done < 0)
-			both_done = now;
-		if (both_done >= 0 && now - both_done >= GRACE_MS)
-			break;
-		if (now >= bound) {
-			lab_event(r, now, "lab", "the run's bound (%.1f s) is reached",
-			          (double)bound / 1000);
-			break;
+		if (pr->listener > 0 && waitpid(pr->listener, &status, WNOHANG) == pr->listener)
+			pr->listener = 0;
+		if (clients_running == 0 && pr->listener == 0 && both_done_ms < 0)
+			both_done_ms = now_ms;
+		if (both_done_ms >= 0 && now_ms - both_done_ms >= GRACE_MS)
+			return 0;
+		if (now_ms >= bound_ms) {
+			lab_event(r, now_ms, "lab", "the run's bound (%.1f s) is reached",
+			          (double)bound_ms / 1000);
+			return 0;
 		}
-		if (*interrupted) {
+		if (*r->interrupted) {
 			snprintf(r->error, sizeof(r->error), "interrupted");
-			goto out;
+			return -1;
 		}
 	}
-	stop(&listener, SIGTERM);
-	reap(&listener, NULL);
+}
+
+/* Stop what still runs, then read what the programs and captures said. */
+static void run_collect(struct lab_run *r, struct run_procs *pr)
+{
+	const struct scenario *s = r->s;
+
+	stop(&pr->listener, SIGTERM);
+	reap(&pr->listener, NULL);
 	for (int k = 0; k < s->clients; k++) {
 		stop(&r->sess[k].pid, SIGKILL);
 		reap(&r->sess[k].pid, &r->sess[k].client_exit);
 	}
 	for (int i = 0; i < 2; i++)
-		leg_close(&legs[i]);
+		leg_close(&pr->legs[i]);
 	for (int k = 0; k < s->clients; k++)
 		read_client(r, k);
 	read_server(r);
 	for (int i = 0; i < 2; i++)
-		analyze_leg(r, (enum scn_leg)i, legs[i].path);
-	r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start) / 1000;
+		analyze_leg(r, (enum scn_leg)i, pr->legs[i].path);
 	lab_sort_events(r);
 	lab_evaluate(r);
-	rc = 0;
-	goto out;
-fail:
-	snprintf(r->error, sizeof(r->error), "%s", err.msg);
-out:
-	stop(&listener, SIGKILL);
-	reap(&listener, NULL);
-	for (int k = 0; k < s->clients; k++) {
+}
+
+/* Everything the run made goes, whatever happened. */
+static void run_teardown(struct lab_run *r, struct run_procs *pr)
+{
+	stop(&pr->listener, SIGKILL);
+	reap(&pr->listener, NULL);
+	for (int k = 0; k < r->s->clients; k++) {
 		stop(&r->sess[k].pid, SIGKILL);
 		reap(&r->sess[k].pid, NULL);
 	}
 	for (int i = 0; i < 2; i++)
-		leg_close(&legs[i]);
-	fw_close(fw);
+		leg_close(&pr->legs[i]);
+	fw_close(pr->fw);
 	if (r->topo)
 		topo_down(r->topo);
 	free(r->topo);
 	r->topo = NULL;
-	free(la);
-	free(ca);
+	free(pr->la);
+	free(pr->ca);
+}
+
+int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *dir,
+                     volatile int *interrupted)
+{
+	struct dcd_err err = { "" };
+	struct run_procs pr = { 0 };
+	int64_t start_ms = clock_now_ms(&clock_monotonic), bound_ms = lab_run_bound_ms(s);
+	int rc = -1;
+
+	pr.la = calloc(1, sizeof(*pr.la));
+	pr.ca = calloc(1, sizeof(*pr.ca));
+	if (run_init(r, s, dir, interrupted) != 0 || !pr.la || !pr.ca) {
+		snprintf(r->error, sizeof(r->error), "out of memory");
+	} else if (run_start(r, &pr, bound_ms, &err) != 0) {
+		snprintf(r->error, sizeof(r->error), "%s", err.msg);
+	} else if (run_watch(r, &pr, bound_ms) == 0) {
+		run_collect(r, &pr);
+		rc = 0;
+	}
+	if (rc == 0) /* the experiment's time, before the namespaces go */
+		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start_ms) / 1000;
+	run_teardown(r, &pr);
 	if (rc != 0)
-		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start) / 1000;
+		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start_ms) / 1000;
 	return rc;
 }

@@ -67,11 +67,32 @@ static void test_port_of_text(void **state)
 	assert_int_equal(hostport_port("192.0.2.2:12ab"), 0);
 }
 
+/* Host and port apart, as evhttp_bind_socket takes them. */
+static void test_split(void **state)
+{
+	struct sockaddr_storage ss;
+	struct dcd_err err = { "" };
+	char host[64];
+	int len;
+
+	(void)state;
+	assert_int_equal(parse_hostport("[2001:db8::7]:9100", &ss, &len, &err), 0);
+	assert_int_equal(sockaddr_split((struct sockaddr *)&ss, host, sizeof(host)), 9100);
+	assert_string_equal(host, "2001:db8::7");
+	assert_int_equal(parse_hostport("192.0.2.9:1521", &ss, &len, &err), 0);
+	assert_int_equal(sockaddr_split((struct sockaddr *)&ss, host, sizeof(host)), 1521);
+	assert_string_equal(host, "192.0.2.9");
+	ss.ss_family = AF_UNIX;
+	assert_int_equal(sockaddr_split((struct sockaddr *)&ss, host, sizeof(host)), 0);
+	assert_string_equal(host, "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_and_format),
 		cmocka_unit_test(test_port_of_text),
+		cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
