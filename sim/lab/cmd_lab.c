@@ -231,30 +231,6 @@ struct job {
 
 /* Write one report; a failure (no such directory, a full disk, at the
  * write or only at the close) is logged with the path and returns -1. */
-static int write_file(const char *dir, const char *name, const struct lab_run *r,
-                      void (*fn)(const struct lab_run *, FILE *))
-{
-	char path[700];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "w"))) {
-		log_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fn(r, f);
-	bool bad = ferror(f);
-	int saved = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = true;
-		saved = errno;
-	}
-	if (bad) {
-		log_error("%s: %s", path, strerror(saved));
-		return -1;
-	}
-	return 0;
-}
 
 /* In the child: run one scenario, leave its reports in its directory. */
 static int run_one(struct job *j, const char *svg_dir)
@@ -267,15 +243,15 @@ static int run_one(struct job *j, const char *svg_dir)
 	rc = lab_run_scenario(&r, &j->s, j->dir, (volatile int *)&interrupted);
 	/* A report that could not be written is a run that could not be
 	 * carried out (3), whatever the scenario showed. */
-	int wrc = write_file(j->dir, "report.txt", &r, report_text);
-	wrc |= write_file(j->dir, "report.json", &r, report_json);
-	wrc |= write_file(j->dir, "junit.xml", &r, report_junit_case);
+	int wrc = report_write(j->dir, "report.txt", &r, report_text);
+	wrc |= report_write(j->dir, "report.json", &r, report_json);
+	wrc |= report_write(j->dir, "junit.xml", &r, report_junit_case);
 	if (rc == 0) {
-		wrc |= write_file(j->dir, "timeline.svg", &r, report_svg);
+		wrc |= report_write(j->dir, "timeline.svg", &r, report_svg);
 		if (svg_dir) {
 			char name[200];
 			snprintf(name, sizeof(name), "%s.svg", j->s.name);
-			wrc |= write_file(svg_dir, name, &r, report_svg);
+			wrc |= report_write(svg_dir, name, &r, report_svg);
 		}
 	}
 	bool pass = rc == 0 && lab_run_passed(&r);

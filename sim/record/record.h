@@ -127,5 +127,9 @@ void report_text(const struct lab_run *r, FILE *out);
 void report_json(const struct lab_run *r, FILE *out);
 void report_junit_case(const struct lab_run *r, FILE *out);
 void report_svg(const struct lab_run *r, FILE *out);
+/* One report (fn) into DIR/NAME; -1 after saying why it could not be
+ * written (a full disk included). */
+int report_write(const char *dir, const char *name, const struct lab_run *r,
+                 void (*fn)(const struct lab_run *, FILE *));
 
 #endif

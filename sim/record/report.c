@@ -1,8 +1,10 @@
 /* report.c - a lab run as people and tools read it: text, JSON, JUnit XML,
  * an SVG timeline. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/log.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
 #include "record.h"
@@ -223,58 +225,23 @@ static void label_fit(const char *what, double room_px, char *out, size_t len)
 	snprintf(out, len, "%.*s\u2026", (int)cut, what);
 }
 
-void report_svg(const struct lab_run *r, FILE *out)
+/* Scenario time (s) to x in the picture. */
+struct svg_axis {
+	double t_min_s, px_per_s;
+};
+
+static double svg_x(const struct svg_axis *ax, double t_s)
+{
+	return SVG_LEFT + (t_s - ax->t_min_s) * ax->px_per_s;
+}
+
+/* The conntrack entry's remaining timeout, in the firewall's lane: one
+ * line while an entry exists, none while there is none (expired, flushed),
+ * a new one if the flow is tracked again. */
+static void svg_conntrack(const struct lab_run *r, const struct svg_axis *ax, FILE *out)
 {
 	const struct scenario *s = r->s;
-	double t_min = 0, t_max = 1;
-	int h = SVG_TOP + 3 * LANE_H + 40 + 14 * (s->n_expect + 1);
-	static const char *const lanes[3] = { "client", "firewall", "server" };
 
-	for (int i = 0; i < r->n_events; i++) {
-		double t = (double)r->events[i].t_ms / 1000;
-		t_min = t < t_min ? t : t_min;
-		t_max = t > t_max ? t : t_max;
-	}
-	/* the conntrack samples are drawn too: inside the picture */
-	for (int i = 0; i < r->n_samples; i++) {
-		double t = (double)r->samples[i].t_ms / 1000;
-		t_min = t < t_min ? t : t_min;
-		t_max = t > t_max ? t : t_max;
-	}
-	double span = t_max - t_min, scale = (SVG_W - SVG_LEFT - SVG_RIGHT) / span;
-#define X(t) (SVG_LEFT + ((t)-t_min) * scale)
-	fprintf(out,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-	        "font-family=\"sans-serif\" font-size=\"11\">\n"
-	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" "
-	        "font-size=\"14\" font-weight=\"bold\">",
-	        SVG_W, h);
-	xml_str(out, s->name);
-	fprintf(out, ": %s</text>\n<text x=\"10\" y=\"36\" fill=\"#555\">",
-	        lab_run_passed(r) ? "PASS" : "FAIL");
-	xml_str(out, s->describe);
-	fprintf(out, "</text>\n");
-	for (int l = 0; l < 3; l++) {
-		int y = SVG_TOP + l * LANE_H + LANE_H / 2;
-		fprintf(out,
-		        "<text x=\"8\" y=\"%d\">%s</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-		        "y2=\"%d\" stroke=\"#ccc\"/>\n",
-		        y + 4, lanes[l], SVG_LEFT, y, SVG_W - SVG_RIGHT, y);
-	}
-	/* time axis, whole seconds */
-	int ya = SVG_TOP + 3 * LANE_H;
-	int step = span > 60 ? 10 : span > 20 ? 5 : 1;
-	for (int t = (int)t_min; t <= (int)t_max; t++) {
-		if (t % step)
-			continue;
-		fprintf(out,
-		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/><text "
-		        "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%ds</text>\n",
-		        X(t), ya, X(t), ya + 4, X(t), ya + 16, t);
-	}
-	/* the conntrack entry's remaining timeout, in the firewall's lane: one
-	 * line while an entry exists, none while there is none (expired,
-	 * flushed), a new one if the flow is tracked again */
 	if (r->n_samples && s->fw_idle_ms > 0) {
 		int base = SVG_TOP + LANE_H + LANE_H - 8;
 		double full = (double)s->fw_idle_ms / 1000;
@@ -292,18 +259,24 @@ void report_svg(const struct lab_run *r, FILE *out)
 				fprintf(out, "<polyline fill=\"none\" stroke=\"#2a7\" "
 				             "stroke-width=\"1.5\" points=\"");
 			open = true;
-			fprintf(out, "%.1f,%.1f ", X((double)c->t_ms / 1000),
+			fprintf(out, "%.1f,%.1f ", svg_x(ax, (double)c->t_ms / 1000),
 			        base - c->timeout_s / full * (LANE_H - 16));
 		}
 		if (open)
 			fprintf(out, "\"><title>conntrack entry: remaining idle "
 			             "timeout</title></polyline>\n");
 	}
+}
+
+/* Each event a dot on its lane (a red dashed line across the lanes for the
+ * lab's own); failures and session ends labelled. */
+static void svg_events(const struct lab_run *r, const struct svg_axis *ax, int ya, FILE *out)
+{
 	double last_x[3] = { -1e9, -1e9, -1e9 };
 	int stack[3] = { 0 };
 	for (int i = 0; i < r->n_events; i++) {
 		const struct lab_event *e = &r->events[i];
-		double x = X((double)e->t_ms / 1000);
+		double x = svg_x(ax, (double)e->t_ms / 1000);
 		int lane = lane_of(e->who);
 		bool bad = strstr(e->what, "ORA-") || strstr(e->what, "RST") ||
 		           strstr(e->what, "expired") || strstr(e->what, "dead peer") ||
@@ -342,6 +315,59 @@ void report_svg(const struct lab_run *r, FILE *out)
 			fprintf(out, "</text>\n");
 		}
 	}
+}
+
+void report_svg(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+	double t_min = 0, t_max = 1;
+	int h = SVG_TOP + 3 * LANE_H + 40 + 14 * (s->n_expect + 1);
+	static const char *const lanes[3] = { "client", "firewall", "server" };
+
+	for (int i = 0; i < r->n_events; i++) {
+		double t = (double)r->events[i].t_ms / 1000;
+		t_min = t < t_min ? t : t_min;
+		t_max = t > t_max ? t : t_max;
+	}
+	/* the conntrack samples are drawn too: inside the picture */
+	for (int i = 0; i < r->n_samples; i++) {
+		double t = (double)r->samples[i].t_ms / 1000;
+		t_min = t < t_min ? t : t_min;
+		t_max = t > t_max ? t : t_max;
+	}
+	double span = t_max - t_min;
+	const struct svg_axis axis = { t_min, (SVG_W - SVG_LEFT - SVG_RIGHT) / span }, *ax = &axis;
+	fprintf(out,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	        "font-family=\"sans-serif\" font-size=\"11\">\n"
+	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"10\" y=\"20\" "
+	        "font-size=\"14\" font-weight=\"bold\">",
+	        SVG_W, h);
+	xml_str(out, s->name);
+	fprintf(out, ": %s</text>\n<text x=\"10\" y=\"36\" fill=\"#555\">",
+	        lab_run_passed(r) ? "PASS" : "FAIL");
+	xml_str(out, s->describe);
+	fprintf(out, "</text>\n");
+	for (int l = 0; l < 3; l++) {
+		int y = SVG_TOP + l * LANE_H + LANE_H / 2;
+		fprintf(out,
+		        "<text x=\"8\" y=\"%d\">%s</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		        "y2=\"%d\" stroke=\"#ccc\"/>\n",
+		        y + 4, lanes[l], SVG_LEFT, y, SVG_W - SVG_RIGHT, y);
+	}
+	/* time axis, whole seconds */
+	int ya = SVG_TOP + 3 * LANE_H;
+	int step = span > 60 ? 10 : span > 20 ? 5 : 1;
+	for (int t = (int)t_min; t <= (int)t_max; t++) {
+		if (t % step)
+			continue;
+		fprintf(out,
+		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/><text "
+		        "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%ds</text>\n",
+		        svg_x(ax, t), ya, svg_x(ax, t), ya + 4, svg_x(ax, t), ya + 16, t);
+	}
+	svg_conntrack(r, ax, out);
+	svg_events(r, ax, ya, out);
 	int y = ya + 36;
 	for (int i = 0; i < s->n_expect && !r->error[0]; i++, y += 14) {
 		fprintf(out, "<text x=\"10\" y=\"%d\" fill=\"%s\">%s  ", y,
@@ -352,5 +378,29 @@ void report_svg(const struct lab_run *r, FILE *out)
 		fprintf(out, "</text>\n");
 	}
 	fprintf(out, "</svg>\n");
-#undef X
+}
+
+int report_write(const char *dir, const char *name, const struct lab_run *r,
+                 void (*fn)(const struct lab_run *, FILE *))
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(f = fopen(path, "w"))) {
+		log_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fn(r, f);
+	bool bad = ferror(f);
+	int saved = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = true;
+		saved = errno;
+	}
+	if (bad) {
+		log_error("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../lib/sockaddr.h"
 #include "../../lib/clock.h"
@@ -24,31 +25,33 @@
 #include "../sim.h"
 
 /* `dcdlab help sim` and `dcdlab sim --help`. */
-const char sim_usage[] = "usage: dcdlab sim [--json] [--wire] SCENARIO...\n"
-                         "       dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F]\n"
-                         "                  [--max-gap DUR] [--threads T] [--json] SCENARIO\n"
-                         "\n"
-                         "Runs each scenario file in virtual time: Linux's keepalive and "
-                         "retransmission\n"
-                         "timers (with the timer wheel's slack), delayed ACKs, dcdlab listen and "
-                         "connect,\n"
-                         "the firewall model and the faults, as a deterministic event loop. "
-                         "Prints the\n"
-                         "timeline and each expectation as the lab does; capture expectations "
-                         "are judged\n"
-                         "by the analyzer on the segments each firewall leg would have seen.\n"
-                         "--wire adds every probe and retransmission to the timeline.\n"
-                         "--sessions: N sessions with the scenario's DCD and firewall settings, "
-                         "each with\n"
-                         "its own calls and idle gaps (log-uniform from 1 s to --max-gap, default "
-                         "4h) over\n"
-                         "--hours (default 24); --crash-share of the clients (default 0.05) crash "
-                         "at a\n"
-                         "random time. Prints the share surviving, the failed calls and when the "
-                         "first\n"
-                         "came, and how long the server took to find crashed clients. Same seed, "
-                         "same output.\n"
-                         "Exit 0 if every expectation held, 1 if not, 2 on a bad scenario file.\n";
+const char sim_usage[] =
+        "usage: dcdlab sim [--json] [--wire] [--svg DIR] SCENARIO...\n"
+        "       dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F]\n"
+        "                  [--max-gap DUR] [--threads T] [--json] SCENARIO\n"
+        "\n"
+        "Runs each scenario file in virtual time: Linux's keepalive and "
+        "retransmission\n"
+        "timers (with the timer wheel's slack), delayed ACKs, dcdlab listen and "
+        "connect,\n"
+        "the firewall model and the faults, as a deterministic event loop. "
+        "Prints the\n"
+        "timeline and each expectation as the lab does; capture expectations "
+        "are judged\n"
+        "by the analyzer on the segments each firewall leg would have seen.\n"
+        "--wire adds every probe and retransmission to the timeline.\n"
+        "--svg DIR writes each scenario's timeline as DIR/NAME.svg, as lab run does.\n"
+        "--sessions: N sessions with the scenario's DCD and firewall settings, "
+        "each with\n"
+        "its own calls and idle gaps (log-uniform from 1 s to --max-gap, default "
+        "4h) over\n"
+        "--hours (default 24); --crash-share of the clients (default 0.05) crash "
+        "at a\n"
+        "random time. Prints the share surviving, the failed calls and when the "
+        "first\n"
+        "came, and how long the server took to find crashed clients. Same seed, "
+        "same output.\n"
+        "Exit 0 if every expectation held, 1 if not, 2 on a bad scenario file.\n";
 
 /* What the firewall's two capture points would have recorded. */
 struct legs {
@@ -291,6 +294,7 @@ static int usage(void)
 int cmd_sim(int argc, char **argv)
 {
 	bool json = false, wire = false;
+	const char *svg_dir = NULL;
 	int i = 1, bad = 0, failed = 0, nrun = 0;
 
 	/* options anywhere, as the other subcommands take them */
@@ -312,6 +316,12 @@ int cmd_sim(int argc, char **argv)
 		} else if (!v) {
 			log_error("sim: %s needs a value", o);
 			return usage();
+		} else if (strcmp(o, "--svg") == 0) {
+			svg_dir = v, k++;
+			if (mkdir(svg_dir, 0755) != 0 && errno != EEXIST) {
+				log_error("--svg %s: %s", svg_dir, strerror(errno));
+				return 2;
+			}
 		} else if (strcmp(o, "--sessions") == 0) {
 			if (parse_long(v, 1, 100000000, &n) != 0) {
 				log_error("--sessions \"%s\": expected 1 to 100000000", v);
@@ -386,6 +396,12 @@ int cmd_sim(int argc, char **argv)
 			continue;
 		}
 		failed += !lab_run_passed(&r);
+		if (svg_dir) {
+			char name[sizeof(s.name) + 8];
+			snprintf(name, sizeof(name), "%s.svg", s.name);
+			if (report_write(svg_dir, name, &r, report_svg) != 0)
+				bad++;
+		}
 		if (json) {
 			printf("%s", nrun ? "," : "");
 			report_json(&r, stdout);
