@@ -45,11 +45,9 @@ static int peek(struct nv_parser *p)
 
 static char *dup_range(const char *s, size_t n)
 {
-	char *d = malloc(n + 1);
+	char *d = strndup(s, n);
 	if (d == NULL)
 		abort();
-	memcpy(d, s, n);
-	d[n] = '\0';
 	return d;
 }
 

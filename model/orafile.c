@@ -22,11 +22,9 @@ static char *trim_dup(const char *s, size_t n)
 	}
 	while (n > 0 && (is_blank(s[n - 1]) || s[n - 1] == '\n'))
 		n--;
-	char *d = malloc(n + 1);
+	char *d = strndup(s, n);
 	if (d == NULL)
 		abort();
-	memcpy(d, s, n);
-	d[n] = '\0';
 	return d;
 }
 
