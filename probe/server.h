@@ -47,6 +47,15 @@ struct counters {
 struct events;
 struct session;
 
+/* The sessions that ended last, for dcdlab measure's question "did the
+ * server end the session from port N?" (a RST the server did not send was
+ * injected on the path). */
+#define SERVER_ENDED_RING 1024
+struct ended_session {
+	uint16_t port; /* the client's port as the server saw it */
+	uint8_t cause; /* enum end_cause */
+};
+
 struct server {
 	struct event_base *base;
 	struct dcd_clock clock;
@@ -56,6 +65,8 @@ struct server {
 	struct session *sessions;       /* doubly linked, newest first */
 	struct session *by_inode[4096]; /* inode hash, chained through hnext */
 	uint64_t next_session_id;
+	struct ended_session ended[SERVER_ENDED_RING];
+	uint64_t n_ended; /* ended[n % SERVER_ENDED_RING] is the next slot */
 	/* Called after each session has ended and been freed (may be NULL). */
 	void (*on_session_end)(struct server *srv, void *arg);
 	void *on_session_end_arg;

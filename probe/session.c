@@ -13,6 +13,7 @@
 
 #include "../lib/log.h"
 #include "../lib/numparse.h"
+#include "../lib/sockaddr.h"
 #include "../lib/tns.h"
 #include "../model/nv.h"
 #include "server.h"
@@ -177,6 +178,8 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 
 	srv->counters.ends_total[cause]++;
 	srv->counters.sessions_active--;
+	srv->ended[srv->n_ended++ % SERVER_ENDED_RING] =
+	        (struct ended_session){ hostport_port(s->peer), (uint8_t)cause };
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -334,15 +337,63 @@ static void reply_timercb(evutil_socket_t fd, short what, void *arg)
 	sbuf_reset(&s->pending_reply);
 }
 
+/* dcdlab measure asks the far end what it saw: "dcdlab:whoami" (the
+ * client's address and port as this end sees them: NAT shows) and
+ * "dcdlab:session=PORT" (is the session from that port open, ended by this
+ * end and why, or unknown here). True when payload was such a question;
+ * the answer is in out. */
+static bool far_end_report(struct session *s, const uint8_t *payload, size_t n, char *out,
+                           size_t len)
+{
+	static const char whoami[] = "dcdlab:whoami", session_q[] = "dcdlab:session=";
+	char text[64];
+
+	if (n >= sizeof(text))
+		return false;
+	memcpy(text, payload, n);
+	text[n] = '\0';
+	if (strcmp(text, whoami) == 0) {
+		snprintf(out, len, "dcdlab:you=%s", s->peer);
+		return true;
+	}
+	if (strncmp(text, session_q, sizeof(session_q) - 1) != 0)
+		return false;
+	long port;
+	if (parse_long(text + sizeof(session_q) - 1, 1, 65535, &port) != 0) {
+		snprintf(out, len, "dcdlab:session=? bad port");
+		return true;
+	}
+	for (const struct session *o = s->srv->sessions; o; o = o->next)
+		if (o != s && hostport_port(o->peer) == port) {
+			snprintf(out, len, "dcdlab:session=%ld open", port);
+			return true;
+		}
+	const struct server *srv = s->srv;
+	uint64_t first = srv->n_ended > SERVER_ENDED_RING ? srv->n_ended - SERVER_ENDED_RING : 0;
+	for (uint64_t i = srv->n_ended; i-- > first;)
+		if (srv->ended[i % SERVER_ENDED_RING].port == port) {
+			snprintf(out, len, "dcdlab:session=%ld ended %s", port,
+			         end_cause_name(srv->ended[i % SERVER_ENDED_RING].cause));
+			return true;
+		}
+	snprintf(out, len, "dcdlab:session=%ld unknown", port);
+	return true;
+}
+
 /* A call: answer with the same payload, after the delay it asks for. */
 static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 {
 	size_t plen = strlen(CALL_SLEEP_PREFIX);
 	int64_t delay_ms = 0;
+	char report[128];
 
 	s->calls++;
 	log_debug("session %llu: call %llu, %zu bytes of payload", (unsigned long long)s->id,
 	          (unsigned long long)s->calls, n);
+	if (far_end_report(s, payload, n, report, sizeof(report))) {
+		payload = (const uint8_t *)report;
+		n = strlen(report);
+	}
 	if (n > plen && memcmp(payload, CALL_SLEEP_PREFIX, plen) == 0) {
 		char num[24];
 		size_t m = n - plen < sizeof(num) - 1 ? n - plen : sizeof(num) - 1;

@@ -243,6 +243,55 @@ static void test_calls_and_disconnect(void **state)
 	assert_int_equal(f->srv.counters.ends_total[END_DISCONNECT], 1);
 }
 
+/* The far end's reports for dcdlab measure: the client's address as seen
+ * here, and whether the session of a port is open, ended here (and why),
+ * or unknown (a RST nobody here sent came from the path). */
+static void test_far_end_reports(void **state)
+{
+	struct fixture *f = *state;
+	struct evbuffer *in = bufferevent_get_input(f->pair[1]);
+	struct bufferevent *pair2[2];
+	char r[128];
+	static const struct {
+		const char *ask, *answer;
+	} before[] = {
+		{ "dcdlab:whoami", "dcdlab:you=pair" },
+		{ "dcdlab:session=40001", "dcdlab:session=40001 open" },
+		{ "dcdlab:session=40002", "dcdlab:session=40002 unknown" },
+		{ "dcdlab:session=0", "dcdlab:session=? bad port" },
+	}, after[] = {
+		{ "dcdlab:session=40001", "dcdlab:session=40001 ended keepalive-timeout" },
+		{ "dcdlab:whoamI", "dcdlab:whoamI" }, /* not a question: echoed */
+	};
+
+	bufferevent_pair_new(f->srv.base, 0, pair2);
+	struct session *other = session_new(&f->srv, pair2[0], -1, "192.0.2.2:40001");
+	send_connect(f, DESC);
+	pump(f);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	for (int round = 0; round < 2; round++) {
+		size_t n = round ? sizeof(after) / sizeof(after[0])
+		                 : sizeof(before) / sizeof(before[0]);
+		for (size_t i = 0; i < n; i++) {
+			const char *ask = round ? after[i].ask : before[i].ask;
+			const char *want = round ? after[i].answer : before[i].answer;
+			struct sbuf b = { 0 };
+			tns_put_data(&b, true, 0, ask, strlen(ask));
+			client_send(f, &b);
+			sbuf_free(&b);
+			size_t got = pump(f);
+			assert_true(got > 10 && got - 10 < sizeof(r));
+			evbuffer_drain(in, 10);
+			evbuffer_remove(in, r, got - 10);
+			r[got - 10] = '\0';
+			assert_string_equal(r, want);
+		}
+		if (round == 0)
+			session_end(other, END_KEEPALIVE_TIMEOUT, NULL);
+	}
+	bufferevent_free(pair2[1]);
+}
+
 static void test_ns_probes(void **state)
 {
 	struct fixture *f = *state;
@@ -355,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_sid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calls_and_disconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_far_end_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ns_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_errors, setup, teardown),
