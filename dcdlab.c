@@ -37,6 +37,12 @@ static const struct cmd cmds[] = {
 	        .usage = connect_usage,
 	},
 	{
+	        .name = "measure",
+	        .fn = cmd_measure,
+	        .summary = "the idle timeout of a real path, and what happens at expiry",
+	        .usage = measure_usage,
+	},
+	{
 	        .name = "analyze",
 	        .fn = cmd_analyze,
 	        .summary = "keepalives, dead peers and firewall drops in a capture",

@@ -43,6 +43,14 @@ const char *m_expiry_name(enum m_expiry e)
 	return (unsigned)e < M_EXPIRY_COUNT ? expiries[e].name : "?";
 }
 
+int m_expiry_parse(const char *name)
+{
+	for (int e = 0; e < M_EXPIRY_COUNT; e++)
+		if (strcmp(name, expiries[e].name) == 0)
+			return e;
+	return -1;
+}
+
 const char *m_expiry_consequence(enum m_expiry e)
 {
 	return (unsigned)e < M_EXPIRY_COUNT ? expiries[e].consequence : "?";

@@ -45,6 +45,8 @@ enum m_expiry {
 };
 
 const char *m_expiry_name(enum m_expiry e);
+/* The enum of a name; -1 when it is none of them. */
+int m_expiry_parse(const char *name);
 /* What an idle session without DCD sees, in a line. */
 const char *m_expiry_consequence(enum m_expiry e);
 

@@ -1,6 +1,8 @@
 /* scenario.c - read a scenario file (the format is in scenario.h). */
 #include "scenario.h"
 
+#include "measure.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 
 #include "../lib/textfile.h"
 #include "../lib/numparse.h"
+#include "measure.h"
 #include "sqlnet.h"
 #include "outcome.h"
 #include "plan.h"
@@ -145,6 +148,39 @@ static int server_line(struct scenario *s, const struct line *l, struct dcd_err 
 	            "tcp_retries2 or sqlnet");
 }
 
+/* client measure [min DUR] [max DUR] [precision DUR] [connections N] */
+static int measure_line(struct scenario *s, const struct line *l, struct dcd_err *err)
+{
+	s->measure = true;
+	for (int i = 2; i < l->n; i += 2) {
+		const char *k = l->w[i];
+		long v = 0;
+		if (i + 1 >= l->n)
+			return fail(err, l, "measure: \"%s\" needs a value", k);
+		if (strcmp(k, "min") == 0 &&
+		    duration(l, i + 1, 86400000, &s->measure_min_ms, err) == 0)
+			continue;
+		if (strcmp(k, "max") == 0 &&
+		    duration(l, i + 1, 86400000, &s->measure_max_ms, err) == 0)
+			continue;
+		if (strcmp(k, "precision") == 0 &&
+		    duration(l, i + 1, 3600000, &s->measure_precision_ms, err) == 0)
+			continue;
+		if (strcmp(k, "connections") == 0 && number(l, i + 1, 4, 1024, &v, err) == 0) {
+			s->measure_connections = (int)v;
+			continue;
+		}
+		if (strcmp(k, "min") == 0 || strcmp(k, "max") == 0 || strcmp(k, "precision") == 0 ||
+		    strcmp(k, "connections") == 0)
+			return -1; /* its value was bad: said */
+		return fail(err, l, "measure: \"%s\": expected min, max, precision or connections",
+		            k);
+	}
+	if (s->measure_min_ms && s->measure_max_ms && s->measure_min_ms >= s->measure_max_ms)
+		return fail(err, l, "measure: min must be shorter than max");
+	return 0;
+}
+
 static int client_line(struct scenario *s, const struct line *l, struct dcd_err *err)
 {
 	const char *k = l->n > 1 ? l->w[1] : "";
@@ -174,9 +210,11 @@ static int client_line(struct scenario *s, const struct line *l, struct dcd_err 
 		s->c_tcp_retries2 = (int)v;
 		return 0;
 	}
+	if (strcmp(k, "measure") == 0)
+		return measure_line(s, l, err);
 	return fail(err, l,
-	            "client: expected plan, keepalive, release, call_timeout, connect or "
-	            "tcp_retries2");
+	            "client: expected plan, keepalive, release, call_timeout, connect, "
+	            "tcp_retries2 or measure");
 }
 
 static int firewall_line(struct scenario *s, const struct line *l, struct dcd_err *err)
@@ -367,10 +405,28 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 	           (strcmp(l->w[2], "expires") == 0 || strcmp(l->w[2], "survives") == 0)) {
 		e.kind = EXPECT_FW_ENTRY;
 		e.expires = l->w[2][0] == 'e';
+	} else if (strcmp(k, "measured-timeout") == 0) {
+		e.kind = EXPECT_MEASURED_TIMEOUT;
+		if ((l->n != 3 && l->n != 5) || duration(l, 2, 86400000, &e.at_ms, err) != 0 ||
+		    (l->n == 5 &&
+		     (strcmp(l->w[3], "+-") != 0 || duration(l, 4, 3600000, &e.tol_ms, err) != 0)))
+			return err->msg[0]
+			               ? -1
+			               : fail(err, l, "expected \"measured-timeout DUR [+- DUR]\"");
+		if (l->n == 3) /* the precision dcdlab measure aims at */
+			e.tol_ms = e.at_ms / 100 > 1000 ? e.at_ms / 100 : 1000;
+	} else if (strcmp(k, "measured-expiry") == 0 && l->n == 3 &&
+	           (e.cause = m_expiry_parse(l->w[2])) >= 0) {
+		e.kind = EXPECT_MEASURED_EXPIRY;
+	} else if (strcmp(k, "measured-keepalives") == 0 && l->n == 3 &&
+	           (strcmp(l->w[2], "counted") == 0 || strcmp(l->w[2], "ignored") == 0)) {
+		e.kind = EXPECT_MEASURED_KEEPALIVES;
+		e.verdict = l->w[2][0] == 'c';
 	} else {
 		return fail(err, l,
 		            "expect: expected session survives, call N ok|fails, server-end CAUSE, "
-		            "capture VERDICT or fw-entry expires|survives");
+		            "capture VERDICT, fw-entry expires|survives, measured-timeout DUR [+- "
+		            "DUR], measured-expiry KIND or measured-keepalives counted|ignored");
 	}
 	s->expect[s->n_expect++] = e;
 	return 0;
@@ -494,6 +550,10 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 		err_set(err, "%s: no \"expect\" line: a scenario says what it expects", file);
 		return -1;
 	}
+	if (s->measure && s->clients != 1) {
+		err_set(err, "%s: client measure runs one dcdlab measure (clients 1)", file);
+		return -1;
+	}
 	if (s->ns_probes && s->keepidle_s) {
 		err_set(err, "%s: server ns-probes and server keepalive contradict each other",
 		        file);
@@ -514,6 +574,15 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 			        "expect "
 			        "one of those",
 			        file, e->line, e->call, SCN_RECORDED_CALLS);
+			return -1;
+		}
+		bool measured = e->kind == EXPECT_MEASURED_TIMEOUT ||
+		                e->kind == EXPECT_MEASURED_EXPIRY ||
+		                e->kind == EXPECT_MEASURED_KEEPALIVES;
+		if (measured != s->measure && (measured || e->kind != EXPECT_FW_ENTRY)) {
+			err_set(err, "%s:%d: %s", file, e->line,
+			        measured ? "a measured-* expectation needs \"client measure\""
+			                 : "with \"client measure\" expect measured-* or fw-entry");
 			return -1;
 		}
 		if (e->kind == EXPECT_FW_ENTRY && s->fw == SCN_FW_NONE) {

@@ -12,6 +12,8 @@
  *   client plan call, idle 8s, call, close
  *   client keepalive 2/1/3 | release REL | call_timeout DUR | connect STRING
  *   client tcp_retries2 N
+ *   client measure [min DUR] [max DUR] [precision DUR] [connections N]
+ *                                   dcdlab measure instead of a plan
  *   firewall none
  *   firewall conntrack idle 3s [expiry silent|rst-next|rst-both]
  *            [keepalives count|ignored]
@@ -25,6 +27,9 @@
  *          [at DUR [+- DUR]]
  *   expect capture [server-leg|client-leg] alive|closed|dead-peer|firewall-drop
  *   expect fw-entry expires|survives
+ *   expect measured-timeout DUR [+- DUR]   (client measure: the estimate)
+ *   expect measured-expiry none|silent|rst-next|rst-both|peer-closes
+ *   expect measured-keepalives counted|ignored
  *   clients 4                       that many clients, the same plan each
  *   duration 20s                    the run's upper bound
  *   family 4|6
@@ -53,12 +58,15 @@ struct scn_fault {
 };
 
 enum scn_expect_kind {
-	EXPECT_SURVIVES,   /* every call ok, the session ended only by the client */
-	EXPECT_CALL_OK,    /* call N answered */
-	EXPECT_CALL_FAILS, /* call N failed (with ORA-n if given) */
-	EXPECT_SERVER_END, /* how the server's session ended */
-	EXPECT_CAPTURE,    /* the analyzer's verdict on a firewall leg */
-	EXPECT_FW_ENTRY,   /* the firewall's conntrack entry expired or not */
+	EXPECT_SURVIVES,            /* every call ok, the session ended only by the client */
+	EXPECT_CALL_OK,             /* call N answered */
+	EXPECT_CALL_FAILS,          /* call N failed (with ORA-n if given) */
+	EXPECT_SERVER_END,          /* how the server's session ended */
+	EXPECT_CAPTURE,             /* the analyzer's verdict on a firewall leg */
+	EXPECT_FW_ENTRY,            /* the firewall's conntrack entry expired or not */
+	EXPECT_MEASURED_TIMEOUT,    /* dcdlab measure's estimate, at_ms +- tol_ms */
+	EXPECT_MEASURED_EXPIRY,     /* ... what the path does: cause = enum m_expiry */
+	EXPECT_MEASURED_KEEPALIVES, /* ... counted (verdict 1) or ignored (0) */
 };
 
 /* EXPECT_SERVER_END causes beyond enum end_cause. */
@@ -113,6 +121,10 @@ struct scenario {
 	int c_keepidle_s, c_keepintvl_s, c_keepcnt;
 	int64_t call_timeout_ms; /* 0: connect's default */
 	int c_tcp_retries2;      /* -1: the namespace's default */
+	/* or dcdlab measure: a path's idle timeout (0: the default) */
+	bool measure;
+	int64_t measure_min_ms, measure_max_ms, measure_precision_ms;
+	int measure_connections;
 
 	/* the firewall */
 	enum scn_fw fw;

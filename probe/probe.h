@@ -11,11 +11,15 @@
 
 int cmd_listen(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
 
 /* The full help text of dcdlab listen. */
 extern const char listen_usage[];
 
 /* The full help text of dcdlab connect. */
 extern const char connect_usage[];
+
+/* The full help text of dcdlab measure. */
+extern const char measure_usage[];
 
 #endif

@@ -226,7 +226,9 @@ int tns_client_handshake(struct tns_client *c, const struct dcd_descriptor *d, i
 }
 
 /* One round trip. Returns 0, or the ORA code. */
-int tns_client_call(struct tns_client *c, const char *payload, char *why, size_t whylen)
+/* A call; the answer's payload into answer (when not NULL). */
+static int call(struct tns_client *c, const char *payload, char *answer, size_t alen, char *why,
+                size_t whylen)
 {
 	struct sbuf out = { 0 };
 	int64_t t = clock_now_ms(&clock_monotonic);
@@ -265,12 +267,42 @@ int tns_client_call(struct tns_client *c, const char *payload, char *why, size_t
 			tns_client_consume(c, h.length);
 			continue;
 		}
-		bool answer = h.type == TNS_DATA && h.length > TNS_DATA_HEADER_LEN;
+		bool answered = h.type == TNS_DATA && h.length > TNS_DATA_HEADER_LEN;
+		if (answered && answer) {
+			size_t n = h.length - TNS_DATA_HEADER_LEN;
+			n = n < alen - 1 ? n : alen - 1;
+			memcpy(answer, c->in.buf + TNS_DATA_HEADER_LEN, n);
+			answer[n] = '\0';
+		}
 		tns_client_consume(c, h.length);
-		if (answer) {
+		if (answered) {
 			snprintf(why, whylen, "answered in %.3f s",
 			         (double)(clock_now_ms(&clock_monotonic) - t) / 1000.0);
 			return 0;
 		}
 	}
+}
+
+int tns_client_call(struct tns_client *c, const char *payload, char *why, size_t whylen)
+{
+	return call(c, payload, NULL, 0, why, whylen);
+}
+
+int tns_client_ask(struct tns_client *c, const char *question, char *answer, size_t alen, char *why,
+                   size_t whylen)
+{
+	int ora = call(c, question, answer, alen, why, whylen);
+
+	if (ora)
+		snprintf(why + strlen(why), whylen - strlen(why), " (ORA-%05d)", ora);
+	return ora ? -1 : 0;
+}
+
+void tns_client_close(struct tns_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	sbuf_free(&c->in);
+	c->large_sdu = false;
 }

@@ -36,6 +36,12 @@ int tns_client_handshake(struct tns_client *c, const struct dcd_descriptor *d, i
  * call_timeout_ms: 0, or the ORA code (03113 closed, 03135 timed out). NS
  * probes read on the way are counted. */
 int tns_client_call(struct tns_client *c, const char *payload, char *why, size_t whylen);
+/* A question to dcdlab listen (a call whose answer says something): the
+ * answer's payload as text into answer; 0, or -1 with why. */
+int tns_client_ask(struct tns_client *c, const char *question, char *answer, size_t alen, char *why,
+                   size_t whylen);
+/* Close the socket (if open) and free the buffer; fd is -1 after. */
+void tns_client_close(struct tns_client *c);
 
 /* All of buf, or -1 with errno. */
 int tns_client_send(struct tns_client *c, const void *buf, size_t n);

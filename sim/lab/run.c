@@ -34,6 +34,7 @@
 #include "../../lib/clock.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sockaddr.h"
+#include "../../model/measure.h"
 #include "lab.h"
 #include "netns.h"
 
@@ -150,8 +151,10 @@ static void listener_args(const struct lab_run *r, struct argv_buf *a)
 	arg(a, s->family == 6 ? "[2001:db8:2::2]:1521" : "198.51.100.2:1521");
 	arg(a, "--events");
 	arg(a, "%s/listen.jsonl", r->dir);
-	arg(a, "--exit-after");
-	arg(a, "%d", s->clients);
+	if (!s->measure) { /* measure opens many: the listener runs until stopped */
+		arg(a, "--exit-after");
+		arg(a, "%d", s->clients);
+	}
 	arg(a, "--release");
 	arg(a, "%s", s->release);
 	if (s->sqlnet[0]) {
@@ -177,11 +180,43 @@ static void listener_args(const struct lab_run *r, struct argv_buf *a)
 	}
 }
 
+/* client measure: dcdlab measure to the lab's server, JSON on stdout. */
+static void measure_args(const struct scenario *s, struct argv_buf *a)
+{
+	char b[32];
+
+	arg(a, "dcdlab");
+	arg(a, "measure");
+	arg(a, "--json");
+	arg(a, "--quiet");
+	if (s->measure_min_ms) {
+		arg(a, "--min");
+		arg(a, "%s", fmt_duration_ms(s->measure_min_ms, b, sizeof(b)));
+	}
+	if (s->measure_max_ms) {
+		arg(a, "--max");
+		arg(a, "%s", fmt_duration_ms(s->measure_max_ms, b, sizeof(b)));
+	}
+	if (s->measure_precision_ms) {
+		arg(a, "--precision");
+		arg(a, "%lldms", (long long)s->measure_precision_ms);
+	}
+	if (s->measure_connections) {
+		arg(a, "--connections");
+		arg(a, "%d", s->measure_connections);
+	}
+	arg(a, "%s", scenario_connect_string(s));
+}
+
 static void client_args(const struct lab_run *r, struct argv_buf *a)
 {
 	const struct scenario *s = r->s;
 	char b[32];
 
+	if (s->measure) {
+		measure_args(s, a);
+		return;
+	}
 	arg(a, "dcdlab");
 	arg(a, "connect");
 	arg(a, "--json");
@@ -306,7 +341,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	for (int i = 0; i < r->n_flows; i++)
 		if (r->flows[i].cport == cport)
 			t = &r->flows[i];
-	if (!t && (p.flags & TCP_SYN) && from_client && r->n_flows < SCN_MAX_CLIENTS) {
+	if (!t && (p.flags & TCP_SYN) && from_client && r->n_flows < LAB_MAX_FLOWS) {
 		int alen = p.family == 6 ? 16 : 4;
 		t = &r->flows[r->n_flows++];
 		t->valid = true;
@@ -476,6 +511,53 @@ static const char *tag(const struct lab_run *r, int i, char *buf, size_t size)
 		return "";
 	snprintf(buf, size, "#%d ", i + 1);
 	return buf;
+}
+
+/* dcdlab measure's JSON object (client measure) into r->measured. */
+static void read_measure(struct lab_run *r)
+{
+	char path[600], *line = NULL;
+	size_t cap = 0;
+	struct lab_measured *m = &r->measured;
+	FILE *f;
+
+	m->exit = r->sess[0].client_exit;
+	snprintf(path, sizeof(path), "%s/client-1.jsonl", r->dir);
+	if (!(f = fopen(path, "r")))
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		json_t *o = jparse(line), *t = o ? json_object_get(o, "timeout_s") : NULL;
+		const char *result = o ? jstr(o, "result") : NULL;
+		if (!result) {
+			json_decref(o);
+			continue;
+		}
+		m->ran = true;
+		m->lo_ms = (int64_t)(jnum(o, "survived_s", 0) * 1000 + 0.5);
+		m->hi_ms = json_is_object(t) ? (int64_t)(jnum(t, "hi", 0) * 1000 + 0.5) : -1;
+		m->expiry = m_expiry_parse(jstr(o, "expiry") ? jstr(o, "expiry") : "");
+		const char *ka = jstr(o, "keepalives"), *rst = jstr(o, "rst_from");
+		m->keepalives = !ka                          ? -1
+		                : strcmp(ka, "counted") == 0 ? 1
+		                : strcmp(ka, "ignored") == 0 ? 0
+		                                             : -1;
+		snprintf(m->rst_from, sizeof(m->rst_from), "%s", rst ? rst : "");
+		m->elapsed_s = jnum(o, "elapsed_s", 0);
+		json_t *c = json_object_get(o, "connections");
+		m->opened = (unsigned)jnum(c, "opened", 0);
+		m->max_open = (unsigned)jnum(c, "max_open", 0);
+		char hi[32] = "?";
+		if (m->hi_ms >= 0)
+			snprintf(hi, sizeof(hi), "%.3f", (double)m->hi_ms / 1000);
+		lab_event(r, (int64_t)(m->elapsed_s * 1000), "client",
+		          "measure: %s; idle timeout %.3f .. %s s, expiry %s, keepalives %s, %u "
+		          "connections",
+		          result, (double)m->lo_ms / 1000, hi,
+		          jstr(o, "expiry") ? jstr(o, "expiry") : "?", ka ? ka : "?", m->opened);
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
 }
 
 static void read_client(struct lab_run *r, int i)
@@ -729,6 +811,8 @@ static int run_init(struct lab_run *r, const struct scenario *s, const char *dir
 		r->sess[k].verdict[0] = r->sess[k].verdict[1] = -1;
 	}
 	r->fw_expired_ms = -1;
+	r->measured =
+	        (struct lab_measured){ .hi_ms = -1, .expiry = -1, .keepalives = -1, .exit = -1 };
 	r->events = calloc(LAB_MAX_EVENTS, sizeof(*r->events));
 	r->samples = calloc(LAB_MAX_SAMPLES, sizeof(*r->samples));
 	r->topo = calloc(1, sizeof(*r->topo)); /* for this run only: freed at its end */
@@ -787,7 +871,7 @@ static int run_start(struct lab_run *r, struct run_procs *pr, int64_t bound_ms, 
 	}
 	/* As in the simulator: how long a program takes to start (an ASan
 	 * build: 100 ms or more) is not part of the experiment. */
-	int64_t connected = wait_connected(r);
+	int64_t connected = s->measure ? -1 : wait_connected(r); /* measure: from its start */
 	if (connected > 0)
 		shift_clock(r, connected - r->t0_wall_ms);
 	return 0;
@@ -832,6 +916,8 @@ static int run_watch(struct lab_run *r, struct run_procs *pr, int64_t bound_ms)
 		}
 		if (pr->listener > 0 && waitpid(pr->listener, &status, WNOHANG) == pr->listener)
 			pr->listener = 0;
+		if (s->measure && clients_running == 0 && pr->listener > 0 && both_done_ms < 0)
+			stop(&pr->listener, SIGTERM); /* measure is done: so is the far end */
 		if (clients_running == 0 && pr->listener == 0 && both_done_ms < 0)
 			both_done_ms = now_ms;
 		if (both_done_ms >= 0 && now_ms - both_done_ms >= GRACE_MS)
@@ -861,8 +947,10 @@ static void run_collect(struct lab_run *r, struct run_procs *pr)
 	}
 	for (int i = 0; i < 2; i++)
 		leg_close(&pr->legs[i]);
-	for (int k = 0; k < s->clients; k++)
+	for (int k = 0; k < s->clients && !s->measure; k++)
 		read_client(r, k);
+	if (s->measure)
+		read_measure(r);
 	read_server(r);
 	for (int i = 0; i < 2; i++)
 		analyze_leg(r, (enum scn_leg)i, pr->legs[i].path);

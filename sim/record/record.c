@@ -9,12 +9,18 @@
 #include "../../lib/numparse.h"
 #include "record.h"
 
+#include "../../model/measure.h"
+
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
 {
 	struct lab_event *e;
 	va_list ap;
 
 	if (r->n_events >= LAB_MAX_EVENTS)
+		return;
+	/* dcdlab measure opens a hundred connections: its own finding tells
+	 * the story, not every one of them. */
+	if (r->s->measure && strcmp(who, "client") != 0 && strcmp(who, "lab") != 0)
 		return;
 	e = &r->events[r->n_events];
 	e->seq = r->n_events++;
@@ -47,6 +53,40 @@ static const char *server_end_text(const struct lab_session *se, char *buf, size
 }
 
 /* Does one session meet `e`? `obs` says what it showed. */
+/* dcdlab measure's finding against a measured-* expectation. */
+static bool measured_meets(const struct lab_measured *m, const struct scn_expect *e, char *obs,
+                           size_t size)
+{
+	if (!m->ran) {
+		snprintf(obs, size, "dcdlab measure reported nothing (exit %d)", m->exit);
+		return false;
+	}
+	switch (e->kind) {
+	case EXPECT_MEASURED_TIMEOUT: {
+		if (m->hi_ms < 0) {
+			snprintf(obs, size, "no expiry up to %.1f s", (double)m->lo_ms / 1000);
+			return false;
+		}
+		int64_t est = (m->lo_ms + m->hi_ms) / 2;
+		snprintf(obs, size,
+		         "%.3f .. %.3f s after %.1f s, %u connections (at most %u at once)",
+		         (double)m->lo_ms / 1000, (double)m->hi_ms / 1000, m->elapsed_s, m->opened,
+		         m->max_open);
+		return llabs(est - e->at_ms) <= e->tol_ms;
+	}
+	case EXPECT_MEASURED_EXPIRY:
+		snprintf(obs, size, "%s%s%s", m->expiry >= 0 ? m_expiry_name(m->expiry) : "unknown",
+		         m->rst_from[0] ? ", the RST from the " : "", m->rst_from);
+		return m->expiry == e->cause;
+	default:
+		snprintf(obs, size, "keepalives %s",
+		         m->keepalives == 1   ? "counted"
+		         : m->keepalives == 0 ? "ignored"
+		                              : "unknown");
+		return m->keepalives == e->verdict;
+	}
+}
+
 static bool meets(const struct lab_run *r, const struct lab_session *se, const struct scn_expect *e,
                   char *obs, size_t size)
 {
@@ -111,6 +151,9 @@ static bool meets(const struct lab_run *r, const struct lab_session *se, const s
 		         se->verdict[e->leg] < 0 ? "no flow captured"
 		                                 : verdict_name((enum verdict)se->verdict[e->leg]));
 		break;
+	case EXPECT_MEASURED_TIMEOUT:
+	case EXPECT_MEASURED_EXPIRY:
+	case EXPECT_MEASURED_KEEPALIVES: ok = measured_meets(&r->measured, e, obs, size); break;
 	case EXPECT_FW_ENTRY: {
 		char b1[32], b2[32];
 		/* every client's entry expired, or none did */

@@ -33,6 +33,10 @@ struct ct_sample {
 };
 
 /* The session's flow as the firewall saw it: for RSTs that land. */
+/* Flows the lab's firewall follows (for RSTs at expiry): every client's,
+ * or every connection dcdlab measure opens. */
+#define LAB_MAX_FLOWS 1100
+
 struct flow_track {
 	bool valid;
 	int family;
@@ -76,6 +80,18 @@ struct lab_session {
 	int verdict[2]; /* per enum scn_leg, enum verdict; -1 no flow */
 };
 
+/* What dcdlab measure found (client measure), in the lab or the model. */
+struct lab_measured {
+	bool ran;
+	int64_t lo_ms, hi_ms; /* the bracket; hi -1: no expiry found */
+	int expiry;           /* enum m_expiry, -1 unknown */
+	int keepalives;       /* 1 counted, 0 ignored, -1 unknown */
+	char rst_from[16];    /* path, far-end, unknown, "" */
+	double elapsed_s;
+	unsigned opened, max_open;
+	int exit; /* its exit status, -1 unknown */
+};
+
 struct lab_run {
 	const struct scenario *s;
 	struct topo *topo;  /* the lab's namespaces; NULL in the simulator */
@@ -89,11 +105,12 @@ struct lab_run {
 	int n_samples;
 
 	/* The flows as the firewall saw them, in order of their SYNs. */
-	struct flow_track flows[SCN_MAX_CLIENTS];
+	struct flow_track flows[LAB_MAX_FLOWS];
 	int n_flows;
 
 	/* What happened, per client (s->clients of them). */
 	struct lab_session sess[SCN_MAX_CLIENTS];
+	struct lab_measured measured;
 	int fw_expired;        /* conntrack entries that expired (not flushed) */
 	int64_t fw_expired_ms; /* the first expiry, -1 none */
 	struct expect_result expect[SCN_MAX_EXPECT];
