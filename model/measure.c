@@ -91,6 +91,16 @@ static int build_ladder(struct measure *m, double r, int *concurrency)
 	return 0;
 }
 
+void measure_cfg_default(struct measure_cfg *cfg)
+{
+	*cfg = (struct measure_cfg){ .min_ms = 5000,
+		                     .max_ms = 8 * 3600000LL,
+		                     .max_conns = 64,
+		                     .keepalive_test = true,
+		                     .check_ms = 1000,
+		                     .slack_ms = 10000 };
+}
+
 int measure_init(struct measure *m, const struct measure_cfg *cfg, int64_t now_ms, char *why,
                  int whylen)
 {

@@ -117,6 +117,11 @@ struct measure_result {
 	int64_t within_3pct_ms, within_1s_ms; /* since the start; -1 never */
 };
 
+/* dcdlab measure's defaults: 5 s to 8 h, 64 connections, the keepalive
+ * test, checks of 1 s, a slack of 10 s. The CLI and the simulator start
+ * from these. */
+void measure_cfg_default(struct measure_cfg *cfg);
+
 /* A plan for cfg starting at now. -1 when cfg makes no sense (said in why). */
 int measure_init(struct measure *m, const struct measure_cfg *cfg, int64_t now_ms, char *why,
                  int whylen);

@@ -568,11 +568,7 @@ static int first_contact(struct run *r)
 int cmd_measure(int argc, char **argv)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct measure_cfg cfg = { .min_ms = 5000,
-		                   .max_ms = 8 * 3600000LL,
-		                   .max_conns = 64,
-		                   .keepalive_test = true,
-		                   .slack_ms = 10000 };
+	struct measure_cfg cfg;
 	int64_t check_ms = 0;
 	const char *tnsnames = NULL, *target = NULL;
 	struct dcd_err err = { "" };
@@ -581,6 +577,7 @@ int cmd_measure(int argc, char **argv)
 
 	if (r == NULL)
 		abort();
+	measure_cfg_default(&cfg);
 	for (int i = 0; i < MEASURE_MAX_CONNS; i++)
 		r->c[i].tc.fd = -1;
 	r->connect_timeout_ms = 10000;
@@ -605,7 +602,7 @@ int cmd_measure(int argc, char **argv)
 		free(r);
 		return PATH_BROKE;
 	}
-	cfg.check_ms = check_ms ? check_ms : 1000 + 4 * r->rtt_ms;
+	cfg.check_ms = check_ms ? check_ms : cfg.check_ms + 4 * r->rtt_ms;
 	if (measure_init(&r->m, &cfg, now_ms(), why, sizeof(why)) != 0) {
 		log_error("%s", why);
 		descriptor_free(&r->d);

@@ -7,6 +7,7 @@
 #include "../../lib/log.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
+#include "../../model/measure.h"
 #include "record.h"
 
 /* "server 19c keepalive 2/1/3 | firewall ... | client ..." */
@@ -90,8 +91,21 @@ void report_json(const struct lab_run *r, FILE *out)
 		sbuf_printf(&b, "%.3f", (double)r->fw_expired_ms / 1000);
 	else
 		sbuf_printf(&b, "null");
+	if (r->measured.ran) {
+		const struct lab_measured *m = &r->measured;
+		sbuf_printf(&b, ",\"measured\":{\"lo_s\":%.3f,\"hi_s\":", (double)m->lo_ms / 1000);
+		if (m->hi_ms >= 0)
+			sbuf_printf(&b, "%.3f", (double)m->hi_ms / 1000);
+		else
+			sbuf_printf(&b, "null");
+		sbuf_printf(&b,
+		            ",\"expiry\":\"%s\",\"keepalives\":%d,\"elapsed_s\":%.3f,"
+		            "\"opened\":%u,\"max_open\":%u}",
+		            m->expiry >= 0 ? m_expiry_name(m->expiry) : "unknown", m->keepalives,
+		            m->elapsed_s, m->opened, m->max_open);
+	}
 	sbuf_printf(&b, ",\"sessions\":[");
-	for (int k = 0; k < s->clients && !r->error[0]; k++) {
+	for (int k = 0; k < s->clients && !r->error[0] && !s->measure; k++) {
 		const struct lab_session *se = &r->sess[k];
 		sbuf_printf(&b,
 		            "%s{\"client\":%d,\"client_port\":%u,\"client_exit\":%d,\"calls\":[",

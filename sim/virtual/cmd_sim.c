@@ -20,6 +20,7 @@
 #include "../../capture/analyze.h"
 #include "../../lib/numparse.h"
 #include "../record/record.h"
+#include "measure_model.h"
 #include "model.h"
 #include "population.h"
 #include "../sim.h"
@@ -139,6 +140,62 @@ static void analyze_legs(struct lab_run *r, struct legs *l)
 	}
 }
 
+/* client measure: dcdlab measure's plan against the scenario's firewall,
+ * modelled as the lab's (conntrack's expiry found within the 50 ms the
+ * lab samples it in), into the record the lab would have made. */
+static void sim_measure(const struct scenario *s, struct lab_run *r)
+{
+	static const enum m_expiry kinds[FW_EXPIRY_COUNT] = {
+		[FW_EXPIRY_SILENT] = M_EXPIRY_SILENT,
+		[FW_EXPIRY_RST_NEXT] = M_EXPIRY_RST_NEXT,
+		[FW_EXPIRY_RST_BOTH] = M_EXPIRY_RST_BOTH,
+	};
+	struct measure_cfg cfg;
+	struct vpath p = { .idle_timeout_ms = s->fw == SCN_FW_NONE ? 0 : s->fw_idle_ms,
+		           .expiry = kinds[s->expiry],
+		           .keepalives_counted = !s->keepalives_ignored,
+		           .rtt_ms = 1,
+		           .expiry_late_ms = 30 };
+	struct measure_result res;
+	struct lab_measured *m = &r->measured;
+	int64_t elapsed_ms;
+	char hi[32] = "?";
+
+	measure_cfg_default(&cfg);
+	if (s->measure_min_ms)
+		cfg.min_ms = s->measure_min_ms;
+	if (s->measure_max_ms)
+		cfg.max_ms = s->measure_max_ms;
+	if (s->measure_precision_ms)
+		cfg.precision_ms = s->measure_precision_ms;
+	if (s->measure_connections)
+		cfg.max_conns = s->measure_connections;
+	measure_simulate(&cfg, &p, &res, &elapsed_ms);
+	*m = (struct lab_measured){ .ran = true,
+		                    .lo_ms = res.lo_ms,
+		                    .hi_ms = res.hi_ms == INT64_MAX ? -1 : res.hi_ms,
+		                    .expiry = res.expiry,
+		                    .keepalives = res.keepalives,
+		                    .elapsed_s = (double)elapsed_ms / 1000,
+		                    .opened = res.opens,
+		                    .max_open = res.max_open,
+		                    .exit = res.hi_ms == INT64_MAX ? 1 : 0 };
+	if (res.expiry == M_EXPIRY_RST_NEXT || res.expiry == M_EXPIRY_RST_BOTH)
+		snprintf(m->rst_from, sizeof(m->rst_from), "path");
+	if (m->hi_ms >= 0)
+		snprintf(hi, sizeof(hi), "%.3f", (double)m->hi_ms / 1000);
+	lab_event(r, elapsed_ms, "client",
+	          "measure: %s; idle timeout %.3f .. %s s, expiry %s, keepalives %s, %u "
+	          "connections",
+	          m->hi_ms < 0 ? "no-expiry" : "measured", (double)m->lo_ms / 1000, hi,
+	          m_expiry_name(res.expiry),
+	          res.keepalives == 1   ? "counted"
+	          : res.keepalives == 0 ? "ignored"
+	                                : "unknown",
+	          m->opened);
+	r->wall_s = m->elapsed_s;
+}
+
 /* One scenario, all its clients; the record the lab would have made. */
 static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, struct dcd_err *err)
 {
@@ -156,6 +213,14 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 	snprintf(r->dir, sizeof(r->dir), "(virtual time)");
 	if (!plan || !r->events || !r->samples) {
 		err_set(err, "out of memory");
+		goto out;
+	}
+	r->measured =
+	        (struct lab_measured){ .hi_ms = -1, .expiry = -1, .keepalives = -1, .exit = -1 };
+	if (s->measure) {
+		sim_measure(s, r);
+		lab_evaluate(r);
+		rc = 0;
 		goto out;
 	}
 	if (plan_parse(plan, s->plan, err) != 0 ||
