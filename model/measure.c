@@ -469,7 +469,8 @@ void measure_unsolicited(struct measure *m, int conn, enum m_outcome o, int64_t 
 	if (c->keepalive) {
 		/* Its keepalives did not keep it: ignored (or dropped) by the path. */
 		c->state = MC_CLOSE;
-		if (m->keepalives < 0 && o != M_ANSWERED)
+		/* a FIN is the far end closing: no verdict on keepalives */
+		if (m->keepalives < 0 && (o == M_RST || o == M_NO_ANSWER))
 			m->keepalives = 0;
 		settle(m, now_ms);
 		return;

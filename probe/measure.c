@@ -26,6 +26,7 @@
 #include "../lib/tns.h"
 #include "../model/descriptor.h"
 #include "../model/measure.h"
+#include "../sim/sim.h"
 #include "probe.h"
 #include "sockopt.h"
 #include "tnsclient.h"
@@ -152,6 +153,20 @@ static int ask_far_end(struct run *r, const char *question, char *answer, size_t
 	return rc;
 }
 
+/* After a death: is the far end still there? A far end that went away is
+ * not an expiry. At most once a second. */
+static void far_end_alive(struct run *r)
+{
+	static int64_t last_ms;
+	char answer[200];
+	int64_t t = now_ms();
+
+	if (t - last_ms < 1000 && last_ms)
+		return;
+	last_ms = t;
+	ask_far_end(r, "dcdlab:whoami", answer, sizeof(answer));
+}
+
 static void do_open(struct run *r, const struct m_action *a)
 {
 	struct mconn *c = &r->c[a->conn];
@@ -264,8 +279,10 @@ static void on_readable(struct run *r, int i)
 		if (o == M_RST)
 			who_sent_rst(r, c);
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		tns_client_close(&c->tc);
+		far_end_alive(r);
+	}
 }
 
 static void show_progress(const struct run *r, int64_t t)
@@ -337,9 +354,7 @@ static void run_plan(struct run *r, int64_t check_ms, int64_t bound_ms)
 			if (r->m.conn[i].state == MC_CHECKING && r->c[i].deadline_ms <= t) {
 				measure_checked(&r->m, i, r->c[i].sent_ms, M_NO_ANSWER, t);
 				tns_client_close(&r->c[i].tc);
-				/* a far end that went away is not an expiry */
-				char answer[200];
-				ask_far_end(r, "dcdlab:whoami", answer, sizeof(answer));
+				far_end_alive(r);
 			}
 		if (r->progress && t - last_progress >= 1000) {
 			show_progress(r, t);
@@ -350,6 +365,24 @@ static void run_plan(struct run *r, int64_t check_ms, int64_t bound_ms)
 		fputs("\r\033[K", stderr);
 	for (int i = 0; i < MEASURE_MAX_CONNS; i++)
 		tns_client_close(&r->c[i].tc);
+}
+
+/* What the path means for DCD, by dcdlab check's simulation: 0 when
+ * there is something to say (a firewall's expiry was measured). */
+static int consequence(const struct measure_result *res, struct path_consequence *pc)
+{
+	static const int kinds[M_EXPIRY_COUNT] = {
+		[M_EXPIRY_NONE] = -1,
+		[M_EXPIRY_SILENT] = FW_EXPIRY_SILENT,
+		[M_EXPIRY_RST_NEXT] = FW_EXPIRY_RST_NEXT,
+		[M_EXPIRY_RST_BOTH] = FW_EXPIRY_RST_BOTH,
+		[M_EXPIRY_PEER_CLOSE] = -1,
+	};
+
+	if (res->hi_ms == INT64_MAX || kinds[res->expiry] < 0 || res->lo_ms < 1000)
+		return -1;
+	return check_path_consequence(res->lo_ms, (enum fw_expiry)kinds[res->expiry],
+	                              res->keepalives == 0, pc);
 }
 
 static void print_text(const struct run *r, const struct measure_result *res, int rc)
@@ -365,7 +398,10 @@ static void print_text(const struct run *r, const struct measure_result *res, in
 		printf("the path broke: %s\n", r->broke);
 	if (rc == INTERRUPTED)
 		printf("interrupted after %.1f s; what is known so far:\n", elapsed_s);
-	if (res->hi_ms == INT64_MAX) {
+	if (res->hi_ms == INT64_MAX && rc != NO_EXPIRY) {
+		printf("idle timeout: not found yet (the longest idle that survived: %s)\n",
+		       res->lo_ms ? fmt_duration_ms(res->lo_ms, a, sizeof(a)) : "none yet");
+	} else if (res->hi_ms == INT64_MAX) {
 		printf("idle timeout: none up to %s (the longest idle checked survived)\n",
 		       fmt_duration_ms(res->lo_ms, a, sizeof(a)));
 	} else {
@@ -388,6 +424,29 @@ static void print_text(const struct run *r, const struct measure_result *res, in
 		printf("address translation: %s (the far end sees %s, we are %s)\n",
 		       strcmp(r->nat_seen, r->nat_local) ? "yes" : "none", r->nat_seen,
 		       r->nat_local);
+	struct path_consequence pc;
+	if (consequence(res, &pc) == 0) {
+		char when[32];
+		printf("what it means (dcdlab check, 19c on Linux): ");
+		if (pc.idle_survives)
+			printf("idle sessions survive");
+		else
+			printf("an idle session's next call fails with ORA-%05d after %s",
+			       pc.next_call_ora,
+			       fmt_duration_ms(pc.next_call_fails_after_ms, when, sizeof(when)));
+		if (pc.expire_time_max_min > 0)
+			printf("; SQLNET.EXPIRE_TIME=%d or less keeps them alive%s\n",
+			       pc.expire_time_max_min,
+			       pc.as_ns_probes ? " only as NS probes (USE_NS_PROBES_FOR_DCD=TRUE, "
+			                         "keepalives are not counted)"
+			                       : "");
+		else
+			printf("; no SQLNET.EXPIRE_TIME keeps them alive (%s)\n",
+			       res->keepalives == 0
+			               ? "keepalives are not counted, and minutes are "
+			                 "too coarse for this timeout"
+			               : "whole minutes are too coarse for this timeout");
+	}
 	printf("connections: %u opened, at most %u at once, %u checks%s\n", res->opens,
 	       res->max_open, res->checks,
 	       res->inconsistent ? "; some answers contradicted others (a flapping path)" : "");
@@ -437,6 +496,23 @@ static void print_json(const struct run *r, const struct measure_result *res, in
 	            "},\"connections\":{\"max\":%d,\"opened\":%u,\"max_open\":%u,\"checks\":%u,"
 	            "\"inconsistent\":%u}",
 	            r->m.cfg.max_conns, res->opens, res->max_open, res->checks, res->inconsistent);
+	struct path_consequence pc;
+	if (consequence(res, &pc) == 0) {
+		sbuf_printf(&b,
+		            ",\"consequence\":{\"idle_sessions_survive\":%s,\"idle_next_call\":",
+		            pc.idle_survives ? "true" : "false");
+		if (pc.idle_survives)
+			sbuf_printf(&b, "null");
+		else
+			sbuf_printf(&b, "{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.1f}",
+			            pc.next_call_ora, (double)pc.next_call_fails_after_ms / 1000);
+		if (pc.expire_time_max_min > 0)
+			sbuf_printf(&b, ",\"expire_time_max_min\":%d,\"as\":\"%s\"}",
+			            pc.expire_time_max_min,
+			            pc.as_ns_probes ? "ns-probes" : "keepalive");
+		else
+			sbuf_printf(&b, ",\"expire_time_max_min\":null}");
+	}
 	if (r->broke[0]) {
 		sbuf_printf(&b, ",\"error\":");
 		sbuf_json_str(&b, r->broke);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "../../lib/textfile.h"
 #include "../../lib/log.h"
 #include "../../lib/numparse.h"
@@ -58,6 +60,7 @@ const char check_usage[] =
         "gcp-cloud-nat,\n"
         "                          gcp-vpc-firewall (their default timeout)\n"
         "  --fw-idle DUR           or the idle timeout (\"1h\")\n"
+        "  --path FILE             or the path as dcdlab measure --json saved it\n"
         "  --fw-expiry silent|rst-next|rst-both   what it does at expiry\n"
         "  --keepalives-ignored    the firewall does not count keepalives\n"
         "  --json                  one JSON object\n"
@@ -83,6 +86,8 @@ struct check {
 	enum platform splat, cplat;
 	const char *stun, *ctun;
 	const char *preset;
+	const char *path; /* --path: a saved dcdlab measure --json */
+	bool fw_idle_given;
 	int64_t fw_idle_ms;
 	int expiry; /* -1: the preset's, else enum fw_expiry */
 	bool ka_ignored, json;
@@ -323,7 +328,7 @@ static int derive_firewall(struct check *c, struct dcd_err *err)
 			        (int64_t)c->s.preset->idle_timeout_s * 1000; /* real scale */
 	}
 	if (!c->fw_idle_ms) {
-		err_set(err, "no firewall: give --firewall PRESET or --fw-idle DUR");
+		err_set(err, "no firewall: give --firewall PRESET, --fw-idle DUR or --path FILE");
 		return -1;
 	}
 	if (c->expiry >= 0)
@@ -602,8 +607,13 @@ static void print_text(const struct check *c)
 	               : "");
 	printf("client: %s on %s; %s\n", c->client_release ? c->client_release : c->release,
 	       platform_name(c->cplat), p->client.why);
+	char measured[300];
+	snprintf(measured, sizeof(measured), "the measured path (%s; its longest surviving idle)",
+	         c->path ? c->path : "");
 	printf("firewall: %s, idle timeout %s, %s at expiry%s\n",
-	       c->s.preset ? c->s.preset->label : "given",
+	       c->s.preset ? c->s.preset->label
+	       : c->path   ? measured
+	                   : "given",
 	       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)), fw_expiry_name(c->s.expiry),
 	       c->ka_ignored ? ", keepalives not counted" : "");
 	printf("\nkeepalives originate: %s\n",
@@ -694,6 +704,10 @@ static void print_json(const struct check *c)
 		sbuf_json_str(&b, c->s.preset->name);
 	else
 		sbuf_printf(&b, "null");
+	if (c->path) {
+		sbuf_printf(&b, ",\"measured\":");
+		sbuf_json_str(&b, c->path);
+	}
 	sbuf_printf(&b, ",\"idle_s\":%.0f,\"expiry\":\"%s\",\"keepalives_counted\":%s}",
 	            (double)c->fw_idle_ms / 1000, fw_expiry_keyword(c->s.expiry),
 	            c->ka_ignored ? "false" : "true");
@@ -748,6 +762,91 @@ static int usage(void)
 	return 2;
 }
 
+/* --path FILE: the firewall as dcdlab measure found it. The longest idle
+ * that survived stands for the timeout (the bracket's safe end). */
+static int load_path(struct check *c, const char *file, struct dcd_err *err)
+{
+	json_error_t je;
+	json_t *o = json_load_file(file, 0, &je);
+	const char *expiry = NULL, *ka = NULL;
+	json_t *t;
+
+	if (!o) {
+		err_set(err, "--path %s:%d:%d: %s", file, je.line, je.column, je.text);
+		return -1;
+	}
+	t = json_object_get(o, "timeout_s");
+	if (json_unpack(o, "{s:s, s:s}", "expiry", &expiry, "keepalives", &ka) != 0 ||
+	    !json_is_number(json_object_get(o, "survived_s"))) {
+		err_set(err,
+		        "--path %s: not the JSON of dcdlab measure --json (expected expiry, "
+		        "keepalives, survived_s)",
+		        file);
+		json_decref(o);
+		return -1;
+	}
+	double lo_s = json_number_value(json_object_get(o, "survived_s"));
+	int e = fw_expiry_parse(expiry);
+	if (!json_is_object(t) || strcmp(expiry, "none") == 0) {
+		err_set(err,
+		        "--path %s: the measurement found no idle timeout (up to %.0f s): "
+		        "there is no firewall to check against",
+		        file, lo_s);
+	} else if (e < 0) {
+		err_set(err, "--path %s: expiry \"%s\": %s", file, expiry,
+		        strcmp(expiry, "peer-closes") == 0
+		                ? "the far end closes idle sessions itself, a server-side idle "
+		                  "limit, not a firewall"
+		                : "expected " FW_EXPIRY_KEYWORDS);
+		e = -1;
+	} else if (lo_s < 1) {
+		err_set(err, "--path %s: no idle of 1 s or more survived", file);
+		e = -1;
+	}
+	if (err->msg[0]) {
+		json_decref(o);
+		return -1;
+	}
+	c->path = file;
+	c->expiry = e;
+	c->fw_idle_ms = (int64_t)(lo_s * 1000);
+	c->ka_ignored = strcmp(ka, "ignored") == 0;
+	json_decref(o);
+	return 0;
+}
+
+int check_path_consequence(int64_t fw_idle_ms, enum fw_expiry expiry, bool keepalives_ignored,
+                           struct path_consequence *out)
+{
+	struct check *c = calloc(1, sizeof(*c));
+	struct plan *pl = calloc(1, sizeof(*pl));
+	struct dcd_err err = { "" };
+	int rc = -1;
+
+	if (!c || !pl)
+		goto out;
+	c->release = "19c";
+	c->expire_time = 0; /* no DCD: what an idle session sees, and what would keep it */
+	c->expiry = expiry;
+	c->splat = c->cplat = PLAT_LINUX;
+	c->fw_idle_ms = fw_idle_ms;
+	c->ka_ignored = keepalives_ignored;
+	if (derive(c, &err) != 0)
+		goto out;
+	verdicts(c, pl);
+	advice(c, pl);
+	out->expire_time_max_min = c->advice_expire_time_min;
+	out->as_ns_probes = c->advice_ns_probes;
+	out->idle_survives = c->survives;
+	out->next_call_ora = c->idle_ora;
+	out->next_call_fails_after_ms = c->idle_fail_after_ms;
+	rc = 0;
+out:
+	free(c);
+	free(pl);
+	return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check *c = calloc(1, sizeof(*c));
@@ -799,7 +898,12 @@ int cmd_check(int argc, char **argv)
 			c->ctun = v;
 		else if (strcmp(o, "--firewall") == 0)
 			c->preset = v;
-		else if (strcmp(o, "--expire-time") == 0) {
+		else if (strcmp(o, "--path") == 0) {
+			if (load_path(c, v, &err) != 0) {
+				log_error("%s", err.msg);
+				goto out;
+			}
+		} else if (strcmp(o, "--expire-time") == 0) {
 			if (parse_long(v, 0, SQLNET_EXPIRE_TIME_MAX_MIN, &n) != 0) {
 				log_error("--expire-time \"%s\": expected minutes, 0 to %d", v,
 				          SQLNET_EXPIRE_TIME_MAX_MIN);
@@ -820,6 +924,7 @@ int cmd_check(int argc, char **argv)
 			else
 				c->cplat = (enum platform)p;
 		} else if (strcmp(o, "--fw-idle") == 0) {
+			c->fw_idle_given = true;
 			if (parse_duration_ms(v, 1000, &c->fw_idle_ms) != 0 ||
 			    c->fw_idle_ms < 1000) {
 				log_error("--fw-idle \"%s\": expected a duration of 1s or more "
@@ -838,6 +943,10 @@ int cmd_check(int argc, char **argv)
 			rc = usage();
 			goto out;
 		}
+	}
+	if (c->path && (c->preset || c->fw_idle_given)) {
+		log_error("--path gives the firewall already: not with --firewall or --fw-idle");
+		goto out;
 	}
 	if (c->ctun && !c->descriptor)
 		warn(c, "--client-tunables matter only with a descriptor (ENABLE=BROKEN) or a "

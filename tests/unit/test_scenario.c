@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../capture/analyze.h"
+#include "../../model/measure.h"
 #include "../../model/scenario.h"
 
 static void test_full(void **state)
@@ -71,6 +72,39 @@ static void test_full(void **state)
 	assert_true(s->expect[3].expires);
 	assert_int_equal(s->duration_ms, 20000);
 	assert_int_equal(s->clients, 3);
+	free(s);
+}
+
+/* client measure and its expectations. */
+static void test_measure(void **state)
+{
+	struct scenario *s = calloc(1, sizeof(*s));
+	struct dcd_err err = { "" };
+
+	(void)state;
+	assert_int_equal(scenario_parse(s, "m.scn",
+	                                "client measure min 5s max 2m precision 500ms "
+	                                "connections 32\n"
+	                                "firewall conntrack idle 20s\n"
+	                                "expect measured-timeout 20s +- 1s\n"
+	                                "expect measured-timeout 600s\n"
+	                                "expect measured-expiry rst-both\n"
+	                                "expect measured-keepalives ignored\n",
+	                                &err),
+	                 0);
+	assert_true(s->measure);
+	assert_int_equal(s->measure_min_ms, 5000);
+	assert_int_equal(s->measure_max_ms, 120000);
+	assert_int_equal(s->measure_precision_ms, 500);
+	assert_int_equal(s->measure_connections, 32);
+	assert_int_equal(s->expect[0].kind, EXPECT_MEASURED_TIMEOUT);
+	assert_int_equal(s->expect[0].at_ms, 20000);
+	assert_int_equal(s->expect[0].tol_ms, 1000);
+	assert_int_equal(s->expect[1].tol_ms, 6000); /* 1 % of 600 s */
+	assert_int_equal(s->expect[2].kind, EXPECT_MEASURED_EXPIRY);
+	assert_int_equal(s->expect[2].cause, M_EXPIRY_RST_BOTH);
+	assert_int_equal(s->expect[3].kind, EXPECT_MEASURED_KEEPALIVES);
+	assert_int_equal(s->expect[3].verdict, 0);
 	free(s);
 }
 
@@ -144,6 +178,19 @@ static void test_errors(void **state)
 		{ "duration 2d\n", "\"2d\": expected a duration up to 3600s" },
 		{ "server ns-probes\nserver keepalive 1/1/1\nexpect session survives\n",
 		  "ns-probes and server keepalive contradict" },
+		{ "client measure min 60s max 30s\n", "f.scn:1: measure: min must be shorter" },
+		{ "client measure min\n", "f.scn:1: measure: \"min\" needs a value" },
+		{ "client measure colour blue\n", "measure: \"colour\": expected min, max" },
+		{ "client measure connections 2\n", "\"2\": expected a whole number from 4" },
+		{ "expect measured-expiry silent\n",
+		  "f.scn:1: a measured-* expectation needs \"client measure\"" },
+		{ "client measure\nexpect session survives\n",
+		  "f.scn:2: with \"client measure\" expect measured-* or fw-entry" },
+		{ "client measure\nexpect measured-expiry loud\n", "measured-expiry KIND" },
+		{ "client measure\nexpect measured-timeout 20s +/- 1s\n",
+		  "expected \"measured-timeout DUR [+- DUR]\"" },
+		{ "client measure\nclients 2\nexpect measured-expiry none\n",
+		  "client measure runs one dcdlab measure" },
 	};
 	struct scenario *s = calloc(1, sizeof(*s));
 
@@ -207,7 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),           cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),         cmocka_unit_test(test_library),
-		cmocka_unit_test(test_recorded_calls),
+		cmocka_unit_test(test_recorded_calls), cmocka_unit_test(test_measure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
