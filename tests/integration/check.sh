@@ -111,3 +111,28 @@ out=$(chk --sqlnet etc/sqlnet.ora --expire-time 5 --fw-idle 1h 2>&1); rc=$?
 [ "$rc" -eq 2 ] && grep -Eq "contradictory settings: --expire-time 5, but etc/sqlnet.ora:[0-9]+ sets SQLNET.EXPIRE_TIME = 10" <<<"$out" ||
 	fail "contradiction: $rc $out"
 ok "bad input: file:line, unknown platform, no firewall, contradictory settings - exit 2"
+
+# --path: a path as dcdlab measure --json saved it (a lab run: 15 s, RST to
+# the next sender, keepalives counted) stands for the firewall.
+M=tests/data/measure/lab-rst-next-15s.json
+j=$(chk --expire-time 10 --path $M --json); rc=$?
+python3 - "$j" <<'PY' || fail "--path JSON: $j"
+import json, sys
+d = json.loads(sys.argv[1])
+f = d["firewall"]
+assert f["measured"].endswith("lab-rst-next-15s.json") and f["idle_s"] == 15, f
+assert f["expiry"] == "rst-next" and f["keepalives_counted"] is True, f
+assert d["idle_sessions_survive"] is False and d["idle_next_call"]["ora"] == "ORA-03113", d
+PY
+[ "$rc" -eq 1 ] || fail "--path 15 s vs EXPIRE_TIME=10: exit $rc"
+sed 's/"expiry":"rst-next"/"expiry":"peer-closes"/' $M >"$T/peer.json"
+sed 's/"timeout_s":{[^}]*}/"timeout_s":null/; s/"expiry":"rst-next"/"expiry":"none"/' $M >"$T/none.json"
+head -c 100 $M >"$T/cut.json"
+for c in "peer.json|a server-side idle limit, not a firewall" "none.json|found no idle timeout" \
+	"cut.json|cut.json:1:100: " ; do
+	out=$(chk --path "$T/${c%%|*}" 2>&1); rc=$?
+	[ "$rc" -eq 2 ] && grep -qF "${c#*|}" <<<"$out" || fail "--path ${c%%|*}: exit $rc: $out"
+done
+out=$(chk --path $M --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q "not with --firewall or --fw-idle" <<<"$out" || fail "--path + --fw-idle: $rc $out"
+ok "--path: a saved measurement stands for the firewall; peer-closes, no expiry, cut JSON, two firewalls refused"
