@@ -155,6 +155,11 @@ static int measure_line(struct scenario *s, const struct line *l, struct dcd_err
 	for (int i = 2; i < l->n; i += 2) {
 		const char *k = l->w[i];
 		long v = 0;
+		if (strcmp(k, "sequential") == 0) {
+			s->measure_sequential = true;
+			i--; /* no value */
+			continue;
+		}
 		if (i + 1 >= l->n)
 			return fail(err, l, "measure: \"%s\" needs a value", k);
 		if (strcmp(k, "min") == 0 &&
@@ -173,8 +178,10 @@ static int measure_line(struct scenario *s, const struct line *l, struct dcd_err
 		if (strcmp(k, "min") == 0 || strcmp(k, "max") == 0 || strcmp(k, "precision") == 0 ||
 		    strcmp(k, "connections") == 0)
 			return -1; /* its value was bad: said */
-		return fail(err, l, "measure: \"%s\": expected min, max, precision or connections",
-		            k);
+		return fail(
+		        err, l,
+		        "measure: \"%s\": expected min, max, precision, connections or sequential",
+		        k);
 	}
 	if (s->measure_min_ms && s->measure_max_ms && s->measure_min_ms >= s->measure_max_ms)
 		return fail(err, l, "measure: min must be shorter than max");

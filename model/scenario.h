@@ -13,7 +13,8 @@
  *   client keepalive 2/1/3 | release REL | call_timeout DUR | connect STRING
  *   client tcp_retries2 N
  *   client measure [min DUR] [max DUR] [precision DUR] [connections N]
- *                                   dcdlab measure instead of a plan
+ *                  [sequential]     dcdlab measure instead of a plan
+ *                                   (sequential: its one-connection bisection)
  *   firewall none
  *   firewall conntrack idle 3s [expiry silent|rst-next|rst-both]
  *            [keepalives count|ignored]
@@ -122,7 +123,7 @@ struct scenario {
 	int64_t call_timeout_ms; /* 0: connect's default */
 	int c_tcp_retries2;      /* -1: the namespace's default */
 	/* or dcdlab measure: a path's idle timeout (0: the default) */
-	bool measure;
+	bool measure, measure_sequential;
 	int64_t measure_min_ms, measure_max_ms, measure_precision_ms;
 	int measure_connections;
 

@@ -51,6 +51,8 @@ const char measure_usage[] =
         "      --connect-timeout DUR a new connection (default 10s)\n"
         "      --tnsnames FILE       where an alias is\n"
         "      --json                one JSON object on stdout\n"
+        "      --sequential          bisect with one connection instead, as\n"
+        "                            single-connection probers do (for comparison)\n"
         "  -q, --quiet               no progress line\n"
         "\n"
         "exit status: 0 measured, 1 no expiry up to --max, 2 usage, 3 the path broke\n"
@@ -80,6 +82,7 @@ struct run {
 	struct dcd_descriptor d;
 	int64_t connect_timeout_ms, rtt_ms, t0_ms;
 	bool json, progress;
+	bool sequential; /* --sequential: the one-connection bisection */
 	/* what the far end saw of the first connection; ours */
 	char nat_seen[64], nat_local[64];
 	/* a RST: who sent it (the far end still had the session: the path) */
@@ -367,6 +370,89 @@ static void run_plan(struct run *r, int64_t check_ms, int64_t bound_ms)
 		tns_client_close(&r->c[i].tc);
 }
 
+/* --sequential: the way single-connection probers do it, for comparison
+ * (make bench): one connection, idle for the middle of what is still
+ * unknown, then one call; answered, the lower end moves up and the same
+ * connection goes on; not, the upper end moves down and a new connection
+ * is opened. About log2(range / precision) timeouts. */
+static void run_sequential(struct run *r, const struct measure_cfg *cfg, int64_t bound_ms)
+{
+	struct mconn *c = &r->c[0];
+	struct measure *m = &r->m;
+	char why[200];
+	bool open = false;
+
+	m->lo_ms = 0;
+	m->hi_ms = INT64_MAX;
+	while (!interrupted && !r->broke[0] && now_ms() < bound_ms) {
+		int64_t top = m->hi_ms == INT64_MAX ? cfg->max_ms : m->hi_ms;
+		int64_t prec = cfg->precision_ms                                ? cfg->precision_ms
+		               : m->hi_ms != INT64_MAX && m->hi_ms / 100 > 1000 ? m->hi_ms / 100
+		                                                                : 1000;
+		if (top - m->lo_ms <= prec || (m->hi_ms == INT64_MAX && m->lo_ms >= cfg->max_ms))
+			break;
+		int64_t d = m->lo_ms + (top - m->lo_ms) / 2;
+		if (d < cfg->min_ms)
+			d = cfg->min_ms;
+		if (!open) {
+			if (open_conn(r, c, false, 0, why, sizeof(why)) != 0) {
+				snprintf(r->broke, sizeof(r->broke), "%s", why);
+				break;
+			}
+			m->opens++;
+			m->max_open = 1;
+			m->conn[0].idle_since_ms = now_ms();
+			open = true;
+		}
+		enum m_outcome o = M_ANSWERED;
+		int rc = 0;
+		/* idle until d (a RST or FIN meanwhile ends it), then the call */
+		while (!interrupted && now_ms() - m->conn[0].idle_since_ms < d) {
+			struct pollfd pfd = { .fd = c->tc.fd, .events = POLLIN };
+			int64_t left = m->conn[0].idle_since_ms + d - now_ms();
+			if (poll(&pfd, 1, left > 1000 ? 1000 : (int)left) > 0 &&
+			    (rc = drain(c, &o)) < 0)
+				break;
+		}
+		if (interrupted)
+			break;
+		int64_t sent = now_ms(), idle = sent - m->conn[0].idle_since_ms;
+		if (rc == 0) {
+			struct sbuf out = { 0 };
+			tns_put_data(&out, c->tc.large_sdu, 0, "dcdlab:call=check", 17);
+			rc = tns_client_send(&c->tc, out.buf, out.len) == 0 ? 0 : -1;
+			sbuf_free(&out);
+			o = rc ? M_RST : M_NO_ANSWER;
+			while (rc == 0 && now_ms() < sent + cfg->check_ms) {
+				struct pollfd pfd = { .fd = c->tc.fd, .events = POLLIN };
+				if (poll(&pfd, 1, (int)(sent + cfg->check_ms - now_ms())) > 0)
+					rc = drain(c, &o);
+			}
+			if (rc == 0)
+				o = M_NO_ANSWER;
+			else if (rc > 0)
+				o = M_ANSWERED;
+		}
+		m->checks++;
+		if (o == M_ANSWERED) {
+			m->lo_ms = idle > m->lo_ms ? idle : m->lo_ms;
+			m->conn[0].idle_since_ms = now_ms();
+		} else {
+			m->hi_ms = idle < m->hi_ms ? idle : m->hi_ms;
+			m->deaths[o == M_RST   ? M_EXPIRY_RST_NEXT
+			          : o == M_FIN ? M_EXPIRY_PEER_CLOSE
+			                       : M_EXPIRY_SILENT]++;
+			tns_client_close(&c->tc);
+			open = false;
+		}
+		if (r->progress)
+			show_progress(r, now_ms());
+	}
+	if (r->progress)
+		fputs("\r\033[K", stderr);
+	tns_client_close(&c->tc);
+}
+
 /* What the path means for DCD, by dcdlab check's simulation: 0 when
  * there is something to say (a firewall's expiry was measured). */
 static int consequence(const struct measure_result *res, struct path_consequence *pc)
@@ -532,6 +618,7 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_TNSNAMES,
 	OPT_JSON,
+	OPT_SEQUENTIAL,
 };
 
 static const struct option measure_longopts[] = {
@@ -544,6 +631,7 @@ static const struct option measure_longopts[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "tnsnames", required_argument, NULL, OPT_TNSNAMES },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "sequential", no_argument, NULL, OPT_SEQUENTIAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -600,6 +688,7 @@ static int parse_args(int argc, char **argv, struct measure_cfg *cfg, struct run
 		case OPT_NO_KA: cfg->keepalive_test = false; break;
 		case OPT_TNSNAMES: *tnsnames = optarg; break;
 		case OPT_JSON: r->json = true; break;
+		case OPT_SEQUENTIAL: r->sequential = true; break;
 		case 'q': r->progress = false; break;
 		case 'h': fputs(measure_usage, stdout); return -1;
 		default: return USAGE;
@@ -687,7 +776,10 @@ int cmd_measure(int argc, char **argv)
 	}
 	int64_t bound_ms = r->t0_ms + cfg.slack_ms + 60000 +
 	                   (int64_t)(MEASURE_TIME_BOUND * (double)cfg.max_ms) + cfg.check_ms;
-	run_plan(r, cfg.check_ms, bound_ms);
+	if (r->sequential)
+		run_sequential(r, &cfg, r->t0_ms + 20 * cfg.max_ms + 60000);
+	else
+		run_plan(r, cfg.check_ms, bound_ms);
 	struct measure_result res;
 	measure_result(&r->m, &res);
 	if (r->m.gave_up && !r->broke[0])

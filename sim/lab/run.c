@@ -205,6 +205,8 @@ static void measure_args(const struct scenario *s, struct argv_buf *a)
 		arg(a, "--connections");
 		arg(a, "%d", s->measure_connections);
 	}
+	if (s->measure_sequential)
+		arg(a, "--sequential");
 	arg(a, "%s", scenario_connect_string(s));
 }
 

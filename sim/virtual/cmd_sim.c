@@ -170,7 +170,10 @@ static void sim_measure(const struct scenario *s, struct lab_run *r)
 		cfg.precision_ms = s->measure_precision_ms;
 	if (s->measure_connections)
 		cfg.max_conns = s->measure_connections;
-	measure_simulate(&cfg, &p, &res, &elapsed_ms);
+	if (s->measure_sequential)
+		bisect_simulate(&cfg, &p, &res, &elapsed_ms);
+	else
+		measure_simulate(&cfg, &p, &res, &elapsed_ms);
 	*m = (struct lab_measured){ .ran = true,
 		                    .lo_ms = res.lo_ms,
 		                    .hi_ms = res.hi_ms == INT64_MAX ? -1 : res.hi_ms,
