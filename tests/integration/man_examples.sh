@@ -8,7 +8,7 @@ command -v curl >/dev/null || skip "needs curl"
 ip netns add "$NS-man" || fail "ip netns add"
 _netns+=("$NS-man")
 ip -n "$NS-man" link set lo up
-mkdir -p "$T/etc" "$T/tests/data" && cp etc/sqlnet.ora "$T/etc/" && cp -r tests/data/captures tests/data/tunables "$T/tests/data/" && cp -r scenarios "$T/"
+mkdir -p "$T/etc" "$T/tests/data" && cp etc/sqlnet.ora "$T/etc/" && cp -r tests/data/captures tests/data/tunables tests/data/measure "$T/tests/data/" && cp -r scenarios "$T/"
 export PATH="$(dirname "$DCDLAB"):$PATH"
 
 # (expected-exit, command) pairs from the .EX blocks, \- unescaped.
