@@ -111,6 +111,7 @@ int measure_init(struct measure *m, const struct measure_cfg *cfg, int64_t now_m
 	m->hi_ms = NONE;
 	m->keepalives = -1;
 	m->within_3pct_ms = m->within_1s_ms = -1;
+	m->witness = -1;
 	int ka = cfg->keepalive_test ? MEASURE_KA_CONNS : 0;
 	if (cfg->min_ms < 1000 || cfg->max_ms <= cfg->min_ms) {
 		snprintf(why, (size_t)whylen, "the range must be at least 1 s and --min < --max");
@@ -211,10 +212,18 @@ static bool keepalive_settled(const struct measure *m)
 	return true; /* none left to ask */
 }
 
+/* How long the witness waits past the shortest idle that died. */
+static int64_t witness_wait_ms(const struct measure *m)
+{
+	return m->hi_ms / 100 > 1000 ? m->hi_ms / 100 : 1000;
+}
+
 bool measure_done(const struct measure *m)
 {
 	if (m->gave_up)
 		return true;
+	if (m->witness >= 0)
+		return false;
 	if (!keepalive_settled(m) && m->hi_ms != NONE)
 		return false;
 	if (m->hi_ms != NONE && m->hi_ms - m->lo_ms <= precision(m))
@@ -259,10 +268,15 @@ static int refine(struct measure *m, int64_t now_ms, struct m_action *out, int n
 		return n;
 	for (int i = 0; i < m->cfg.max_conns; i++) {
 		struct m_conn *c = &m->conn[i];
-		if (c->keepalive || c->state != MC_IDLE || !useless(m, c->target_ms))
+		if (c->keepalive || c->state != MC_IDLE || !useless(m, c->target_ms) ||
+		    i == m->witness)
 			continue;
 		int64_t idle = now_ms - c->idle_since_ms, mid = 0;
-		if (idle >= m->hi_ms)
+		if (idle >= m->hi_ms && m->witness < 0 && m->deaths[M_EXPIRY_RST_NEXT] &&
+		    !m->deaths[M_EXPIRY_RST_BOTH]) {
+			m->witness = i; /* past what died: does a RST come unasked? */
+			c->target_ms = NONE / 2;
+		} else if (idle >= m->hi_ms && i != m->witness)
 			c->state = MC_CLOSE; /* it is past what died */
 		else if (idle > m->lo_ms)
 			c->target_ms = idle; /* inside the bracket: ask now */
@@ -289,6 +303,11 @@ int measure_actions(struct measure *m, int64_t now_ms, struct m_action *out, int
 	int64_t since_t0 = now_ms - m->t0_ms;
 
 	n = refine(m, now_ms, out, n, max);
+	if (m->witness >= 0 && m->conn[m->witness].state == MC_IDLE &&
+	    now_ms - m->conn[m->witness].idle_since_ms >= m->hi_ms + witness_wait_ms(m)) {
+		m->conn[m->witness].state = MC_CLOSE; /* no RST came: rst-next */
+		m->witness = -1;
+	}
 	for (int i = 0; i < m->cfg.max_conns && n < max; i++) {
 		struct m_conn *c = &m->conn[i];
 		if (c->state == MC_CLOSE) {
@@ -359,6 +378,9 @@ int64_t measure_wake_ms(const struct measure *m, int64_t now_ms)
 		    m->hi_ms != NONE && c->idle_since_ms + m->hi_ms < at)
 			at = c->idle_since_ms + m->hi_ms;
 	}
+	if (m->witness >= 0 &&
+	    m->conn[m->witness].idle_since_ms + m->hi_ms + witness_wait_ms(m) < at)
+		at = m->conn[m->witness].idle_since_ms + m->hi_ms + witness_wait_ms(m);
 	for (int k = 0; free_slot && k < m->n_grid; k++)
 		if (m->grid_state[k] == GRID_PENDING && !useless(m, m->grid_ms[k])) {
 			if (m->t0_ms + m->start_by_ms[k] < at)
@@ -476,6 +498,8 @@ void measure_unsolicited(struct measure *m, int conn, enum m_outcome o, int64_t 
 		return;
 	}
 	c->state = MC_CLOSE;
+	if (conn == m->witness)
+		m->witness = -1;
 	died(m, idle_ms,
 	     o == M_RST   ? M_EXPIRY_RST_BOTH
 	     : o == M_FIN ? M_EXPIRY_PEER_CLOSE
@@ -499,6 +523,10 @@ void measure_result(const struct measure *m, struct measure_result *r)
 	r->within_3pct_ms = m->within_3pct_ms;
 	r->within_1s_ms = m->within_1s_ms;
 	r->expiry = M_EXPIRY_NONE;
+	if (m->deaths[M_EXPIRY_RST_BOTH]) { /* a RST unasked: the path resets idle flows */
+		r->expiry = M_EXPIRY_RST_BOTH;
+		return;
+	}
 	for (int e = M_EXPIRY_SILENT; e < M_EXPIRY_COUNT; e++)
 		if (m->deaths[e] > m->deaths[r->expiry] ||
 		    (r->expiry == M_EXPIRY_NONE && m->deaths[e]))

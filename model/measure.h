@@ -104,6 +104,11 @@ struct measure {
 	/* When (since t0) the bracket first was within 3 % of hi, and within
 	 * +-1 s (2 s wide); -1 not yet. For the benchmark. */
 	int64_t within_3pct_ms, within_1s_ms;
+	/* After a RST to a check: one connection already idle past what died
+	 * is kept a little longer, unasked: a RST to it means the path resets
+	 * idle flows by itself (rst-both), none that it answers the next
+	 * sender (rst-next). -1 none. */
+	int witness;
 };
 
 struct measure_result {
