@@ -25,6 +25,7 @@
 #include "../lib/sockaddr.h"
 #include "../lib/tns.h"
 #include "../model/descriptor.h"
+#include "../model/linux_timers.h"
 #include "../model/measure.h"
 #include "../sim/sim.h"
 #include "probe.h"
@@ -471,6 +472,20 @@ static int consequence(const struct measure_result *res, struct path_consequence
 	                              res->keepalives == 0, pc);
 }
 
+/* The longest TCP keepalive idle (s) whose first probe comes before the
+ * path forgets, with the timer as late as it may fire; 0 when keepalives do
+ * not count or none is short enough. Client or server alike: 19c+ clients
+ * turn EXPIRE_TIME in their descriptor into the same keepalive. */
+static int keepalive_idle_max_s(const struct measure_result *res)
+{
+	if (res->keepalives != 1 || res->hi_ms == INT64_MAX)
+		return 0;
+	for (int s = (int)(res->lo_ms / 1000); s >= 1; s--)
+		if (linux_timer_ms((int64_t)s * 1000, TIMER_LATEST) < res->lo_ms)
+			return s;
+	return 0;
+}
+
 static void print_text(const struct run *r, const struct measure_result *res, int rc)
 {
 	char a[32], b[32], e[32];
@@ -533,6 +548,11 @@ static void print_text(const struct run *r, const struct measure_result *res, in
 			                 "too coarse for this timeout"
 			               : "whole minutes are too coarse for this timeout");
 	}
+	if (keepalive_idle_max_s(res) > 0)
+		printf("keepalive that keeps sessions: TCP_KEEPIDLE of at most %d s on either side "
+		       "(EXPIRE_TIME=n in a 19c+ client's descriptor or the server's sqlnet.ora is "
+		       "n*60 s)\n",
+		       keepalive_idle_max_s(res));
 	printf("connections: %u opened, at most %u at once, %u checks%s\n", res->opens,
 	       res->max_open, res->checks,
 	       res->inconsistent ? "; some answers contradicted others (a flapping path)" : "");
@@ -593,11 +613,12 @@ static void print_json(const struct run *r, const struct measure_result *res, in
 			sbuf_printf(&b, "{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.1f}",
 			            pc.next_call_ora, (double)pc.next_call_fails_after_ms / 1000);
 		if (pc.expire_time_max_min > 0)
-			sbuf_printf(&b, ",\"expire_time_max_min\":%d,\"as\":\"%s\"}",
+			sbuf_printf(&b, ",\"expire_time_max_min\":%d,\"as\":\"%s\"",
 			            pc.expire_time_max_min,
 			            pc.as_ns_probes ? "ns-probes" : "keepalive");
 		else
-			sbuf_printf(&b, ",\"expire_time_max_min\":null}");
+			sbuf_printf(&b, ",\"expire_time_max_min\":null");
+		sbuf_printf(&b, ",\"keepalive_idle_max_s\":%d}", keepalive_idle_max_s(res));
 	}
 	if (r->broke[0]) {
 		sbuf_printf(&b, ",\"error\":");

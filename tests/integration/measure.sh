@@ -21,6 +21,20 @@ expect_usage "--max \"soon\": expected a duration" --max soon h/x
 expect_usage "Easy Connect" "h:99999/x"
 ok "usage errors name the argument (exit 2)"
 
+# At real scale, in virtual time: an ASA's hour, an AWS NAT gateway's 350 s,
+# Azure's 4 min - each found within 1 % (the scenarios' expectations) in
+# about one timeout.
+"$DCDLAB" sim --json scenarios/real/measure-*.scn >"$T/real.json" ||
+	fail "real-scale measurements: $(jq -c '.scenarios[] | {name, passed}' "$T/real.json")"
+python3 - "$T/real.json" <<'PY' || fail "real-scale measurement times"
+import json, sys
+for s in json.load(open(sys.argv[1]))["scenarios"]:
+    m = s["outcome"]["measured"]
+    T = (m["lo_s"] + m["hi_s"]) / 2
+    assert m["elapsed_s"] <= 1.15 * T + 10 and m["max_open"] <= 64, (s["name"], m)
+PY
+ok "real scale (sim): 1 h, 350 s, 4 min found within 1 % in at most 1.15 T + 10 s"
+
 netns_pair
 in_cli() { ip netns exec "$CLI" "$@"; }
 established() { ip netns exec "$CLI" ss -Htn state established | wc -l; }
