@@ -240,7 +240,9 @@ static void diag_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (lc->srv.sessions && diag_dump(lc->diag, lc->port, on_kernel_sample, lc, &err) != 0)
+	/* Only this listener's sessions, filtered by the kernel. */
+	struct diag_filter f = { .ports = { lc->port }, .n_ports = 1 };
+	if (lc->srv.sessions && diag_dump(lc->diag, &f, false, on_kernel_sample, lc, &err) != 0)
 		log_warn("%s", err.msg);
 }
 
