@@ -106,7 +106,7 @@ build/fuzz/%: fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  FUZZ-CC $<"
 	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-o $@ $< $(FUZZ_LIB_SRC) -lm
+		-o $@ $< $(FUZZ_LIB_SRC) -lm $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
 
 fuzz: $(FUZZ_BIN)
 	$(Q)for f in $(FUZZ_BIN); do \

@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "firewall.h"
+
 #define NONE INT64_MAX
 
 /* Target d opens at LADDER_STAGGER * d + (slack - 2 checks): its check
@@ -531,4 +535,43 @@ void measure_result(const struct measure *m, struct measure_result *r)
 		if (m->deaths[e] > m->deaths[r->expiry] ||
 		    (r->expiry == M_EXPIRY_NONE && m->deaths[e]))
 			r->expiry = (enum m_expiry)e;
+}
+
+int measured_path_load(const char *file, struct measured_path *p, struct dcd_err *err)
+{
+	json_error_t je;
+	json_t *o = json_load_file(file, 0, &je);
+	const char *expiry = NULL, *ka = NULL;
+
+	if (!o) {
+		err_set(err, "%s:%d:%d: %s", file, je.line, je.column, je.text);
+		return -1;
+	}
+	json_t *t = json_object_get(o, "timeout_s"), *lo = json_object_get(o, "survived_s");
+	if (json_unpack(o, "{s:s, s:s}", "expiry", &expiry, "keepalives", &ka) != 0 ||
+	    !json_is_number(lo)) {
+		err_set(err,
+		        "%s: not the JSON of dcdlab measure --json (expected expiry, keepalives, "
+		        "survived_s)",
+		        file);
+	} else if (!json_is_object(t) || strcmp(expiry, "none") == 0) {
+		err_set(err,
+		        "%s: the measurement found no idle timeout (up to %.0f s): there is no "
+		        "firewall to check against",
+		        file, json_number_value(lo));
+	} else if (fw_expiry_parse(expiry) < 0) {
+		err_set(err, "%s: expiry \"%s\": %s", file, expiry,
+		        strcmp(expiry, "peer-closes") == 0
+		                ? "the far end closes idle sessions itself, a server-side idle "
+		                  "limit, not a firewall"
+		                : "expected " FW_EXPIRY_KEYWORDS);
+	} else if (json_number_value(lo) < 1) {
+		err_set(err, "%s: no idle of 1 s or more survived", file);
+	} else {
+		p->idle_ms = (int64_t)(json_number_value(lo) * 1000);
+		p->expiry = fw_expiry_parse(expiry);
+		p->keepalives_counted = strcmp(ka, "ignored") != 0;
+	}
+	json_decref(o);
+	return err->msg[0] ? -1 : 0;
 }

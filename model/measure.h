@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../lib/err.h"
+
 #define MEASURE_MAX_CONNS   1024
 #define MEASURE_MAX_TARGETS 1024
 #define MEASURE_KA_CONNS    2
@@ -155,5 +157,17 @@ void measure_result(const struct measure *m, struct measure_result *r);
 
 /* The keepalive idle and interval the keepalive connections use, in s. */
 int measure_keepidle_s(const struct measure *m);
+
+/* A path as dcdlab measure --json saved it, for check --path and inspect
+ * --path: its longest surviving idle stands for the timeout (the
+ * bracket's safe end), its expiry (enum fw_expiry), whether keepalives
+ * count. Errors name the file (and line:column for bad JSON); a path with
+ * no expiry, or one the far end closes itself, is refused with why. */
+struct measured_path {
+	int64_t idle_ms;
+	int expiry; /* enum fw_expiry */
+	bool keepalives_counted;
+};
+int measured_path_load(const char *file, struct measured_path *p, struct dcd_err *err);
 
 #endif

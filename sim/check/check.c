@@ -22,6 +22,7 @@
 #include "../../lib/sbuf.h"
 #include "../../model/descriptor.h"
 #include "../../model/linux_timers.h"
+#include "../../model/measure.h"
 #include "../../model/orafile.h"
 #include "../../model/profile.h"
 #include "../../model/sqlnet.h"
@@ -762,56 +763,19 @@ static int usage(void)
 	return 2;
 }
 
-/* --path FILE: the firewall as dcdlab measure found it. The longest idle
- * that survived stands for the timeout (the bracket's safe end). */
+/* --path FILE: the firewall as dcdlab measure found it. */
 static int load_path(struct check *c, const char *file, struct dcd_err *err)
 {
-	json_error_t je;
-	json_t *o = json_load_file(file, 0, &je);
-	const char *expiry = NULL, *ka = NULL;
-	json_t *t;
+	struct measured_path p;
 
-	if (!o) {
-		err_set(err, "--path %s:%d:%d: %s", file, je.line, je.column, je.text);
-		return -1;
-	}
-	t = json_object_get(o, "timeout_s");
-	if (json_unpack(o, "{s:s, s:s}", "expiry", &expiry, "keepalives", &ka) != 0 ||
-	    !json_is_number(json_object_get(o, "survived_s"))) {
-		err_set(err,
-		        "--path %s: not the JSON of dcdlab measure --json (expected expiry, "
-		        "keepalives, survived_s)",
-		        file);
-		json_decref(o);
-		return -1;
-	}
-	double lo_s = json_number_value(json_object_get(o, "survived_s"));
-	int e = fw_expiry_parse(expiry);
-	if (!json_is_object(t) || strcmp(expiry, "none") == 0) {
-		err_set(err,
-		        "--path %s: the measurement found no idle timeout (up to %.0f s): "
-		        "there is no firewall to check against",
-		        file, lo_s);
-	} else if (e < 0) {
-		err_set(err, "--path %s: expiry \"%s\": %s", file, expiry,
-		        strcmp(expiry, "peer-closes") == 0
-		                ? "the far end closes idle sessions itself, a server-side idle "
-		                  "limit, not a firewall"
-		                : "expected " FW_EXPIRY_KEYWORDS);
-		e = -1;
-	} else if (lo_s < 1) {
-		err_set(err, "--path %s: no idle of 1 s or more survived", file);
-		e = -1;
-	}
-	if (err->msg[0]) {
-		json_decref(o);
+	if (measured_path_load(file, &p, err) != 0) {
+		err_prefix(err, "--path");
 		return -1;
 	}
 	c->path = file;
-	c->expiry = e;
-	c->fw_idle_ms = (int64_t)(lo_s * 1000);
-	c->ka_ignored = strcmp(ka, "ignored") == 0;
-	json_decref(o);
+	c->expiry = p.expiry;
+	c->fw_idle_ms = p.idle_ms;
+	c->ka_ignored = !p.keepalives_counted;
 	return 0;
 }
 
