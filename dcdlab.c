@@ -43,6 +43,12 @@ static const struct cmd cmds[] = {
 	        .usage = measure_usage,
 	},
 	{
+	        .name = "inspect",
+	        .fn = cmd_inspect,
+	        .summary = "the live DCD state of every database session on a host",
+	        .usage = inspect_usage,
+	},
+	{
 	        .name = "analyze",
 	        .fn = cmd_analyze,
 	        .summary = "keepalives, dead peers and firewall drops in a capture",

@@ -12,6 +12,7 @@
 int cmd_listen(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 /* The full help text of dcdlab listen. */
 extern const char listen_usage[];
@@ -21,5 +22,8 @@ extern const char connect_usage[];
 
 /* The full help text of dcdlab measure. */
 extern const char measure_usage[];
+
+/* The full help text of dcdlab inspect. */
+extern const char inspect_usage[];
 
 #endif
