@@ -783,7 +783,14 @@ static int enter_netns(const char *name)
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct opts o = { .f = { .ports = { 1521 }, .n_ports = 1, .either_end = true },
+	/* Sessions, not what is left of them: no LISTEN, no TIME-WAIT. */
+	struct opts o = { .f = { .ports = { 1521 },
+		                 .n_ports = 1,
+		                 .either_end = true,
+		                 .states = (1u << TCP_ESTABLISHED) | (1u << TCP_SYN_SENT) |
+		                           (1u << TCP_SYN_RECV) | (1u << TCP_FIN_WAIT1) |
+		                           (1u << TCP_FIN_WAIT2) | (1u << TCP_CLOSE_WAIT) |
+		                           (1u << TCP_LAST_ACK) | (1u << TCP_CLOSING) },
 		          .ka_counted = true };
 	char label[96] = "firewall's timeout";
 	struct dcd_err err = { "" };

@@ -28,6 +28,7 @@
 #include "../model/profile.h"
 #include "../model/sqlnet.h"
 #include "probe.h"
+#include "sampler.h"
 #include "server.h"
 #include "sockopt.h"
 
@@ -97,11 +98,11 @@ struct listen_opts {
 struct listen_ctx {
 	struct server srv;
 	struct listen_opts opts;
-	struct diag *diag;
+	struct sampler *sampler;
 	uint16_t port;
 	struct evconnlistener *lev;
 	struct evhttp *http;
-	struct event *diag_timer, *sig_int, *sig_term, *stop_timer;
+	struct event *sig_int, *sig_term, *stop_timer;
 	bool stopping; /* stop() has begun: end sessions, do not stop again */
 };
 
@@ -231,19 +232,6 @@ static void on_kernel_sample(const struct diag_sample *d, void *arg)
 	            d->timer == DIAG_TIMER_KEEPALIVE && d->retrans > 0
 	                    ? " - keepalive probes unanswered"
 	                    : "");
-}
-
-static void diag_tick(evutil_socket_t fd, short what, void *arg)
-{
-	struct listen_ctx *lc = arg;
-	struct dcd_err err = { "" };
-
-	(void)fd;
-	(void)what;
-	/* Only this listener's sessions, filtered by the kernel. */
-	struct diag_filter f = { .ports = { lc->port }, .n_ports = 1 };
-	if (lc->srv.sessions && diag_dump(lc->diag, &f, false, on_kernel_sample, lc, &err) != 0)
-		log_warn("%s", err.msg);
 }
 
 static void stop(struct listen_ctx *lc, const char *why)
@@ -595,21 +583,16 @@ static int start_metrics(struct listen_ctx *lc)
 	return 0;
 }
 
-/* --diag-interval: sample the sessions' kernel state through inet_diag. */
+/* --diag-interval: sample the sessions' kernel state through inet_diag,
+ * off the event loop (sampler.c). */
 static int start_diag(struct listen_ctx *lc)
 {
 	struct dcd_err err = { "" };
-	struct timeval tv = { .tv_sec = lc->opts.diag_interval_ms / 1000,
-		              .tv_usec = lc->opts.diag_interval_ms % 1000 * 1000 };
 
-	lc->diag = diag_open(&err);
-	if (lc->diag == NULL) {
+	lc->sampler = sampler_start(lc->srv.base, lc->port, lc->opts.diag_interval_ms,
+	                            on_kernel_sample, lc, &err);
+	if (lc->sampler == NULL) {
 		log_error("%s", err.msg);
-		return 1;
-	}
-	lc->diag_timer = event_new(lc->srv.base, -1, EV_PERSIST, diag_tick, lc);
-	if (lc->diag_timer == NULL || event_add(lc->diag_timer, &tv) != 0) {
-		log_error("inet_diag sampling: cannot make its timer (event_new/event_add)");
 		return 1;
 	}
 	return 0;
@@ -723,9 +706,7 @@ int cmd_listen(int argc, char **argv)
 		event_free(lc->sig_term);
 	if (lc->stop_timer)
 		event_free(lc->stop_timer);
-	if (lc->diag_timer)
-		event_free(lc->diag_timer);
-	diag_close(lc->diag);
+	sampler_stop(lc->sampler);
 	if (lc->http)
 		evhttp_free(lc->http);
 	if (lc->lev)

@@ -120,9 +120,15 @@ def vanish(port):
         sh("nft", "add", "rule", "inet", "cli", chain, "tcp", key, str(port), "drop")
 
 
-def dial(fam, port, keepalive=False):
+def dial(fam, port, keepalive=False, rcvbuf=0):
     s = socket.socket(fam, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if rcvbuf:
+        # A small window: once the client stops reading, the server's
+        # answer cannot all be delivered before the host vanishes (with
+        # autotuning the kernel would take all 4 MB into its buffer, ACK
+        # it, and the crash would come after the answer, not in it).
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.bind((C4 if fam == socket.AF_INET else C6, port))
     if keepalive:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
@@ -156,7 +162,8 @@ def session(spec, stop):
     port, kind, rng = spec["port"], spec["kind"], random.Random(spec["port"])
     time.sleep(spec["start_s"])
     try:
-        s = dial(fam, port, keepalive=spec.get("client_keepalive", 0))
+        s = dial(fam, port, keepalive=spec.get("client_keepalive", 0),
+                 rcvbuf=64 << 10 if kind == "crash-mid-answer" else 0)
         call(s, 300, 2000)  # the login
         if kind == "crash-mid-answer":
             call(s, 200, 4 << 20, stop_after=1 << 20)
