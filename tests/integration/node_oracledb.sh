@@ -28,6 +28,17 @@ echo "$ss_out"
 grep -qE 'timer:\(keepalive,(2min5[0-9]sec|3min),0\)' <<<"$ss_out" ||
 	fail "the driver's socket has no ~3 min keepalive timer"
 ok "driver socket: timer:(keepalive,~3min) from EXPIRE_TIME=3"
+# dcdlab inspect on the client side names the driver by its settings:
+# libuv fixes the interval at 1 s and the count at 10 (node-oracledb thin).
+j=$("$DCDLAB" inspect --netns "$CLI" --json) || fail "inspect on the client side: exit $?"
+python3 - "$j" <<'PY' || fail "inspect of the driver's socket: $j"
+import json, sys
+(s,) = json.loads(sys.argv[1])["sessions"]
+assert s["settings"] == "read" and "node" in s["command"], s
+assert (s["keepidle_s"], s["keepintvl_s"], s["keepcnt"]) == (180, 1, 10), s
+assert s["profile"] == "node-oracledb-thin" and s["expire_time_min"] == 3, s
+PY
+ok "inspect: the driver's socket is 180/1/10, node-oracledb thin with expireTime=3"
 
 # 2. Unknown service: REFUSE ERR=12514 -> NJS-518 naming the service.
 out=$(ip netns exec "$CLI" timeout 20 node tests/node/client.js "$(desc SERVICE_NAME=nosuch)" 10000)
