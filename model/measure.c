@@ -219,7 +219,7 @@ static bool keepalive_settled(const struct measure *m)
 /* How long the witness waits past the shortest idle that died. */
 static int64_t witness_wait_ms(const struct measure *m)
 {
-	return m->hi_ms / 100 > 1000 ? m->hi_ms / 100 : 1000;
+	return m->hi_ms / 50 > 2000 ? m->hi_ms / 50 : 2000;
 }
 
 bool measure_done(const struct measure *m)
@@ -270,17 +270,31 @@ static int refine(struct measure *m, int64_t now_ms, struct m_action *out, int n
 {
 	if (m->hi_ms == NONE)
 		return n;
+	if (m->witness < 0 && !m->witnessed && m->deaths[M_EXPIRY_RST_NEXT] &&
+	    !m->deaths[M_EXPIRY_RST_BOTH]) {
+		/* The connection idle the longest stays unasked until well past
+		 * what died: does a RST come to it by itself? */
+		int64_t longest = -1;
+		for (int i = 0; i < m->cfg.max_conns; i++) {
+			const struct m_conn *c = &m->conn[i];
+			if (!c->keepalive && c->state == MC_IDLE &&
+			    now_ms - c->idle_since_ms > longest) {
+				longest = now_ms - c->idle_since_ms;
+				m->witness = i;
+			}
+		}
+		if (m->witness >= 0) {
+			m->witnessed = true;
+			m->conn[m->witness].target_ms = NONE / 2;
+		}
+	}
 	for (int i = 0; i < m->cfg.max_conns; i++) {
 		struct m_conn *c = &m->conn[i];
 		if (c->keepalive || c->state != MC_IDLE || !useless(m, c->target_ms) ||
 		    i == m->witness)
 			continue;
 		int64_t idle = now_ms - c->idle_since_ms, mid = 0;
-		if (idle >= m->hi_ms && m->witness < 0 && m->deaths[M_EXPIRY_RST_NEXT] &&
-		    !m->deaths[M_EXPIRY_RST_BOTH]) {
-			m->witness = i; /* past what died: does a RST come unasked? */
-			c->target_ms = NONE / 2;
-		} else if (idle >= m->hi_ms && i != m->witness)
+		if (idle >= m->hi_ms)
 			c->state = MC_CLOSE; /* it is past what died */
 		else if (idle > m->lo_ms)
 			c->target_ms = idle; /* inside the bracket: ask now */

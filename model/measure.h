@@ -106,11 +106,12 @@ struct measure {
 	/* When (since t0) the bracket first was within 3 % of hi, and within
 	 * +-1 s (2 s wide); -1 not yet. For the benchmark. */
 	int64_t within_3pct_ms, within_1s_ms;
-	/* After a RST to a check: one connection already idle past what died
-	 * is kept a little longer, unasked: a RST to it means the path resets
-	 * idle flows by itself (rst-both), none that it answers the next
-	 * sender (rst-next). -1 none. */
+	/* After a RST to a check: the connection idle the longest is kept
+	 * unasked until 2 % (at least 2 s) past what died: a RST to it means
+	 * the path resets idle flows by itself (rst-both), none that it
+	 * answers the next sender (rst-next). -1 none. */
 	int witness;
+	bool witnessed; /* one was chosen (once) */
 };
 
 struct measure_result {
