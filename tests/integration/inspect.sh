@@ -12,8 +12,9 @@ in_cli() { ip netns exec "$CLI" "$@"; }
 
 # a server holding every connection, with keepalive IDLE/INTVL/CNT on each
 # accepted socket (0: SO_KEEPALIVE off)
+# (exec: bg must hold the server's own pid, or cleanup kills only a subshell)
 pyserver() { # PORT IDLE INTVL CNT
-	in_srv python3 -c '
+	exec ip netns exec "$SRV" python3 -c '
 import socket, sys, select
 port, idle, intvl, cnt = map(int, sys.argv[1:])
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -30,7 +31,7 @@ while True:
 }
 # N client connections to PORT, held open
 pyclients() { # PORT N
-	in_cli python3 -c '
+	exec ip netns exec "$CLI" python3 -c '
 import socket, sys, time, resource
 port, n = map(int, sys.argv[1:])
 resource.setrlimit(resource.RLIMIT_NOFILE, (n + 100, n + 100))
@@ -38,12 +39,12 @@ held = [socket.create_connection(("192.0.2.1", port)) for _ in range(n)]
 time.sleep(600)' "$@"
 }
 
-bg in_srv "$DCDLAB" listen -l 192.0.2.1:1521 --expire-time 10 --duration 300s -q 2>/dev/null
+bg ip netns exec "$SRV" "$DCDLAB" listen -l 192.0.2.1:1521 --expire-time 10 --duration 300s -q 2>/dev/null
 bg pyserver 1522 45 5 3
 bg pyserver 1523 0 0 0
 bg pyserver 1524 2 1 5
 sleep 0.5
-bg in_cli "$DCDLAB" connect --plan "call, idle 5m" 192.0.2.1:1521/orcl
+bg ip netns exec "$CLI" "$DCDLAB" connect --plan "call, idle 5m" 192.0.2.1:1521/orcl
 bg pyclients 1522 3
 bg pyclients 1523 2
 sleep 1
@@ -134,7 +135,7 @@ ok "bad input named (exit 2)"
 
 # 10,000 sessions: every one listed, none missing (the client's host back).
 in_cli nft delete table inet dcdlab_cut || fail "nft delete"
-in_srv sh -c 'ulimit -n 10200 && exec python3 -c "
+ip netns exec "$SRV" sh -c 'ulimit -n 10200 && exec python3 -c "
 import socket, time, resource
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((\"192.0.2.1\", 1525)); s.listen(4096)
