@@ -822,7 +822,7 @@ int cmd_inspect(int argc, char **argv)
 			break;
 		}
 		struct sbuf b = { 0 };
-		if (o.watch_ms && !o.json)
+		if (o.watch_ms && !o.json && isatty(1)) /* refresh in place on a terminal */
 			printf("\033[H\033[J");
 		if (o.json) {
 			json_sessions(&s, &o, &b);

@@ -86,6 +86,43 @@ assert s["profile"] == "none" and s["so_keepalive"] is False, s
 PY
 ok "client side (--netns, port 1521 at the remote end): dcdlab connect without DCD"
 
+# --fail-on: sessions without DCD (port 1523); sessions idle past a 1 s
+# firewall with nothing that refreshed it in time (all of them: 1521's
+# keepalive comes after 600 s); against 10 min, 1521's keepalive (600 s,
+# up to 616 s with the timer's slack) comes too late, 1522's (45 s) in
+# time; exit 0 when nothing matches.
+sleep 1.2
+out=$("$DCDLAB" inspect --netns "$SRV" --port 1523 --fail-on no-dcd 2>&1); rc=$?
+[ "$rc" -eq 1 ] || fail "--fail-on no-dcd: exit $rc: $out"
+j=$("$DCDLAB" inspect --netns "$SRV" --port 1521,1523 --fw-idle 1s --fail-on past-fw-timeout --json); rc=$?
+[ "$rc" -eq 1 ] || fail "--fail-on past-fw-timeout: exit $rc"
+j2=$("$DCDLAB" inspect --netns "$SRV" --port 1521,1522 --fw-idle 10m --json)
+python3 - "$j" "$j2" <<'PY' || fail "against the firewall: $j $j2"
+import json, sys
+d, d2 = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert [s["firewall"] for s in d["sessions"]] == ["past-fw-timeout"] * 3, d["sessions"]
+assert d["summary"]["past_fw_timeout"] == 3, d["summary"]
+st = sorted((s["local"].rsplit(":", 1)[1], s["firewall"]) for s in d2["sessions"])
+assert st == [("1521", "keepalive-late")] + [("1522", "within")] * 3, st
+PY
+"$DCDLAB" inspect --netns "$SRV" --port 1521 --fail-on no-dcd,probing >/dev/null || fail "--fail-on matched nothing: exit $?"
+ok "--fail-on no-dcd / past-fw-timeout exit 1 on what matches, 0 otherwise; idle past a 1 s firewall found"
+
+# --watch refreshes; --metrics serves Prometheus text, a scan per scrape.
+timeout -s INT 2.5 "$DCDLAB" inspect --netns "$SRV" --port 1521 --watch 1s >"$T/watch.out"
+[ "$(grep -c '^LOCAL' "$T/watch.out")" -ge 2 ] || fail "--watch: $(cat "$T/watch.out")"
+"$DCDLAB" inspect --netns "$SRV" --port 1521,1522,1523 --metrics 127.0.0.1:19090 2>/dev/null &
+_pids+=($!)
+for i in $(seq 1 50); do
+	m=$(ip netns exec "$SRV" curl -sf http://127.0.0.1:19090/metrics) && break
+	sleep 0.1
+done
+grep -q 'dcdlab_inspect_sessions{profile="oracle"} 1' <<<"$m" &&
+	grep -q 'dcdlab_inspect_sessions{profile="custom"} 3' <<<"$m" &&
+	grep -q 'dcdlab_inspect_sessions{profile="none"} 2' <<<"$m" &&
+	grep -q 'dcdlab_inspect_idle_seconds_count 6' <<<"$m" || fail "--metrics: $m"
+ok "--watch refreshes; --metrics serves the sessions by profile and the idle histogram"
+
 # Without privilege (another uid): no process, settings inferred from the
 # kernel's keepalive timer - and the inferred idle is the real one.
 j=$(in_srv setpriv --reuid=65534 --regid=65534 --clear-groups "$DCDLAB" inspect --port 1521,1522 --json) ||
