@@ -21,6 +21,7 @@
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
 #include "../../model/descriptor.h"
+#include "../../model/driver.h"
 #include "../../model/linux_timers.h"
 #include "../../model/measure.h"
 #include "../../model/orafile.h"
@@ -43,6 +44,8 @@ const char check_usage[] =
         "  --tnsnames FILE         where the alias is\n"
         "  --client-release REL    the client's release (default: the "
         "server's)\n"
+        "  --client-driver D       native, jdbc-thin, python-thin or node-thin: what\n"
+        "                          the driver makes of EXPIRE_TIME and ENABLE=BROKEN\n"
         "  --platform P            the server's OS: linux, aix, hpux, solaris, "
         "windows,\n"
         "                          macos, freebsd (default linux)\n"
@@ -88,6 +91,7 @@ struct check {
 	const char *stun, *ctun;
 	const char *preset;
 	const char *path; /* --path: a saved dcdlab measure --json */
+	int driver;       /* --client-driver: enum client_driver, -1 not given */
 	bool fw_idle_given;
 	int64_t fw_idle_ms;
 	int expiry; /* -1: the preset's, else enum fw_expiry */
@@ -244,10 +248,34 @@ static void derive_server(struct check *c)
 }
 
 /* The client's socket in the model; d its descriptor (NULL: none). */
+/* --client-driver: the socket as that driver makes it (model/driver.c). */
+static void derive_driver(struct check *c, const struct dcd_descriptor *d,
+                          struct oracle_release crel)
+{
+	struct driver_dcd dd;
+
+	driver_client_dcd((enum client_driver)c->driver, d, crel, &dd);
+	retrans(&c->cli, &c->ct);
+	c->cli.keepidle_ms = !dd.on           ? 0
+	                     : dd.os_defaults ? c->ct.keepidle_ms
+	                                      : dd.ka.idle_s * 1000LL;
+	c->cli.keepintvl_ms = !dd.on           ? 0
+	                      : dd.os_defaults ? c->ct.keepintvl_ms
+	                                       : dd.ka.intvl_s * 1000LL;
+	c->cli.keepcnt = !dd.on ? 0 : dd.os_defaults ? c->ct.keepcnt : dd.ka.cnt;
+	snprintf(c->prof.client.why, sizeof(c->prof.client.why), "%s", dd.why);
+	if (dd.ignored[0])
+		warn(c, "%s", dd.ignored);
+}
+
 static void derive_client(struct check *c, const struct dcd_descriptor *d,
                           struct oracle_release crel)
 {
 	const struct dcd_side *cs = &c->prof.client;
+	if (c->driver >= 0) {
+		derive_driver(c, d, crel);
+		return;
+	}
 	retrans(&c->cli, &c->ct);
 	if (cs->method == DCD_KEEPALIVE) {
 		bool os_defaults = d && d->enable_broken &&
@@ -791,6 +819,7 @@ int check_path_consequence(int64_t fw_idle_ms, enum fw_expiry expiry, bool keepa
 		goto out;
 	c->release = "19c";
 	c->expire_time = 0; /* no DCD: what an idle session sees, and what would keep it */
+	c->driver = -1;
 	c->expiry = expiry;
 	c->splat = c->cplat = PLAT_LINUX;
 	c->fw_idle_ms = fw_idle_ms;
@@ -823,6 +852,7 @@ int cmd_check(int argc, char **argv)
 	c->release = "19c";
 	c->expire_time = -1;
 	c->expiry = -1;
+	c->driver = -1;
 	c->splat = c->cplat = PLAT_LINUX;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -862,7 +892,12 @@ int cmd_check(int argc, char **argv)
 			c->ctun = v;
 		else if (strcmp(o, "--firewall") == 0)
 			c->preset = v;
-		else if (strcmp(o, "--path") == 0) {
+		else if (strcmp(o, "--client-driver") == 0) {
+			if ((c->driver = client_driver_parse(v)) < 0) {
+				log_error("--client-driver \"%s\": expected " CLIENT_DRIVERS, v);
+				goto out;
+			}
+		} else if (strcmp(o, "--path") == 0) {
 			if (load_path(c, v, &err) != 0) {
 				log_error("%s", err.msg);
 				goto out;

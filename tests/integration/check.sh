@@ -136,3 +136,24 @@ done
 out=$(chk --path $M --fw-idle 1h 2>&1); rc=$?
 [ "$rc" -eq 2 ] && grep -q "not with --firewall or --fw-idle" <<<"$out" || fail "--path + --fw-idle: $rc $out"
 ok "--path: a saved measurement stands for the firewall; peer-closes, no expiry, cut JSON, two firewalls refused"
+
+# --client-driver: what the driver really does. node-oracledb thin ignores
+# ENABLE=BROKEN (warned, with what to use) and turns EXPIRE_TIME=5 into
+# 300/1/10, so a dead server is found ~50 s sooner than with
+# python-oracledb thin's 300/6/10.
+B='(DESCRIPTION=(ENABLE=BROKEN)(ADDRESS=(PROTOCOL=TCP)(HOST=db1)(PORT=1521))(CONNECT_DATA=(SERVICE_NAME=orcl)))'
+out=$(chk --expire-time 10 --firewall cisco-asa --client-driver node-thin --descriptor "$B")
+grep -q "(ENABLE=BROKEN) does nothing with node-oracledb thin.*use (EXPIRE_TIME=n)" <<<"$out" ||
+	fail "node-thin ENABLE=BROKEN warning: $out"
+n=$(chk --expire-time 10 --fw-idle 3h --client-driver node-thin --descriptor 'db1:1521/orcl?expire_time=5' --json)
+p=$(chk --expire-time 10 --fw-idle 3h --client-driver python-thin --descriptor 'db1:1521/orcl?expire_time=5' --json)
+python3 - "$n" "$p" <<'PY' || fail "driver keepalives: $n $p"
+import json, sys
+n, p = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert n["client"]["keepalive_s"] == [300, 1, 10] and p["client"]["keepalive_s"] == [300, 6, 10], (n, p)
+dn, dp = n["dead_server"]["after_s"], p["dead_server"]["after_s"]
+assert 310 <= dn <= 340 and 360 <= dp <= 390 and dp - dn > 40, (dn, dp)
+PY
+out=$(chk --client-driver odbc --fw-idle 1h 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q 'expected native, jdbc-thin, python-thin or node-thin' <<<"$out" || fail "bad driver: $rc $out"
+ok "--client-driver: node-thin ignores ENABLE=BROKEN (said, with what to use); 300/1/10 finds a dead server sooner than python-thin's 300/6/10"
