@@ -55,6 +55,27 @@ int m_expiry_parse(const char *name)
 	return -1;
 }
 
+static const int fw_expiries[M_EXPIRY_COUNT] = {
+	[M_EXPIRY_NONE] = -1,
+	[M_EXPIRY_SILENT] = FW_EXPIRY_SILENT,
+	[M_EXPIRY_RST_NEXT] = FW_EXPIRY_RST_NEXT,
+	[M_EXPIRY_RST_BOTH] = FW_EXPIRY_RST_BOTH,
+	[M_EXPIRY_PEER_CLOSE] = -1,
+};
+
+int fw_expiry_of_m(enum m_expiry e)
+{
+	return (unsigned)e < M_EXPIRY_COUNT ? fw_expiries[e] : -1;
+}
+
+enum m_expiry m_expiry_of_fw(int fw_expiry)
+{
+	for (int e = 0; e < M_EXPIRY_COUNT; e++)
+		if (fw_expiries[e] == fw_expiry && fw_expiry >= 0)
+			return (enum m_expiry)e;
+	return M_EXPIRY_NONE;
+}
+
 const char *m_expiry_consequence(enum m_expiry e)
 {
 	return (unsigned)e < M_EXPIRY_COUNT ? expiries[e].consequence : "?";

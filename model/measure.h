@@ -49,6 +49,11 @@ enum m_expiry {
 const char *m_expiry_name(enum m_expiry e);
 /* The enum of a name; -1 when it is none of them. */
 int m_expiry_parse(const char *name);
+/* The same behaviour as a firewall model's expiry and back: a firewall's
+ * expiry as measured; a measured one as the firewall model (-1: none, or
+ * the far end closing - no firewall). */
+enum m_expiry m_expiry_of_fw(int fw_expiry);
+int fw_expiry_of_m(enum m_expiry e);
 /* What an idle session without DCD sees, in a line. */
 const char *m_expiry_consequence(enum m_expiry e);
 

@@ -152,36 +152,33 @@ static int server_line(struct scenario *s, const struct line *l, struct dcd_err 
 static int measure_line(struct scenario *s, const struct line *l, struct dcd_err *err)
 {
 	s->measure = true;
-	for (int i = 2; i < l->n; i += 2) {
+	for (int i = 2; i < l->n; i++) {
 		const char *k = l->w[i];
 		long v = 0;
+		int rc;
 		if (strcmp(k, "sequential") == 0) {
 			s->measure_sequential = true;
-			i--; /* no value */
 			continue;
 		}
 		if (i + 1 >= l->n)
 			return fail(err, l, "measure: \"%s\" needs a value", k);
-		if (strcmp(k, "min") == 0 &&
-		    duration(l, i + 1, 86400000, &s->measure_min_ms, err) == 0)
-			continue;
-		if (strcmp(k, "max") == 0 &&
-		    duration(l, i + 1, 86400000, &s->measure_max_ms, err) == 0)
-			continue;
-		if (strcmp(k, "precision") == 0 &&
-		    duration(l, i + 1, 3600000, &s->measure_precision_ms, err) == 0)
-			continue;
-		if (strcmp(k, "connections") == 0 && number(l, i + 1, 4, 1024, &v, err) == 0) {
+		i++; /* k's value */
+		if (strcmp(k, "min") == 0)
+			rc = duration(l, i, 86400000, &s->measure_min_ms, err);
+		else if (strcmp(k, "max") == 0)
+			rc = duration(l, i, 86400000, &s->measure_max_ms, err);
+		else if (strcmp(k, "precision") == 0)
+			rc = duration(l, i, 3600000, &s->measure_precision_ms, err);
+		else if (strcmp(k, "connections") == 0 &&
+		         (rc = number(l, i, 4, 1024, &v, err)) == 0)
 			s->measure_connections = (int)v;
-			continue;
-		}
-		if (strcmp(k, "min") == 0 || strcmp(k, "max") == 0 || strcmp(k, "precision") == 0 ||
-		    strcmp(k, "connections") == 0)
-			return -1; /* its value was bad: said */
-		return fail(
-		        err, l,
-		        "measure: \"%s\": expected min, max, precision, connections or sequential",
-		        k);
+		else if (strcmp(k, "connections") != 0)
+			return fail(err, l,
+			            "measure: \"%s\": expected min, max, precision, connections or "
+			            "sequential",
+			            k);
+		if (rc != 0)
+			return -1;
 	}
 	if (s->measure_min_ms && s->measure_max_ms && s->measure_min_ms >= s->measure_max_ms)
 		return fail(err, l, "measure: min must be shorter than max");

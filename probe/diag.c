@@ -128,8 +128,8 @@ static int on_msg(struct nl_msg *msg, void *arg)
 		.timer = r->idiag_timer,
 		.retrans = r->idiag_retrans,
 		.expires_ms = r->idiag_expires,
-		.rqueue = r->idiag_rqueue,
-		.wqueue = r->idiag_wqueue,
+		.rqueue_bytes = r->idiag_rqueue,
+		.wqueue_bytes = r->idiag_wqueue,
 	};
 	size_t alen = r->idiag_family == AF_INET ? 4 : 16;
 	memcpy(s.src, r->id.idiag_src, alen);

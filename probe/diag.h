@@ -45,11 +45,11 @@ struct diag_sample {
 	uint16_t sport, dport;
 	uint32_t inode, uid;
 	uint8_t state;
-	uint8_t timer;       /* enum diag_timer */
-	uint8_t retrans;     /* keepalive: probes sent; retransmit: retries */
-	uint32_t expires_ms; /* until the timer fires */
-	uint32_t rqueue, wqueue;
-	bool have_info; /* TCP_INFO below */
+	uint8_t timer;                       /* enum diag_timer */
+	uint8_t retrans;                     /* keepalive: probes sent; retransmit: retries */
+	uint32_t expires_ms;                 /* until the timer fires */
+	uint32_t rqueue_bytes, wqueue_bytes; /* not yet read / not yet acknowledged */
+	bool have_info;                      /* TCP_INFO below */
 	uint8_t probes, backoff, retransmits;
 	uint32_t total_retrans, unacked;
 	uint32_t last_data_sent_ms, last_data_recv_ms, last_ack_recv_ms;

@@ -442,7 +442,7 @@ static void json_sessions(const struct scan *s, const struct opts *o, struct sbu
 		            "\"retransmits\":%u,\"rqueue\":%u,\"wqueue\":%u",
 		            diag_timer_name(x->k.timer), x->k.expires_ms,
 		            x->k.timer == DIAG_TIMER_KEEPALIVE ? x->k.retrans : 0, x->k.retransmits,
-		            x->k.rqueue, x->k.wqueue);
+		            x->k.rqueue_bytes, x->k.wqueue_bytes);
 		if (x->k.have_info)
 			sbuf_printf(b,
 			            ",\"idle_ms\":%lld,\"last_data_sent_ms\":%u,\"last_data_recv_"
@@ -537,7 +537,7 @@ static int failed(const struct scan *s, unsigned fail_on)
 	return 0;
 }
 
-struct server {
+struct exporter {
 	struct scan scan;
 	const struct opts *o;
 	struct diag *d;
@@ -545,7 +545,7 @@ struct server {
 
 static void on_metrics(struct evhttp_request *req, void *arg)
 {
-	struct server *sv = arg;
+	struct exporter *sv = arg;
 	struct dcd_err err = { "" };
 	struct sbuf b = { 0 };
 	struct evbuffer *out = evbuffer_new();
@@ -573,7 +573,7 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
 
 static int serve_metrics(const struct opts *o, struct diag *d)
 {
-	struct server sv = { .o = o, .d = d };
+	struct exporter sv = { .o = o, .d = d };
 	struct sockaddr_storage ss;
 	struct dcd_err err = { "" };
 	char host[INET6_ADDRSTRLEN];

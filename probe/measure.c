@@ -88,7 +88,8 @@ struct run {
 	char nat_seen[64], nat_local[64];
 	/* a RST: who sent it (the far end still had the session: the path) */
 	char rst_from[96];
-	char broke[200]; /* the path broke: why */
+	char broke[200];          /* the path broke: why */
+	int64_t far_end_asked_ms; /* the last "are you there?", 0 never */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -161,13 +162,12 @@ static int ask_far_end(struct run *r, const char *question, char *answer, size_t
  * not an expiry. At most once a second. */
 static void far_end_alive(struct run *r)
 {
-	static int64_t last_ms;
 	char answer[200];
 	int64_t t = now_ms();
 
-	if (t - last_ms < 1000 && last_ms)
+	if (r->far_end_asked_ms && t - r->far_end_asked_ms < 1000)
 		return;
-	last_ms = t;
+	r->far_end_asked_ms = t;
 	ask_far_end(r, "dcdlab:whoami", answer, sizeof(answer));
 }
 
@@ -185,18 +185,27 @@ static void do_open(struct run *r, const struct m_action *a)
 	measure_opened(&r->m, a->conn, now_ms());
 }
 
+/* The check: one call. 0, or -1 with errno when it could not be sent. */
+static int send_check(struct mconn *c)
+{
+	static const char call[] = "dcdlab:call=check";
+	struct sbuf out = { 0 };
+	int rc;
+
+	tns_put_data(&out, c->tc.large_sdu, 0, call, sizeof(call) - 1);
+	rc = tns_client_send(&c->tc, out.buf, out.len);
+	sbuf_free(&out);
+	return rc;
+}
+
 static void do_check(struct run *r, const struct m_action *a, int64_t check_ms)
 {
 	struct mconn *c = &r->c[a->conn];
-	struct sbuf out = { 0 };
 	int64_t t = now_ms();
 
 	c->sent_ms = t;
 	c->deadline_ms = t + check_ms;
-	tns_put_data(&out, c->tc.large_sdu, 0, "dcdlab:call=check", 17);
-	int rc = tns_client_send(&c->tc, out.buf, out.len);
-	sbuf_free(&out);
-	if (rc != 0) /* the connection had already gone */
+	if (send_check(c) != 0) /* the connection had already gone */
 		measure_checked(&r->m, a->conn, t, errno == ECONNRESET ? M_RST : M_NO_ANSWER,
 		                now_ms());
 }
@@ -419,10 +428,7 @@ static void run_sequential(struct run *r, const struct measure_cfg *cfg, int64_t
 			break;
 		int64_t sent = now_ms(), idle = sent - m->conn[0].idle_since_ms;
 		if (rc == 0) {
-			struct sbuf out = { 0 };
-			tns_put_data(&out, c->tc.large_sdu, 0, "dcdlab:call=check", 17);
-			rc = tns_client_send(&c->tc, out.buf, out.len) == 0 ? 0 : -1;
-			sbuf_free(&out);
+			rc = send_check(c);
 			o = rc ? M_RST : M_NO_ANSWER;
 			while (rc == 0 && now_ms() < sent + cfg->check_ms) {
 				struct pollfd pfd = { .fd = c->tc.fd, .events = POLLIN };
@@ -458,18 +464,11 @@ static void run_sequential(struct run *r, const struct measure_cfg *cfg, int64_t
  * there is something to say (a firewall's expiry was measured). */
 static int consequence(const struct measure_result *res, struct path_consequence *pc)
 {
-	static const int kinds[M_EXPIRY_COUNT] = {
-		[M_EXPIRY_NONE] = -1,
-		[M_EXPIRY_SILENT] = FW_EXPIRY_SILENT,
-		[M_EXPIRY_RST_NEXT] = FW_EXPIRY_RST_NEXT,
-		[M_EXPIRY_RST_BOTH] = FW_EXPIRY_RST_BOTH,
-		[M_EXPIRY_PEER_CLOSE] = -1,
-	};
+	int fw = fw_expiry_of_m(res->expiry);
 
-	if (res->hi_ms == INT64_MAX || kinds[res->expiry] < 0 || res->lo_ms < 1000)
+	if (res->hi_ms == INT64_MAX || fw < 0 || res->lo_ms < 1000)
 		return -1;
-	return check_path_consequence(res->lo_ms, (enum fw_expiry)kinds[res->expiry],
-	                              res->keepalives == 0, pc);
+	return check_path_consequence(res->lo_ms, (enum fw_expiry)fw, res->keepalives == 0, pc);
 }
 
 /* The longest TCP keepalive idle (s) whose first probe comes before the
@@ -488,7 +487,7 @@ static int keepalive_idle_max_s(const struct measure_result *res)
 
 static void print_text(const struct run *r, const struct measure_result *res, int rc)
 {
-	char a[32], b[32], e[32];
+	char a[32], b[32];
 	double elapsed_s = (double)(now_ms() - r->t0_ms) / 1000.0;
 
 	printf("dcdlab measure: %s:%u, at most %d connections, idle %s to %s\n",
@@ -556,7 +555,6 @@ static void print_text(const struct run *r, const struct measure_result *res, in
 	printf("connections: %u opened, at most %u at once, %u checks%s\n", res->opens,
 	       res->max_open, res->checks,
 	       res->inconsistent ? "; some answers contradicted others (a flapping path)" : "");
-	(void)e;
 }
 
 static void print_json(const struct run *r, const struct measure_result *res, int rc)

@@ -791,6 +791,17 @@ static int usage(void)
 	return 2;
 }
 
+/* What check assumes until told otherwise: a 19c server and client on
+ * Linux, EXPIRE_TIME from sqlnet.ora, the device's expiry, a native client. */
+static void check_defaults(struct check *c)
+{
+	c->release = "19c";
+	c->expire_time = -1;
+	c->expiry = -1;
+	c->driver = -1;
+	c->splat = c->cplat = PLAT_LINUX;
+}
+
 /* --path FILE: the firewall as dcdlab measure found it. */
 static int load_path(struct check *c, const char *file, struct dcd_err *err)
 {
@@ -817,11 +828,9 @@ int check_path_consequence(int64_t fw_idle_ms, enum fw_expiry expiry, bool keepa
 
 	if (!c || !pl)
 		goto out;
-	c->release = "19c";
+	check_defaults(c);
 	c->expire_time = 0; /* no DCD: what an idle session sees, and what would keep it */
-	c->driver = -1;
 	c->expiry = expiry;
-	c->splat = c->cplat = PLAT_LINUX;
 	c->fw_idle_ms = fw_idle_ms;
 	c->ka_ignored = keepalives_ignored;
 	if (derive(c, &err) != 0)
@@ -849,11 +858,7 @@ int cmd_check(int argc, char **argv)
 
 	if (!c || !pl)
 		goto out;
-	c->release = "19c";
-	c->expire_time = -1;
-	c->expiry = -1;
-	c->driver = -1;
-	c->splat = c->cplat = PLAT_LINUX;
+	check_defaults(c);
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		long n;

@@ -145,14 +145,9 @@ static void analyze_legs(struct lab_run *r, struct legs *l)
  * lab samples it in), into the record the lab would have made. */
 static void sim_measure(const struct scenario *s, struct lab_run *r)
 {
-	static const enum m_expiry kinds[FW_EXPIRY_COUNT] = {
-		[FW_EXPIRY_SILENT] = M_EXPIRY_SILENT,
-		[FW_EXPIRY_RST_NEXT] = M_EXPIRY_RST_NEXT,
-		[FW_EXPIRY_RST_BOTH] = M_EXPIRY_RST_BOTH,
-	};
 	struct measure_cfg cfg;
 	struct vpath p = { .idle_timeout_ms = s->fw == SCN_FW_NONE ? 0 : s->fw_idle_ms,
-		           .expiry = kinds[s->expiry],
+		           .expiry = m_expiry_of_fw(s->expiry),
 		           .keepalives_counted = !s->keepalives_ignored,
 		           .rtt_ms = 1,
 		           .expiry_late_ms = 30 };
