@@ -6,6 +6,7 @@
 static const struct {
 	const char *name;
 	bool dead_peer;
+	bool db;
 } end_causes[END_CAUSE_COUNT] = {
 	[END_EOF] = { "eof", false },
 	[END_DISCONNECT] = { "disconnect", false },
@@ -18,6 +19,13 @@ static const struct {
 	[END_PROTOCOL_ERROR] = { "protocol-error", false },
 	[END_SHUTDOWN] = { "shutdown", false },
 	[END_ERROR] = { "error", false },
+	[END_KILLED] = { "killed", false, true },
+	[END_KILLED_IMMEDIATE] = { "killed-immediate", false, true },
+	[END_KILLED_GONE] = { "killed-then-gone", false, true },
+	[END_MAX_IDLE] = { "max-idle-time", false, true },
+	[END_MAX_IDLE_BLOCKER] = { "max-idle-blocker-time", false, true },
+	[END_SNIPED] = { "sniped", false, true },
+	[END_SNIPED_GONE] = { "sniped-then-gone", false, true },
 };
 
 const char *end_cause_name(enum end_cause c)
@@ -28,6 +36,11 @@ const char *end_cause_name(enum end_cause c)
 bool end_cause_is_dead_peer(enum end_cause c)
 {
 	return (unsigned)c < END_CAUSE_COUNT && end_causes[c].dead_peer;
+}
+
+bool end_cause_is_db(enum end_cause c)
+{
+	return (unsigned)c < END_CAUSE_COUNT && end_causes[c].db;
 }
 
 int end_cause_parse(const char *s)

@@ -20,11 +20,21 @@ enum end_cause {
 	END_PROTOCOL_ERROR,    /* bytes that are not TNS */
 	END_SHUTDOWN,          /* we shut down */
 	END_ERROR,             /* any other socket error */
+	/* The database's own ends (dbend.h). */
+	END_KILLED,           /* KILL SESSION: the client's next call got ORA-00028 */
+	END_KILLED_IMMEDIATE, /* KILL SESSION IMMEDIATE: the process ended at once */
+	END_KILLED_GONE,      /* KILLED, and the client went before it called again */
+	END_MAX_IDLE,         /* MAX_IDLE_TIME */
+	END_MAX_IDLE_BLOCKER, /* MAX_IDLE_BLOCKER_TIME */
+	END_SNIPED,           /* profile IDLE_TIME: the next call got ORA-02396 */
+	END_SNIPED_GONE,      /* SNIPED, and the client went before it called again */
 	END_CAUSE_COUNT
 };
 
 const char *end_cause_name(enum end_cause c);
 bool end_cause_is_dead_peer(enum end_cause c);
+/* Ended by the database itself (KILL SESSION, an idle limit). */
+bool end_cause_is_db(enum end_cause c);
 /* Parse "keepalive-timeout" etc.; returns -1 if unknown. */
 int end_cause_parse(const char *s);
 

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -74,10 +75,34 @@ int plan_parse(struct plan *p, const char *text, struct dcd_err *err)
 			}
 		} else if (strcasecmp(word, "close") == 0) {
 			st.op = PLAN_CLOSE;
+		} else if (strcasecmp(word, "commit") == 0) {
+			st.op = PLAN_COMMIT;
+		} else if (strcasecmp(word, "lock") == 0) {
+			st.op = PLAN_LOCK;
+			size_t an = strlen(arg);
+			bool ok = fields == 2 && an <= PLAN_LOCK_NAME_MAX;
+			for (size_t i = 0; ok && i < an; i++)
+				ok = isalnum((unsigned char)arg[i]) || arg[i] == '_' ||
+				     arg[i] == '-';
+			if (!ok) {
+				err_set(err,
+				        "plan, byte %zu: lock needs a name of letters, digits, '_' "
+				        "or '-' (at most %d), got \"%s\"",
+				        off, PLAN_LOCK_NAME_MAX, arg);
+				return -1;
+			}
+			memcpy(st.lock, arg, an + 1);
 		} else {
 			err_set(err,
-			        "plan, byte %zu: unknown step \"%s\": expected call, idle or close",
+			        "plan, byte %zu: unknown step \"%s\": expected call, idle, close, "
+			        "lock "
+			        "or commit",
 			        off, word);
+			return -1;
+		}
+		if ((st.op == PLAN_CLOSE || st.op == PLAN_COMMIT) && fields == 2) {
+			err_set(err, "plan, byte %zu: unexpected \"%s\" after \"%s\"", off, arg,
+			        word);
 			return -1;
 		}
 		/* Anything after the argument is a mistake worth naming. */

@@ -17,6 +17,7 @@
 #include "sqlnet.h"
 #include "outcome.h"
 #include "plan.h"
+#include "profile.h"
 
 #define MAX_WORDS 64
 
@@ -143,9 +144,23 @@ static int server_line(struct scenario *s, const struct line *l, struct dcd_err 
 	}
 	if (strcmp(k, "sqlnet") == 0)
 		return copy(s->sqlnet, sizeof(s->sqlnet), l, 2, "a sqlnet.ora path", err);
+	int64_t *limit = strcmp(k, "max_idle_time") == 0           ? &s->limits.max_idle_ms
+	                 : strcmp(k, "max_idle_blocker_time") == 0 ? &s->limits.max_idle_blocker_ms
+	                 : strcmp(k, "idle_time") == 0             ? &s->limits.idle_time_ms
+	                                                           : NULL;
+	if (limit) {
+		/* Minutes, as the database takes them; "3s" is lab scale. */
+		if (l->n != 3 || parse_duration_ms(l->w[2], 60000, limit) != 0 || *limit <= 0 ||
+		    *limit > 1000000LL * 60000)
+			return fail(err, l,
+			            "%s: expected minutes (a bare number) or a lab-scale duration "
+			            "such as 3s",
+			            k);
+		return 0;
+	}
 	return fail(err, l,
 	            "server: expected keepalive, expire_time, release, ns-probes, user_timeout, "
-	            "tcp_retries2 or sqlnet");
+	            "tcp_retries2, sqlnet, max_idle_time, max_idle_blocker_time or idle_time");
 }
 
 /* client measure [min DUR] [max DUR] [precision DUR] [connections N] */
@@ -188,6 +203,24 @@ static int measure_line(struct scenario *s, const struct line *l, struct dcd_err
 static int client_line(struct scenario *s, const struct line *l, struct dcd_err *err)
 {
 	const char *k = l->n > 1 ? l->w[1] : "";
+
+	if (isdigit((unsigned char)k[0])) { /* client N plan ... */
+		long n;
+		struct plan p;
+		if (number(l, 1, 1, SCN_MAX_CLIENTS, &n, err) != 0)
+			return -1;
+		if (l->n < 3 || strcmp(l->w[2], "plan") != 0)
+			return fail(err, l, "client %ld: expected \"plan ...\"", n);
+		char *dst = s->client_plan[n - 1];
+		if (copy(dst, sizeof(s->client_plan[0]), l, 3, "a plan (\"lock t, idle 5s, call\")",
+		         err))
+			return -1;
+		if (plan_parse(&p, dst, err) != 0) {
+			err_prefix(err, "%s:%d", l->file, l->no);
+			return -1;
+		}
+		return 0;
+	}
 
 	if (strcmp(k, "plan") == 0) {
 		struct plan p;
@@ -292,23 +325,33 @@ static int firewall_line(struct scenario *s, const struct line *l, struct dcd_er
 
 static int fault_line(struct scenario *s, const struct line *l, struct dcd_err *err)
 {
-	static const char *const kinds[] = { "client-crash", "server-crash", "link-cut",
-		                             "fw-flush" };
+	static const char *const kinds[] = {
+		[FAULT_CLIENT_CRASH] = "client-crash", [FAULT_SERVER_CRASH] = "server-crash",
+		[FAULT_LINK_CUT] = "link-cut",         [FAULT_FW_FLUSH] = "fw-flush",
+		[FAULT_KILL_SESSION] = "kill-session",
+	};
+	const int n_kinds = (int)(sizeof(kinds) / sizeof(kinds[0]));
 	struct scn_fault f = { .restore_ms = -1, .line = l->no };
 	int k;
 
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < n_kinds; k++)
 		if (l->n > 1 && strcmp(l->w[1], kinds[k]) == 0)
 			break;
-	if (k == 4)
+	if (k == n_kinds)
 		return fail(err, l,
-		            "fault: expected client-crash, server-crash, link-cut or fw-flush");
+		            "fault: expected client-crash, server-crash, link-cut, fw-flush or "
+		            "kill-session");
 	f.kind = (enum scn_fault_kind)k;
 	if (l->n < 3 || strcmp(l->w[2], "at") != 0)
 		return fail(err, l, "fault %s: expected \"at DUR\"", l->w[1]);
 	if (duration(l, 3, 86400000, &f.at_ms, err) != 0)
 		return -1;
-	if (l->n > 4) {
+	if (f.kind == FAULT_KILL_SESSION && l->n > 4) {
+		if (l->n != 5 || strcmp(l->w[4], "immediate") != 0)
+			return fail(err, l, "\"%s\": kill-session takes only \"immediate\"",
+			            l->w[4]);
+		f.immediate = true;
+	} else if (l->n > 4) {
 		if (f.kind != FAULT_LINK_CUT || strcmp(l->w[4], "restore") != 0 || l->n != 6)
 			return fail(err, l, "\"%s\": unexpected after the fault's time%s", l->w[4],
 			            f.kind == FAULT_LINK_CUT ? " (link-cut takes \"restore DUR\")"
@@ -335,7 +378,9 @@ static int server_end_expect(struct scn_expect *e, const struct line *l, struct 
 	else if ((e->cause = end_cause_parse(c)) < 0)
 		return fail(err, l,
 		            "server-end \"%s\": expected none, dead-peer, keepalive-timeout, "
-		            "retransmission-timeout, user-timeout, rst, disconnect or eof",
+		            "retransmission-timeout, user-timeout, rst, disconnect, eof, killed, "
+		            "killed-immediate, killed-then-gone, max-idle-time, "
+		            "max-idle-blocker-time, sniped or sniped-then-gone",
 		            c);
 	for (int i = 3; i < l->n; i += 2) {
 		if (strcmp(l->w[i], "within") == 0) {
@@ -371,6 +416,25 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 		return fail(err, l, "more than %d expectations", SCN_MAX_EXPECT);
 	if (copy(e.text, sizeof(e.text), l, 1, "an expectation", err) != 0)
 		return -1;
+	if (strcmp(k, "client") == 0) { /* expect client N ... */
+		if (number(l, 2, 1, SCN_MAX_CLIENTS, &v, err) != 0)
+			return -1;
+		e.client = (int)v;
+		struct line rest = *l; /* the same line without "client N" */
+		rest.n = l->n - 2;
+		for (int i = 1; i < rest.n; i++) {
+			rest.w[i] = l->w[i + 2];
+			rest.rest[i] = l->rest[i + 2];
+		}
+		int n_before = s->n_expect;
+		if (expect_line(s, &rest, err) != 0)
+			return -1;
+		if (s->n_expect > n_before) {
+			s->expect[s->n_expect - 1].client = e.client;
+			snprintf(s->expect[s->n_expect - 1].text, sizeof(e.text), "%s", e.text);
+		}
+		return 0;
+	}
 	if (strcmp(k, "session") == 0 && l->n == 3 && strcmp(l->w[2], "survives") == 0) {
 		e.kind = EXPECT_SURVIVES;
 	} else if (strcmp(k, "call") == 0) {
@@ -393,6 +457,17 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 		e.kind = EXPECT_SERVER_END;
 		if (server_end_expect(&e, l, err) != 0)
 			return -1;
+	} else if (strcmp(k, "server-status") == 0 && l->n == 3) {
+		e.kind = EXPECT_SERVER_STATUS;
+		e.cause = -1;
+		for (int i = 0; i < DB_STATUS_COUNT; i++)
+			if (strcasecmp(l->w[2], db_status_name((enum db_status)i)) == 0 &&
+			    i != DB_ACTIVE)
+				e.cause = i;
+		if (e.cause < 0)
+			return fail(err, l,
+			            "server-status \"%s\": expected killed, sniped or inactive",
+			            l->w[2]);
 	} else if (strcmp(k, "capture") == 0) {
 		int i = 2;
 		e.kind = EXPECT_CAPTURE;
@@ -429,6 +504,7 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 	} else {
 		return fail(err, l,
 		            "expect: expected session survives, call N ok|fails, server-end CAUSE, "
+		            "server-status STATUS, "
 		            "capture VERDICT, fw-entry expires|survives, measured-timeout DUR [+- "
 		            "DUR], measured-expiry KIND or measured-keepalives counted|ignored");
 	}
@@ -563,12 +639,50 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 		        file);
 		return -1;
 	}
+	for (int k = 0; k < SCN_MAX_CLIENTS; k++)
+		if (s->client_plan[k][0] && k >= s->clients) {
+			err_set(err, "%s: client %d has a plan but the scenario has %d client%s",
+			        file, k + 1, s->clients, s->clients == 1 ? "" : "s");
+			return -1;
+		}
+	{
+		struct oracle_release rel;
+		struct dcd_err rerr;
+		const struct {
+			enum db_end e;
+			int64_t ms;
+		} lim[] = { { DB_MAX_IDLE, s->limits.max_idle_ms },
+			    { DB_MAX_IDLE_BLOCKER, s->limits.max_idle_blocker_ms },
+			    { DB_IDLE_TIME, s->limits.idle_time_ms } };
+		if (release_parse(s->release, &rel, &rerr) != 0) {
+			err_set(err, "%s: server release: %s", file, rerr.msg);
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+			if (lim[i].ms > 0 && !db_end_available(lim[i].e, rel)) {
+				err_set(err,
+				        "%s: %s needs release %d.%d or later; the server is %s",
+				        file, db_ends[lim[i].e].setting,
+				        db_ends[lim[i].e].since.major,
+				        db_ends[lim[i].e].since.minor, s->release);
+				return -1;
+			}
+	}
 	for (int i = 0; i < s->n_expect; i++) {
 		const struct scn_expect *e = &s->expect[i];
+		int calls = e->client ? scenario_client_calls(s, e->client - 1) : scenario_calls(s);
+		for (int k = 0; !e->client && k < s->clients; k++)
+			if (scenario_client_calls(s, k) < calls)
+				calls = scenario_client_calls(s, k);
+		if (e->client > s->clients) {
+			err_set(err, "%s:%d: client %d: the scenario has %d client%s", file,
+			        e->line, e->client, s->clients, s->clients == 1 ? "" : "s");
+			return -1;
+		}
 		if ((e->kind == EXPECT_CALL_OK || e->kind == EXPECT_CALL_FAILS) &&
-		    e->call > scenario_calls(s)) {
+		    e->call > calls) {
 			err_set(err, "%s:%d: call %d: the plan makes only %d call%s", file, e->line,
-			        e->call, scenario_calls(s), scenario_calls(s) == 1 ? "" : "s");
+			        e->call, calls, calls == 1 ? "" : "s");
 			return -1;
 		}
 		if ((e->kind == EXPECT_CALL_OK || e->kind == EXPECT_CALL_FAILS) &&
@@ -619,28 +733,45 @@ int scenario_load(struct scenario *s, const char *path, struct dcd_err *err)
 	return rc;
 }
 
+const char *scenario_plan(const struct scenario *s, int k)
+{
+	return k >= 0 && k < SCN_MAX_CLIENTS && s->client_plan[k][0] ? s->client_plan[k] : s->plan;
+}
+
+/* The longest of the clients' plans. */
 int64_t scenario_plan_ms(const struct scenario *s)
 {
-	struct plan p;
-	int64_t ms = 0;
+	struct plan *p = malloc(sizeof(*p)); /* 40 KB: not on the stack */
+	int64_t longest = 0;
 
-	if (plan_parse(&p, s->plan, NULL) != 0)
-		return 0;
-	for (int i = 0; i < p.n; i++)
-		ms += p.step[i].duration_ms;
-	return ms;
+	for (int k = 0; p && k < (s->clients > 0 ? s->clients : 1); k++) {
+		int64_t ms = 0;
+		if (plan_parse(p, scenario_plan(s, k), NULL) != 0)
+			continue;
+		for (int i = 0; i < p->n; i++)
+			ms += p->step[i].duration_ms;
+		if (ms > longest)
+			longest = ms;
+	}
+	free(p);
+	return longest;
+}
+
+int scenario_client_calls(const struct scenario *s, int k)
+{
+	struct plan *p = malloc(sizeof(*p));
+	int n = 0;
+
+	if (p && plan_parse(p, scenario_plan(s, k), NULL) == 0)
+		for (int i = 0; i < p->n; i++)
+			n += plan_is_call(p->step[i].op);
+	free(p);
+	return n;
 }
 
 int scenario_calls(const struct scenario *s)
 {
-	struct plan p;
-	int n = 0;
-
-	if (plan_parse(&p, s->plan, NULL) != 0)
-		return 0;
-	for (int i = 0; i < p.n; i++)
-		n += p.step[i].op == PLAN_CALL;
-	return n;
+	return scenario_client_calls(s, 0);
 }
 
 void scenario_path(const struct scenario *s, const char *rel, char *out, size_t size)

@@ -9,7 +9,11 @@
  *   server expire_time 10           SQLNET.EXPIRE_TIME (minutes)
  *   server release 11.2 | ns-probes [every DUR] | user_timeout DUR
  *   server tcp_retries2 N | sqlnet FILE
+ *   server max_idle_time DUR | max_idle_blocker_time DUR | idle_time DUR
+ *                                   the database's idle limits (a bare
+ *                                   number is minutes; "3s" lab scale)
  *   client plan call, idle 8s, call, close
+ *   client 2 plan lock t, call      client 2's own plan (the others: "plan")
  *   client keepalive 2/1/3 | release REL | call_timeout DUR | connect STRING
  *   client tcp_retries2 N
  *   client measure [min DUR] [max DUR] [precision DUR] [connections N]
@@ -22,10 +26,14 @@
  *   fault client-crash at 2s | server-crash at 2s | fw-flush at 2s
  *                                   (0 is when the client is connected)
  *   fault link-cut at 2s [restore 5s]
+ *   fault kill-session at 3s [immediate]   ALTER SYSTEM KILL SESSION of
+ *                                   every open session
+ *   expect [client N] ...           only client N's session (else every one)
  *   expect session survives
  *   expect call 2 ok | expect call 2 fails [ORA-03113]
  *   expect server-end keepalive-timeout|dead-peer|none|... [within DUR]
  *          [at DUR [+- DUR]]
+ *   expect server-status killed|sniped|inactive   what the database last made of it
  *   expect capture [server-leg|client-leg] alive|closed|dead-peer|firewall-drop
  *   expect fw-entry expires|survives
  *   expect measured-timeout DUR [+- DUR]   (client measure: the estimate)
@@ -45,16 +53,24 @@
 #include <stdint.h>
 
 #include "../lib/err.h"
+#include "dbend.h"
 #include "firewall.h"
 
 enum scn_fw { SCN_FW_NONE, SCN_FW_CONNTRACK };
 
-enum scn_fault_kind { FAULT_CLIENT_CRASH, FAULT_SERVER_CRASH, FAULT_LINK_CUT, FAULT_FW_FLUSH };
+enum scn_fault_kind {
+	FAULT_CLIENT_CRASH,
+	FAULT_SERVER_CRASH,
+	FAULT_LINK_CUT,
+	FAULT_FW_FLUSH,
+	FAULT_KILL_SESSION, /* ALTER SYSTEM KILL SESSION, every open session */
+};
 
 struct scn_fault {
 	enum scn_fault_kind kind;
 	int64_t at_ms;      /* on the scenario clock: 0 = the client is connected */
 	int64_t restore_ms; /* link-cut: when it is restored, -1 never */
+	bool immediate;     /* kill-session IMMEDIATE */
 	int line;
 };
 
@@ -68,6 +84,7 @@ enum scn_expect_kind {
 	EXPECT_MEASURED_TIMEOUT,    /* dcdlab measure's estimate, at_ms +- tol_ms */
 	EXPECT_MEASURED_EXPIRY,     /* ... what the path does: cause = enum m_expiry */
 	EXPECT_MEASURED_KEEPALIVES, /* ... counted (verdict 1) or ignored (0) */
+	EXPECT_SERVER_STATUS,       /* the session's last status: cause = enum db_status */
 };
 
 /* EXPECT_SERVER_END causes beyond enum end_cause. */
@@ -81,6 +98,7 @@ struct scn_expect {
 	int line;
 	int call;              /* CALL_*: from 1 */
 	int ora;               /* CALL_FAILS: 0 = any error */
+	int client;            /* "expect client N ...": only its session; 0 = every one */
 	int cause;             /* SERVER_END: enum end_cause or SCN_END_* */
 	int64_t within_ms;     /* SERVER_END: since the peer's last packet; -1 */
 	int64_t at_ms, tol_ms; /* SERVER_END: on the scenario clock; -1 */
@@ -114,9 +132,11 @@ struct scenario {
 	int64_t user_timeout_ms;   /* 0: not set */
 	int tcp_retries2;          /* -1: the namespace's default */
 	char sqlnet[256];          /* path, relative to the scenario's directory */
+	struct db_limits limits;   /* max_idle_time ... (ms, 0: not set) */
 
 	/* the client: dcdlab connect */
 	char plan[512];
+	char client_plan[SCN_MAX_CLIENTS][256]; /* "client N plan ...": its own */
 	char client_release[16];
 	char connect[512]; /* empty: the lab's server, service orcl */
 	int c_keepidle_s, c_keepintvl_s, c_keepcnt;
@@ -161,7 +181,11 @@ int64_t scenario_plan_ms(const struct scenario *s);
 /* A path in the scenario (sqlnet FILE) relative to the scenario's file. */
 void scenario_path(const struct scenario *s, const char *rel, char *out, size_t size);
 
-/* Number of calls in the plan. */
+/* Number of calls in the plan of client k (from 0). */
 int scenario_calls(const struct scenario *s);
+int scenario_client_calls(const struct scenario *s, int k);
+
+/* Client k's plan (from 0): its own, or the scenario's. */
+const char *scenario_plan(const struct scenario *s, int k);
 
 #endif

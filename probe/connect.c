@@ -24,6 +24,7 @@
 #include "../lib/numparse.h"
 #include "../lib/sbuf.h"
 #include "../lib/tns.h"
+#include "../model/dbend.h"
 #include "../model/descriptor.h"
 #include "../model/nv.h"
 #include "../model/plan.h"
@@ -71,30 +72,10 @@ enum {
 	EXIT_CALL = 4,    /* a call failed (ORA-03113, ORA-03135) */
 };
 
-/* The Oracle errors a client shows, by cause. */
-static const struct ora_error {
-	int code;
-	const char *text;
-} ora_errors[] = {
-	{ 3113, "end-of-file on communication channel" },
-	{ 3135, "connection lost contact" },
-	{ 12170, "TNS:Connect timeout occurred" },
-	{ 12505, "TNS:listener does not currently know of SID given in connect descriptor" },
-	{ 12514,
-	  "TNS:listener does not currently know of service requested in connect descriptor" },
-	{ 12537, "TNS:connection closed" },
-	{ 12541, "TNS:no listener" },
-	{ 12543, "TNS:destination host unreachable" },
-	{ 12545, "Connect failed because target host or object does not exist" },
-	{ 12560, "TNS:protocol adapter error" },
-};
-
-static const char *ora_text(int code)
+static const char *ora_words(int code)
 {
-	for (size_t i = 0; i < sizeof(ora_errors) / sizeof(ora_errors[0]); i++)
-		if (ora_errors[i].code == code)
-			return ora_errors[i].text;
-	return "(error reported by the listener)";
+	const char *t = ora_text(code);
+	return t[0] ? t : "(error reported by the listener)";
 }
 
 struct client {
@@ -136,7 +117,7 @@ static void report(const struct client *c, const char *step, int ora, const char
 		fputs(sb.buf, stdout);
 		sbuf_free(&sb);
 	} else if (ora) {
-		printf("[%8.3f] %s: ORA-%05d: %s (%s)\n", elapsed_s(c), step, ora, ora_text(ora),
+		printf("[%8.3f] %s: ORA-%05d: %s (%s)\n", elapsed_s(c), step, ora, ora_words(ora),
 		       msg);
 	} else {
 		printf("[%8.3f] %s: %s\n", elapsed_s(c), step, msg);
@@ -272,11 +253,15 @@ static int set_client_dcd(struct client *c, const struct dcd_profile *prof,
 	return 0;
 }
 
-/* The plan's calls, idle periods and close: EXIT_OK, or EXIT_CALL at the
- * first call that fails. */
+/* The plan's calls, idle periods and close: EXIT_OK, or EXIT_CALL when a
+ * call failed. As a real client (a script in SQL*Plus) goes on after an
+ * error: once the session has ended, each later call fails at once
+ * without reaching the wire (dbend.h: ORA-01012 after the database's own
+ * error, ORA-03114 after a broken connection). */
 static int run_plan(struct client *c, const struct plan *plan)
 {
 	char why[256];
+	int ended_ora = 0, ended_call = 0, rc = EXIT_OK;
 
 	for (int i = 0, call = 0; i < plan->n; i++) {
 		const struct plan_step *st = &plan->step[i];
@@ -286,14 +271,27 @@ static int run_plan(struct client *c, const struct plan *plan)
 			report(c, "idle", 0, "idle for %s",
 			       fmt_duration_ms(st->duration_ms, dur, sizeof(dur)));
 			sleep_ms(st->duration_ms);
-		} else if (st->op == PLAN_CALL) {
+		} else if (plan_is_call(st->op)) {
 			snprintf(step, sizeof(step), "call %d", ++call);
 			char payload[64];
-			if (st->duration_ms > 0)
+			if (st->op == PLAN_LOCK)
+				snprintf(payload, sizeof(payload), "dcdlab:lock=%s", st->lock);
+			else if (st->op == PLAN_COMMIT)
+				snprintf(payload, sizeof(payload), "dcdlab:commit");
+			else if (st->duration_ms > 0)
 				snprintf(payload, sizeof(payload), "dcdlab:sleep=%lldms call=%d",
 				         (long long)st->duration_ms, call);
 			else
 				snprintf(payload, sizeof(payload), "dcdlab:call=%d", call);
+			if (ended_ora) {
+				int ora = ended_ora == 28 || ended_ora == 2396
+				                  ? DB_ORA_NOT_LOGGED_ON
+				                  : DB_ORA_NOT_CONNECTED;
+				report(c, step, ora,
+				       "not sent: the session ended at call %d (ORA-%05d)",
+				       ended_call, ended_ora);
+				continue;
+			}
 			int ora = tns_client_call(&c->tc, payload, why, sizeof(why));
 			if (ora) {
 				if (c->tc.probes_seen > 0)
@@ -301,10 +299,17 @@ static int run_plan(struct client *c, const struct plan *plan)
 					       (unsigned long long)c->tc.probes_seen);
 				else
 					report(c, step, ora, "%s", why);
-				return EXIT_CALL;
+				ended_ora = ora;
+				ended_call = call;
+				rc = EXIT_CALL;
+				continue;
 			}
 			report(c, step, 0, "ok, %s", why);
 		} else {
+			if (ended_ora) {
+				report(c, "close", 0, "the session had ended: nothing to close");
+				break;
+			}
 			struct sbuf out = { 0 };
 			tns_put_data(&out, c->tc.large_sdu, TNS_DATA_FLAG_EOF, NULL, 0);
 			tns_client_send(&c->tc, out.buf, out.len);
@@ -313,7 +318,7 @@ static int run_plan(struct client *c, const struct plan *plan)
 			break;
 		}
 	}
-	return EXIT_OK;
+	return rc;
 }
 
 int cmd_connect(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,16 @@ const char listen_usage[] =
         "60s)\n"
         "      --events FILE           JSON lines, one object per event ('-' = "
         "stdout)\n"
-        "      --metrics ADDR:PORT     serve Prometheus text on /metrics\n"
+        "      --max-idle-time DUR     MAX_IDLE_TIME (12.2+): end sessions idle this\n"
+        "                              long; a bare number is minutes, as the database\n"
+        "                              takes it, \"3s\" is lab scale\n"
+        "      --max-idle-blocker-time DUR  MAX_IDLE_BLOCKER_TIME (19c+): the same for\n"
+        "                              idle sessions holding a lock another waits for\n"
+        "      --idle-time DUR         profile IDLE_TIME: idle sessions become SNIPED;\n"
+        "                              their next call gets ORA-02396\n"
+        "      --metrics ADDR:PORT     HTTP: Prometheus text on /metrics; GET /sessions\n"
+        "                              (v$session-like JSON); POST /sessions/ID/kill\n"
+        "                              [?immediate] (ALTER SYSTEM KILL SESSION)\n"
         "      --diag-interval DUR     sample the kernel's timers (inet_diag); 0 "
         "= off\n"
         "      --duration DUR          stop after this long\n"
@@ -93,6 +103,7 @@ struct listen_opts {
 	long max_sessions;
 	long max_packet;
 	long exit_after_ends;
+	struct db_limits limits; /* --max-idle-time ... (ms, 0: not set) */
 };
 
 struct listen_ctx {
@@ -324,6 +335,9 @@ enum {
 	OPT_MAX_SESSIONS,
 	OPT_MAX_PACKET,
 	OPT_EXIT_AFTER,
+	OPT_MAX_IDLE,
+	OPT_MAX_IDLE_BLOCKER,
+	OPT_IDLE_TIME,
 };
 
 static const struct option listen_longopts[] = {
@@ -346,6 +360,9 @@ static const struct option listen_longopts[] = {
 	{ "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
 	{ "max-packet", required_argument, NULL, OPT_MAX_PACKET },
 	{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
+	{ "max-idle-time", required_argument, NULL, OPT_MAX_IDLE },
+	{ "max-idle-blocker-time", required_argument, NULL, OPT_MAX_IDLE_BLOCKER },
+	{ "idle-time", required_argument, NULL, OPT_IDLE_TIME },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -447,6 +464,24 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 				return bad_opt("--exit-after", optarg,
 				               "a number of ended sessions");
 			break;
+		case OPT_MAX_IDLE:
+		case OPT_MAX_IDLE_BLOCKER:
+		case OPT_IDLE_TIME: {
+			int64_t *ms = c == OPT_MAX_IDLE           ? &o->limits.max_idle_ms
+			              : c == OPT_MAX_IDLE_BLOCKER ? &o->limits.max_idle_blocker_ms
+			                                          : &o->limits.idle_time_ms;
+			/* Minutes, as the database takes them; "3s" scales for the lab. */
+			if (parse_duration_ms(optarg, 60000, ms) != 0 || *ms < 0 ||
+			    *ms > 1000000LL * 60000)
+				return bad_opt(c == OPT_MAX_IDLE ? "--max-idle-time"
+				               : c == OPT_MAX_IDLE_BLOCKER
+				                       ? "--max-idle-blocker-time"
+				                       : "--idle-time",
+				               optarg,
+				               "minutes (a bare number) or a lab-scale duration "
+				               "such as 3s");
+			break;
+		}
 		case 'v': log_set_level(LOG_DEBUG); break;
 		case 'q': log_set_level(LOG_WARN); break;
 		case 'h': return -1;
@@ -503,6 +538,31 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 		return -1;
 	}
 	cfg->user_timeout_ms = (unsigned)o->user_timeout_ms;
+	{
+		static const struct {
+			enum db_end e;
+			const char *opt;
+			size_t off;
+		} lim[] = {
+			{ DB_MAX_IDLE, "--max-idle-time", offsetof(struct db_limits, max_idle_ms) },
+			{ DB_MAX_IDLE_BLOCKER, "--max-idle-blocker-time",
+			  offsetof(struct db_limits, max_idle_blocker_ms) },
+			{ DB_IDLE_TIME, "--idle-time", offsetof(struct db_limits, idle_time_ms) },
+		};
+		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+			int64_t v = *(const int64_t *)((const char *)&o->limits + lim[i].off);
+			if (v > 0 && !db_end_available(lim[i].e, rel)) {
+				struct oracle_release since = db_ends[lim[i].e].since;
+				log_error(
+				        "%s: %s came with release %d%s%.0d; --release %s lacks it",
+				        lim[i].opt, db_ends[lim[i].e].setting, since.major,
+				        since.major >= 18 ? "c" : ".",
+				        since.major >= 18 ? 0 : since.minor, o->release);
+				return -1;
+			}
+		}
+		cfg->limits = o->limits;
+	}
 	cfg->max_packet_bytes = (uint32_t)o->max_packet;
 	/* Pre-12c servers speak TNS 314 (2-byte lengths); later ones 315+. */
 	cfg->max_version = release_cmp(rel, (struct oracle_release){ 12, 1 }) < 0 ? 314 : 318;
@@ -580,6 +640,7 @@ static int start_metrics(struct listen_ctx *lc)
 		return 1;
 	}
 	evhttp_set_cb(lc->http, "/metrics", on_metrics, lc);
+	admin_register(lc->http, &lc->srv);
 	return 0;
 }
 

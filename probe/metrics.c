@@ -32,6 +32,15 @@ void metrics_format(const struct server *srv, struct sbuf *out)
 			sbuf_printf(out, "dcdlab_dead_peers_total{cause=\"%s\"} %llu\n",
 			            end_cause_name((enum end_cause)i),
 			            (unsigned long long)c->ends_total[i]);
+	uint64_t by_status[DB_STATUS_COUNT] = { 0 };
+	for (const struct session *s = srv->sessions; s; s = s->next)
+		if (s->state == SESSION_OPEN)
+			by_status[session_status(s)]++;
+	sbuf_printf(out, "# HELP dcdlab_sessions Open sessions by v$session status.\n"
+	                 "# TYPE dcdlab_sessions gauge\n");
+	for (int i = 0; i < DB_STATUS_COUNT; i++)
+		sbuf_printf(out, "dcdlab_sessions{status=\"%s\"} %llu\n",
+		            db_status_name((enum db_status)i), (unsigned long long)by_status[i]);
 	sbuf_printf(out, "# HELP dcdlab_session_ends_total Sessions ended, by cause.\n"
 	                 "# TYPE dcdlab_session_ends_total counter\n");
 	for (int i = 0; i < END_CAUSE_COUNT; i++)

@@ -16,6 +16,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/sbuf.h"
+#include "../model/dbend.h"
 #include "../model/outcome.h"
 #include "../model/profile.h"
 #include "diag.h"
@@ -33,6 +34,7 @@ struct server_config {
 	struct keepalive keepalive;         /* effective settings, when keepalive */
 	int64_t ns_probe_interval_ms;       /* effective interval, when NS probes */
 	unsigned user_timeout_ms;           /* TCP_USER_TIMEOUT, 0 = not set */
+	struct db_limits limits;            /* the database's idle limits */
 };
 
 struct counters {
@@ -104,6 +106,18 @@ struct session {
 	char close_detail[240];
 	struct diag_sample kernel; /* last inet_diag sample */
 	bool kernel_seen;
+	/* The database's view (dbend.h): a call in progress (ACTIVE), since
+	 * when it has been idle, KILLED or SNIPED, the lock it holds or waits
+	 * for (a call "dcdlab:lock=NAME"; "dcdlab:commit" releases). */
+	bool in_call;
+	enum db_status mark; /* DB_INACTIVE, or DB_KILLED / DB_SNIPED */
+	int64_t idle_since_ms;
+	int64_t marked_ms;
+	bool kill_immediate;
+	char lock[32];
+	char waits_for[32];
+	struct sbuf waiting_call; /* the DATA answer owed once the lock is ours */
+	struct event *limit_timer;
 	struct session *prev, *next, *hnext;
 };
 
@@ -115,6 +129,18 @@ void session_set_inode(struct session *s, uint32_t inode);
 
 /* End a session: report `cause` (with `detail`, may be NULL), free it. */
 void session_end(struct session *s, enum end_cause cause, const char *detail);
+
+/* ALTER SYSTEM KILL SESSION [IMMEDIATE] (dbend.h). */
+void session_kill(struct session *s, bool immediate);
+/* ACTIVE, INACTIVE, KILLED or SNIPED. */
+enum db_status session_status(const struct session *s);
+/* The session holding `lock` (NULL: free). */
+struct session *lock_holder(struct server *srv, const char *lock, const struct session * not );
+/* GET /sessions: the sessions as JSON (admin.c). */
+void sessions_json(const struct server *srv, struct sbuf *out);
+/* The admin endpoints on listen's HTTP server (admin.c). */
+struct evhttp;
+void admin_register(struct evhttp *http, struct server *srv);
 
 /* Find a live session by socket inode. */
 struct session *session_by_inode(struct server *srv, uint32_t inode);

@@ -33,6 +33,9 @@ static void session_readcb(struct bufferevent *bev, void *arg);
 static void session_writecb(struct bufferevent *bev, void *arg);
 static void session_eventcb(struct bufferevent *bev, short what, void *arg);
 static void session_timercb(evutil_socket_t fd, short what, void *arg);
+static void limit_timercb(evutil_socket_t fd, short what, void *arg);
+static void release_lock(struct session *s);
+static void call_done(struct session *s);
 
 static int64_t now_ms(const struct session *s)
 {
@@ -77,7 +80,10 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	if (s == NULL)
 		return NULL;
 	s->timer = evtimer_new(srv->base, session_timercb, s);
-	if (s->timer == NULL) {
+	s->limit_timer = evtimer_new(srv->base, limit_timercb, s);
+	if (s->timer == NULL || s->limit_timer == NULL) {
+		if (s->timer)
+			event_free(s->timer);
 		free(s);
 		return NULL;
 	}
@@ -87,7 +93,8 @@ struct session *session_new(struct server *srv, struct bufferevent *bev, int fd,
 	s->fd = fd;
 	s->client_expire_time_min = -1;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
-	s->accept_ms = s->last_rx_ms = s->last_tx_ms = now_ms(s);
+	s->accept_ms = s->last_rx_ms = s->last_tx_ms = s->idle_since_ms = now_ms(s);
+	s->mark = DB_INACTIVE;
 	s->next = srv->sessions;
 	if (srv->sessions)
 		srv->sessions->prev = s;
@@ -135,6 +142,14 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	struct tcp_end_info ti = { 0 };
 	bool have_ti = s->fd >= 0 && sockopt_tcp_end_info(s->fd, &ti) == 0;
 	char kernel[128] = "";
+	enum end_cause then = cause;
+
+	/* A KILLED or SNIPED session whose client goes before calling again
+	 * (FIN, RST, or DCD finding it dead) ends as "...-then-gone". */
+	if ((s->mark == DB_KILLED || s->mark == DB_SNIPED) && !end_cause_is_db(cause) &&
+	    cause != END_SHUTDOWN)
+		cause = s->mark == DB_KILLED ? db_ends[DB_KILL].gone_cause
+		                             : db_ends[DB_IDLE_TIME].gone_cause;
 
 	/* The kernel knows when the peer last sent anything at all - a
 	 * keepalive ACK or the ACK of an NS probe counts, and is not data. */
@@ -144,7 +159,12 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 		                                  : ti.last_data_recv_ms) /
 		                 1000.0;
 	rec_str(&r, "cause", end_cause_name(cause));
-	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(cause));
+	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(then));
+	rec_bool(&r, "by_database", end_cause_is_db(cause));
+	if (then != cause) {
+		rec_str(&r, "then", end_cause_name(then));
+		rec_num(&r, "marked_s", (double)(now - s->marked_ms) / 1000.0);
+	}
 	rec_num(&r, "since_last_packet_s", since_packet_s);
 	rec_num(&r, "since_last_data_s", since_data_s);
 	rec_num(&r, "since_last_tx_s", (double)(now - s->last_tx_ms) / 1000.0);
@@ -165,7 +185,13 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 		         diag_timer_name(s->kernel.timer), s->kernel.expires_ms / 1000.0,
 		         s->kernel.retrans);
 	}
-	if (end_cause_is_dead_peer(cause))
+	if (then != cause)
+		events_emit(srv->events, end_cause_is_dead_peer(then) ? "dead-peer" : "end", s, &r,
+		            "ended: %s - %s %.2f s ago, then %s%s%s, %.2f s after its last packet",
+		            end_cause_name(cause), db_status_name(s->mark),
+		            (double)(now - s->marked_ms) / 1000.0, end_cause_name(then),
+		            detail ? " - " : "", detail ? detail : "", since_packet_s);
+	else if (end_cause_is_dead_peer(cause))
 		events_emit(srv->events, "dead-peer", s, &r,
 		            "dead peer: %s, %.2f s after its last packet (tcpi_probes=%u, "
 		            "retransmits=%u)%s",
@@ -187,7 +213,10 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	if (s->next)
 		s->next->prev = s->prev;
 	unlink_inode(s);
+	release_lock(s);
 	event_free(s->timer);
+	event_free(s->limit_timer);
+	sbuf_free(&s->waiting_call);
 	if (s->reply_timer)
 		event_free(s->reply_timer);
 	sbuf_free(&s->pending_reply);
@@ -324,7 +353,59 @@ static int handle_descriptor(struct session *s, const uint8_t *text, size_t len,
 	send_bytes(s, &out);
 	sbuf_free(&out);
 	schedule_dcd(s);
+	call_done(s);
 	return 0;
+}
+
+/* ---- the database's view: idle limits, locks, KILL SESSION ---- */
+
+enum db_status session_status(const struct session *s)
+{
+	return s->mark != DB_INACTIVE ? s->mark : s->in_call ? DB_ACTIVE : DB_INACTIVE;
+}
+
+struct session *lock_holder(struct server *srv, const char *lock, const struct session * not )
+{
+	for (struct session *o = srv->sessions; o; o = o->next)
+		if (o != not &&o->lock[0] && strcmp(o->lock, lock) == 0)
+			return o;
+	return NULL;
+}
+
+/* Holds a lock another session waits for. */
+static bool blocking(const struct session *s)
+{
+	if (!s->lock[0])
+		return false;
+	for (const struct session *o = s->srv->sessions; o; o = o->next)
+		if (o != s && strcmp(o->waits_for, s->lock) == 0)
+			return true;
+	return false;
+}
+
+/* The idle limit that comes first for this session, armed from when it
+ * became idle; none while a call runs or once it is KILLED / SNIPED. */
+static void arm_limits(struct session *s)
+{
+	int64_t after_ms;
+
+	evtimer_del(s->limit_timer);
+	if (s->state != SESSION_OPEN || s->in_call || s->mark != DB_INACTIVE ||
+	    db_limit_first(&s->srv->cfg.limits, blocking(s), &after_ms) == DB_END_COUNT)
+		return;
+	int64_t wait_ms = s->idle_since_ms + after_ms - now_ms(s);
+	if (wait_ms < 0)
+		wait_ms = 0;
+	struct timeval tv = { .tv_sec = wait_ms / 1000, .tv_usec = (wait_ms % 1000) * 1000 };
+	evtimer_add(s->limit_timer, &tv);
+}
+
+/* A call's answer is out: the session is idle from now. */
+static void call_done(struct session *s)
+{
+	s->in_call = false;
+	s->idle_since_ms = now_ms(s);
+	arm_limits(s);
 }
 
 static void reply_timercb(evutil_socket_t fd, short what, void *arg)
@@ -335,6 +416,175 @@ static void reply_timercb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	send_bytes(s, &s->pending_reply);
 	sbuf_reset(&s->pending_reply);
+	call_done(s);
+}
+
+/* The database's error as the answer to a call: a DATA packet whose text
+ * is the error as the database words it. */
+static void send_ora(struct session *s, int ora)
+{
+	struct sbuf out = { 0 }, text = { 0 };
+
+	sbuf_printf(&text, "ORA-%05d: %s\n", ora, ora_text(ora));
+	tns_put_data(&out, s->large_sdu, 0, (const uint8_t *)text.buf, text.len);
+	send_bytes(s, &out);
+	sbuf_free(&out);
+	sbuf_free(&text);
+}
+
+static void mark(struct session *s, enum db_status m, const char *type, const char *line)
+{
+	struct event_rec r = { 0 };
+
+	s->mark = m;
+	s->marked_ms = now_ms(s);
+	evtimer_del(s->limit_timer);
+	release_lock(s); /* the transaction is rolled back */
+	rec_str(&r, "status", db_status_name(m));
+	rec_num(&r, "idle_s", (double)(s->marked_ms - s->idle_since_ms) / 1000.0);
+	events_emit(s->srv->events, type, s, &r, "%s", line);
+}
+
+/* Give a free lock to the session that has waited for it longest. */
+static void grant(struct server *srv, const char *lock)
+{
+	struct session *w = NULL;
+
+	for (struct session *o = srv->sessions; o; o = o->next)
+		if (strcmp(o->waits_for, lock) == 0 && (!w || o->id < w->id))
+			w = o;
+	if (!w)
+		return;
+	struct event_rec r = { 0 };
+	snprintf(w->lock, sizeof(w->lock), "%s", w->waits_for);
+	w->waits_for[0] = '\0';
+	rec_str(&r, "lock", w->lock);
+	events_emit(srv->events, "lock", w, &r, "got lock \"%s\" it waited for", w->lock);
+	send_bytes(w, &w->waiting_call);
+	sbuf_reset(&w->waiting_call);
+	call_done(w);
+}
+
+static void release_lock(struct session *s)
+{
+	char lock[sizeof(s->lock)];
+
+	if (!s->lock[0])
+		return;
+	memcpy(lock, s->lock, sizeof(lock));
+	s->lock[0] = '\0';
+	grant(s->srv, lock);
+}
+
+/* "dcdlab:lock=NAME" takes a lock (waits while another holds it: an
+ * UPDATE of a row another session has changed), "dcdlab:commit" releases
+ * it. True when payload was one of them; the answer is sent or owed. */
+static bool lock_call(struct session *s, const uint8_t *payload, size_t n)
+{
+	static const char lock_q[] = "dcdlab:lock=", commit_q[] = "dcdlab:commit";
+	size_t ll = sizeof(lock_q) - 1;
+	struct sbuf out = { 0 };
+
+	if (n == sizeof(commit_q) - 1 && memcmp(payload, commit_q, n) == 0) {
+		release_lock(s);
+	} else if (n > ll && n - ll < sizeof(s->lock) && memcmp(payload, lock_q, ll) == 0) {
+		char name[sizeof(s->lock)];
+		memcpy(name, payload + ll, n - ll);
+		name[n - ll] = '\0';
+		release_lock(s); /* one lock a session (the simulator's rule too) */
+		struct session *h = lock_holder(s->srv, name, s);
+		if (h) {
+			struct event_rec r = { 0 };
+			snprintf(s->waits_for, sizeof(s->waits_for), "%s", name);
+			tns_put_data(&s->waiting_call, s->large_sdu, 0, payload, n);
+			rec_str(&r, "lock", name);
+			rec_int(&r, "blocker", (long long)h->id);
+			events_emit(s->srv->events, "wait", s, &r,
+			            "waits for lock \"%s\" held by session %llu", name,
+			            (unsigned long long)h->id);
+			arm_limits(h); /* the holder now blocks: its limit may be shorter */
+			return true;
+		}
+		snprintf(s->lock, sizeof(s->lock), "%s", name);
+	} else {
+		return false;
+	}
+	tns_put_data(&out, s->large_sdu, 0, payload, n);
+	send_bytes(s, &out);
+	sbuf_free(&out);
+	call_done(s);
+	return true;
+}
+
+static void limit_timercb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+	int64_t after_ms, idle_ms = now_ms(s) - s->idle_since_ms;
+	enum db_end e = db_limit_first(&s->srv->cfg.limits, blocking(s), &after_ms);
+	char detail[160], lim[32];
+
+	(void)fd;
+	(void)what;
+	if (e == DB_END_COUNT || s->in_call || s->mark != DB_INACTIVE)
+		return;
+	if (idle_ms < after_ms) {
+		arm_limits(s);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "idle %.1f s, %s %s", (double)idle_ms / 1000.0,
+	         db_ends[e].setting, fmt_duration_ms(after_ms, lim, sizeof(lim)));
+	if (db_ends[e].closes_at_once) {
+		session_end(s, db_ends[e].cause, detail);
+		return;
+	}
+	char line[200];
+	snprintf(line, sizeof(line), "%s: %s (the client learns it at its next call: ORA-%05d)",
+	         db_status_name(db_ends[e].status), detail, db_ends[e].ora_next_call);
+	mark(s, db_ends[e].status, "sniped", line);
+}
+
+void session_kill(struct session *s, bool immediate)
+{
+	const struct db_end_facts *f = &db_ends[immediate ? DB_KILL_IMMEDIATE : DB_KILL];
+
+	if (s->state != SESSION_OPEN) {
+		session_end(s, f->cause, "killed before it was open");
+		return;
+	}
+	if (s->in_call) {
+		/* The call is interrupted and rolled back: ORA-00028 at once. */
+		if (s->reply_timer)
+			evtimer_del(s->reply_timer);
+		sbuf_reset(&s->pending_reply);
+		sbuf_reset(&s->waiting_call);
+		s->waits_for[0] = '\0';
+		release_lock(s);
+		send_ora(s, DB_ORA_CALL_KILLED);
+		close_after_flush(s, f->cause, "killed in a call: ORA-00028 sent");
+		return;
+	}
+	if (f->closes_at_once) {
+		session_end(s, f->cause, "killed while idle: the process ended");
+		return;
+	}
+	char line[160];
+	snprintf(line, sizeof(line),
+	         "KILLED while idle (the client learns it at its next call: ORA-%05d)",
+	         f->ora_next_call);
+	mark(s, DB_KILLED, "killed", line);
+}
+
+/* A KILLED or SNIPED session's next call: the error, then the end. */
+static void answer_marked(struct session *s)
+{
+	enum db_end e = s->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME;
+
+	send_ora(s, db_ends[e].ora_next_call);
+	char detail[96];
+	snprintf(detail, sizeof(detail), "the client called %.1f s after: ORA-%05d sent",
+	         (double)(now_ms(s) - s->marked_ms) / 1000.0, db_ends[e].ora_next_call);
+	s->mark = DB_INACTIVE; /* ended by its own cause, not "then gone" */
+	close_after_flush(s, db_ends[e].cause, detail);
 }
 
 /* dcdlab measure asks the far end what it saw: "dcdlab:whoami" (the
@@ -390,6 +640,14 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 	s->calls++;
 	log_debug("session %llu: call %llu, %zu bytes of payload", (unsigned long long)s->id,
 	          (unsigned long long)s->calls, n);
+	if (s->mark != DB_INACTIVE) {
+		answer_marked(s);
+		return;
+	}
+	s->in_call = true;
+	evtimer_del(s->limit_timer);
+	if (lock_call(s, payload, n))
+		return;
 	if (far_end_report(s, payload, n, report, sizeof(report))) {
 		payload = (const uint8_t *)report;
 		n = strlen(report);
@@ -408,6 +666,7 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 		tns_put_data(&out, s->large_sdu, 0, payload, n);
 		send_bytes(s, &out);
 		sbuf_free(&out);
+		call_done(s);
 		return;
 	}
 	if (s->reply_timer == NULL &&
@@ -418,6 +677,7 @@ static void handle_call(struct session *s, const uint8_t *payload, size_t n)
 		tns_put_data(&out, s->large_sdu, 0, payload, n);
 		send_bytes(s, &out);
 		sbuf_free(&out);
+		call_done(s);
 		return;
 	}
 	tns_put_data(&s->pending_reply, s->large_sdu, 0, payload, n);

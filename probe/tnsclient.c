@@ -225,6 +225,22 @@ int tns_client_handshake(struct tns_client *c, const struct dcd_descriptor *d, i
 	return -1;
 }
 
+int tns_answer_ora(const uint8_t *p, size_t n, char *why, size_t whylen)
+{
+	long code = 0;
+
+	/* "ORA-00028: your session has been killed": the database's error. */
+	if (n < 10 || memcmp(p, "ORA-", 4) != 0 || p[9] != ':')
+		return 0;
+	for (int i = 4; i < 9; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		code = code * 10 + (p[i] - '0');
+	}
+	snprintf(why, whylen, "the server's answer to the call");
+	return code > 0 ? (int)code : 0;
+}
+
 /* One round trip. Returns 0, or the ORA code. */
 /* A call; the answer's payload into answer (when not NULL). */
 static int call(struct tns_client *c, const char *payload, char *answer, size_t alen, char *why,
@@ -274,7 +290,13 @@ static int call(struct tns_client *c, const char *payload, char *answer, size_t 
 			memcpy(answer, c->in.buf + TNS_DATA_HEADER_LEN, n);
 			answer[n] = '\0';
 		}
+		int ora = answered
+		                  ? tns_answer_ora((const uint8_t *)c->in.buf + TNS_DATA_HEADER_LEN,
+		                                   h.length - TNS_DATA_HEADER_LEN, why, whylen)
+		                  : 0;
 		tns_client_consume(c, h.length);
+		if (ora)
+			return ora;
 		if (answered) {
 			snprintf(why, whylen, "answered in %.3f s",
 			         (double)(clock_now_ms(&clock_monotonic) - t) / 1000.0);

@@ -50,6 +50,9 @@ int tns_client_send(struct tns_client *c, const void *buf, size_t n);
 int tns_client_read_packet(struct tns_client *c, int64_t timeout_ms, struct tns_header *h);
 /* Drop the first n bytes of c->in (a packet handled). */
 void tns_client_consume(struct tns_client *c, size_t n);
+/* An answer that is the database's error ("ORA-00028: ..."): its number,
+ * with the text into why; 0 when it is not. */
+int tns_answer_ora(const uint8_t *p, size_t n, char *why, size_t whylen);
 /* The ORA error a failed read or write means mid-session. */
 int tns_ora_for_errno(int e);
 

@@ -388,7 +388,7 @@ static int derive(struct check *c, struct dcd_err *err)
 static void run(struct check *c, const struct plan *pl, enum scn_fault_kind kind, int64_t crash_ms,
                 int64_t bound_ms, struct lab_session *o, struct sim_extra *x)
 {
-	struct scn_fault f = { kind, crash_ms, -1, 0 };
+	struct scn_fault f = { .kind = kind, .at_ms = crash_ms, .restore_ms = -1 };
 	struct sim_params p = { 0 };
 
 	p.s = &c->s;
@@ -415,9 +415,9 @@ static bool idle_survives(struct check *c, struct plan *pl, struct lab_session *
 {
 	c->idle_gap_ms = c->fw_idle_ms * 2 > 4 * HOUR_MS ? c->fw_idle_ms * 2 : 4 * HOUR_MS;
 	pl->n = 3;
-	pl->step[0] = (struct plan_step){ PLAN_CALL, 0 };
-	pl->step[1] = (struct plan_step){ PLAN_IDLE, c->idle_gap_ms };
-	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
+	pl->step[0] = (struct plan_step){ .op = PLAN_CALL, .duration_ms = 0 };
+	pl->step[1] = (struct plan_step){ .op = PLAN_IDLE, .duration_ms = c->idle_gap_ms };
+	pl->step[2] = (struct plan_step){ .op = PLAN_CALL, .duration_ms = 0 };
 	run(c, pl, FAULT_CLIENT_CRASH, -1, c->idle_gap_ms + 2 * HOUR_MS, o, x);
 	return o->calls[1].made && o->calls[1].ok;
 }
@@ -445,7 +445,7 @@ static void verdicts(struct check *c, struct plan *pl)
 	 * DBA plans with), then at points across one probe period (the best
 	 * case is just before a probe is due). Found only if found every time. */
 	pl->n = 2;
-	pl->step[1] = (struct plan_step){ PLAN_IDLE, 48 * HOUR_MS };
+	pl->step[1] = (struct plan_step){ .op = PLAN_IDLE, .duration_ms = 48 * HOUR_MS };
 	int64_t period = probe_period_ms(&c->srv, c->ns_interval_ms);
 	c->dead_client_found = true;
 	c->dead_client_best_ms = -1;
@@ -475,8 +475,8 @@ static void verdicts(struct check *c, struct plan *pl)
 	 * and range as above; else its next call, an hour later */
 	c->next_call_at_ms = HOUR_MS;
 	pl->n = 3;
-	pl->step[1] = (struct plan_step){ PLAN_IDLE, HOUR_MS };
-	pl->step[2] = (struct plan_step){ PLAN_CALL, 0 };
+	pl->step[1] = (struct plan_step){ .op = PLAN_IDLE, .duration_ms = HOUR_MS };
+	pl->step[2] = (struct plan_step){ .op = PLAN_CALL, .duration_ms = 0 };
 	period = probe_period_ms(&c->cli, 0);
 	c->dead_server_found = true;
 	c->dead_server_ms = c->dead_server_best_ms = -1;
@@ -618,16 +618,18 @@ static void warnings(struct check *c)
 		     "are never cleaned up");
 }
 
-static const char *ora_text(int ora)
+/* "ORA-03113 (end-of-file on communication channel)" */
+static const char *ora_words(int ora, char *buf, size_t size)
 {
-	return ora == 3113   ? "ORA-03113 (end-of-file on communication channel)"
-	       : ora == 3135 ? "ORA-03135 (connection lost contact)"
-	                     : "an error";
+	if (!ora_text(ora)[0])
+		return "an error";
+	snprintf(buf, size, "ORA-%05d (%s)", ora, ora_text(ora));
+	return buf;
 }
 
 static void print_text(const struct check *c)
 {
-	char b1[32], b2[32], b3[32];
+	char b1[32], b2[32], b3[32], ob1[96], ob2[96];
 	const struct dcd_profile *p = &c->prof;
 
 	printf("server: %s on %s; %s%s\n", c->release, platform_name(c->splat), p->server.why,
@@ -658,7 +660,8 @@ static void print_text(const struct check *c)
 	else
 		printf("idle sessions: DROPPED - the firewall forgets them after %s; the next call "
 		       "fails with %s %s after it is made\n",
-		       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)), ora_text(c->idle_ora),
+		       fmt_approx_ms(c->fw_idle_ms, b1, sizeof(b1)),
+		       ora_words(c->idle_ora, ob1, sizeof(ob1)),
 		       fmt_approx_ms(c->idle_fail_after_ms, b2, sizeof(b2)));
 	if (c->dead_client_found)
 		printf("a dead client: noticed by the server %s after its host vanished right "
@@ -678,7 +681,7 @@ static void print_text(const struct check *c)
 	else
 		printf("a dead server: the idle client notices nothing; its next call (an hour "
 		       "later) fails with %s %s after it is made\n",
-		       ora_text(c->next_call_ora),
+		       ora_words(c->next_call_ora, ob2, sizeof(ob2)),
 		       fmt_approx_ms(c->next_call_fail_ms, b3, sizeof(b3)));
 	if (c->n_warn) {
 		printf("\nwarnings:\n");

@@ -22,7 +22,10 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,7 +42,8 @@
 #include "netns.h"
 
 #define SAMPLE_EVERY_MS 50
-#define GRACE_MS        300 /* after both programs end: the last packets */
+#define GRACE_MS        300  /* after both programs end: the last packets */
+#define LAB_ADMIN_PORT  9101 /* dcdlab listen's HTTP, the server's loopback */
 
 static int64_t wall_ms(void)
 {
@@ -178,6 +182,83 @@ static void listener_args(const struct lab_run *r, struct argv_buf *a)
 		arg(a, "--user-timeout");
 		arg(a, "%s", fmt_duration_ms(s->user_timeout_ms, b, sizeof(b)));
 	}
+	const struct {
+		const char *opt;
+		int64_t ms;
+	} lim[] = { { "--max-idle-time", s->limits.max_idle_ms },
+		    { "--max-idle-blocker-time", s->limits.max_idle_blocker_ms },
+		    { "--idle-time", s->limits.idle_time_ms } };
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (lim[i].ms > 0) {
+			arg(a, "%s", lim[i].opt);
+			arg(a, "%lldms", (long long)lim[i].ms);
+		}
+	/* The admin endpoints (kill-session), on the server's own loopback. */
+	arg(a, "--metrics");
+	arg(a, "127.0.0.1:%d", LAB_ADMIN_PORT);
+}
+
+/* POST path to dcdlab listen's HTTP server, from inside the server's
+ * namespace (a child that enters it): 0 when it answered 200. */
+static int admin_post(struct lab_run *r, const char *path, struct dcd_err *err)
+{
+	int pfd[2];
+
+	if (pipe(pfd) != 0) {
+		err_set(err, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t parent = getpid(), pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		err_set(err, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		struct dcd_err cerr;
+		struct sockaddr_in sa = { .sin_family = AF_INET,
+			                  .sin_port = htons(LAB_ADMIN_PORT),
+			                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		char req[256], resp[512];
+		struct timeval tv = { .tv_sec = 2 };
+		close(pfd[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent ||
+		    topo_enter(r->topo, TOPO_SERVER, &cerr) != 0)
+			_exit(2);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		int n = snprintf(req, sizeof(req),
+		                 "POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n",
+		                 path);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+		    write(fd, req, (size_t)n) != n)
+			_exit(3);
+		ssize_t got = read(fd, resp, sizeof(resp) - 1);
+		if (got > 0 && write(pfd[1], resp, (size_t)got) < 0)
+			_exit(4);
+		_exit(got > 12 && memcmp(resp + 9, "200", 3) == 0 ? 0 : 1);
+	}
+	close(pfd[1]);
+	int status = 0;
+	char resp[512] = "";
+	ssize_t got = 0;
+	for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++) /* 3 s */
+		usleep(10000);
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	got = read(pfd[0], resp, sizeof(resp) - 1);
+	close(pfd[0]);
+	resp[got > 0 ? got : 0] = '\0';
+	resp[strcspn(resp, "\r\n")] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		err_set(err, "POST %s: %s", path, resp[0] ? resp : "no answer from dcdlab listen");
+		return -1;
+	}
+	return 0;
 }
 
 /* client measure: dcdlab measure to the lab's server, JSON on stdout. */
@@ -210,7 +291,7 @@ static void measure_args(const struct scenario *s, struct argv_buf *a)
 	arg(a, "%s", scenario_connect_string(s));
 }
 
-static void client_args(const struct lab_run *r, struct argv_buf *a)
+static void client_args(const struct lab_run *r, int k, struct argv_buf *a)
 {
 	const struct scenario *s = r->s;
 	char b[32];
@@ -223,7 +304,7 @@ static void client_args(const struct lab_run *r, struct argv_buf *a)
 	arg(a, "connect");
 	arg(a, "--json");
 	arg(a, "--plan");
-	arg(a, "%s", s->plan);
+	arg(a, "%s", scenario_plan(s, k));
 	arg(a, "--release");
 	arg(a, "%s", s->client_release);
 	arg(a, "--connect-timeout");
@@ -639,6 +720,12 @@ static void read_server(struct lab_run *r)
 			else
 				lab_event(r, t, "server", "%saccepted; DCD: %s", who,
 				          dcd && dcd[0] ? dcd : "none");
+		} else if ((strcmp(ev, "killed") == 0 || strcmp(ev, "sniped") == 0) && se) {
+			const char *st = jstr(o, "status");
+			se->db_status = st && strcmp(st, "KILLED") == 0   ? DB_KILLED
+			                : st && strcmp(st, "SNIPED") == 0 ? DB_SNIPED
+			                                                  : se->db_status;
+			lab_event(r, t, "server", "%s%s", who, st ? st : ev);
 		} else if (strcmp(ev, "ns-probe") == 0) {
 			lab_event(r, t, "server", "%sNS probe sent (10-byte DATA)", who);
 		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) && se &&
@@ -761,6 +848,14 @@ static void do_faults(struct lab_run *r, struct fw *fw, pid_t *listener, int64_t
 				          "the firewall reboots: its state is flushed");
 				rc = fw_flush(fw, &err);
 				break;
+			case FAULT_KILL_SESSION:
+				lab_event(r, now, "fault", "ALTER SYSTEM KILL SESSION%s",
+				          f->immediate ? " IMMEDIATE" : "");
+				rc = admin_post(r,
+				                f->immediate ? "/sessions/all/kill?immediate"
+				                             : "/sessions/all/kill",
+				                &err);
+				break;
 			}
 		}
 		if (f->kind == FAULT_LINK_CUT && done[i] && !restored[i] && f->restore_ms >= 0 &&
@@ -810,6 +905,7 @@ static int run_init(struct lab_run *r, const struct scenario *s, const char *dir
 	for (int k = 0; k < SCN_MAX_CLIENTS; k++) {
 		r->sess[k].client_exit = -1;
 		r->sess[k].server_cause = SCN_END_NONE;
+		r->sess[k].db_status = DB_INACTIVE;
 		r->sess[k].verdict[0] = r->sess[k].verdict[1] = -1;
 	}
 	r->fw_expired_ms = -1;
@@ -864,8 +960,9 @@ static int run_start(struct lab_run *r, struct run_procs *pr, int64_t bound_ms, 
 	    wait_listening(r, pr->listener, err) != 0)
 		return -1;
 	shift_clock(r, lab_now_ms(r));
-	client_args(r, pr->ca);
 	for (int k = 0; k < s->clients; k++) {
+		memset(pr->ca, 0, sizeof(*pr->ca));
+		client_args(r, k, pr->ca);
 		snprintf(out, sizeof(out), "%s/client-%d.jsonl", r->dir, k + 1);
 		snprintf(log, sizeof(log), "%s/client-%d.log", r->dir, k + 1);
 		if ((r->sess[k].pid = spawn(r, TOPO_CLIENT, pr->ca, out, log, err)) < 0)

@@ -145,6 +145,11 @@ static bool meets(const struct lab_run *r, const struct lab_session *se, const s
 		}
 		server_end_text(se, obs, size);
 		break;
+	case EXPECT_SERVER_STATUS:
+		ok = se->db_status == e->cause;
+		snprintf(obs, size, "%s%s", db_status_name((enum db_status)se->db_status),
+		         se->server_ended ? " when it ended" : ", still open at the end");
+		break;
 	case EXPECT_CAPTURE:
 		ok = se->verdict[e->leg] == e->verdict;
 		snprintf(obs, size, "%s",
@@ -184,8 +189,12 @@ void lab_evaluate(struct lab_run *r)
 		x->observed[0] = '\0';
 		/* Report the first session that fails, else the first one. */
 		for (int k = 0; k < s->clients; k++) {
+			if (s->expect[i].client && s->expect[i].client != k + 1)
+				continue;
 			if (meets(r, &r->sess[k], &s->expect[i], obs, sizeof(obs))) {
-				if (k == 0 && s->clients > 1)
+				if (s->expect[i].client)
+					snprintf(x->observed, sizeof(x->observed), "%s", obs);
+				else if (k == 0 && s->clients > 1)
 					snprintf(x->observed, sizeof(x->observed),
 					         "all %d sessions, #1: %s", s->clients, obs);
 				else if (k == 0)

@@ -77,6 +77,7 @@ struct lab_session {
 	bool server_dead_peer;
 	int64_t server_end_ms;
 	double server_since_last_packet_s;
+	int db_status;  /* enum db_status the database last gave it (KILLED, SNIPED) */
 	int verdict[2]; /* per enum scn_leg, enum verdict; -1 no flow */
 };
 

@@ -34,6 +34,10 @@ static void setup_line(const struct scenario *s, char *buf, size_t size)
 		        s->keepalives_ignored ? "ignored" : "count");
 	if (n < size)
 		n += (size_t)snprintf(buf + n, size - n, " | client: %s", s->plan);
+	for (int k = 0; k < s->clients; k++)
+		if (s->client_plan[k][0] && n < size)
+			n += (size_t)snprintf(buf + n, size - n, " | client %d: %s", k + 1,
+			                      s->client_plan[k]);
 	if (s->c_keepidle_s && n < size)
 		snprintf(buf + n, size - n, ", keepalive %d/%d/%d", s->c_keepidle_s,
 		         s->c_keepintvl_s, s->c_keepcnt);
@@ -130,6 +134,8 @@ void report_json(const struct lab_run *r, FILE *out)
 		} else {
 			sbuf_printf(&b, "null");
 		}
+		sbuf_printf(&b, ",\"server_status\":\"%s\"",
+		            db_status_name((enum db_status)se->db_status));
 		for (int leg = 0; leg < 2; leg++) {
 			sbuf_printf(&b, ",\"%s_leg_verdict\":",
 			            leg == LEG_SERVER ? "server" : "client");

@@ -194,12 +194,52 @@ static void sim_measure(const struct scenario *s, struct lab_run *r)
 	r->wall_s = m->elapsed_s;
 }
 
+/* Run every client's session once; the record into r when `trace`. */
+static void sim_round(const struct scenario *s, struct sim_params *p, struct plan *const *plans,
+                      const struct sim_locks *in, struct sim_locks *out, bool trace,
+                      struct lab_run *r)
+{
+	struct lab_session scratch;
+
+	out->n = 0;
+	p->locks_in = in;
+	p->locks_out = out;
+	p->trace = trace;
+	for (int k = 0; k < s->clients; k++) {
+		struct sim_extra x;
+		char tag[8] = "";
+		if (s->clients > 1)
+			snprintf(tag, sizeof(tag), "#%d ", k + 1);
+		p->plan = plans[k];
+		p->session = k;
+		p->cport = (uint16_t)(40000 + k);
+		sim_session(p, trace ? &r->sess[k] : &scratch, &x, r, tag);
+		if (!trace)
+			continue;
+		r->sess[k].cport = p->cport;
+		if ((double)x.end_ms / 1000 > r->wall_s)
+			r->wall_s = (double)x.end_ms / 1000; /* virtual seconds */
+		if (x.fw_expired) {
+			r->fw_expired++;
+			if (r->fw_expired_ms < 0 || x.fw_expired_ms < r->fw_expired_ms)
+				r->fw_expired_ms = x.fw_expired_ms;
+		}
+	}
+}
+
+/* Sessions that share locks: each round runs every session with what the
+ * others did in the last one, until a round changes nothing. */
+#define SIM_LOCK_ROUNDS 8
+
 /* One scenario, all its clients; the record the lab would have made. */
 static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, struct dcd_err *err)
 {
-	struct plan *plan = calloc(1, sizeof(*plan));
+	struct plan *plans[SCN_MAX_CLIENTS] = { 0 };
+	struct sim_locks *locks[2] = { calloc(1, sizeof(struct sim_locks)),
+		                       calloc(1, sizeof(struct sim_locks)) };
 	struct sim_params p;
 	struct legs legs = { 0 };
+	bool has_locks = false;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -209,7 +249,12 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 	r->events = calloc(LAB_MAX_EVENTS, sizeof(*r->events));
 	r->samples = calloc(1, sizeof(*r->samples));
 	snprintf(r->dir, sizeof(r->dir), "(virtual time)");
-	if (!plan || !r->events || !r->samples) {
+	for (int k = 0; k < s->clients; k++)
+		if (!(plans[k] = calloc(1, sizeof(struct plan)))) {
+			err_set(err, "out of memory");
+			goto out;
+		}
+	if (!r->events || !r->samples || !locks[0] || !locks[1]) {
 		err_set(err, "out of memory");
 		goto out;
 	}
@@ -221,31 +266,35 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 		rc = 0;
 		goto out;
 	}
-	if (plan_parse(plan, s->plan, err) != 0 ||
-	    sim_params_from_scenario(&p, s, plan, err) != 0) {
+	for (int k = 0; k < s->clients; k++) {
+		if (plan_parse(plans[k], scenario_plan(s, k), err) != 0) {
+			err_prefix(err, "%s: client %d's plan", s->file, k + 1);
+			goto out;
+		}
+		for (int i = 0; i < plans[k]->n; i++)
+			has_locks |= plans[k]->step[i].op == PLAN_LOCK;
+	}
+	if (sim_params_from_scenario(&p, s, plans[0], err) != 0) {
 		err_prefix(err, "%s", s->file);
 		goto out;
 	}
-	p.trace = true;
 	p.wire = wire;
+	int round = 0;
+	for (; has_locks && round < SIM_LOCK_ROUNDS; round++) {
+		sim_round(s, &p, plans, locks[round % 2], locks[(round + 1) % 2], false, r);
+		if (locks[0]->n == locks[1]->n &&
+		    memcmp(locks[0]->use, locks[1]->use, sizeof(locks[0]->use[0]) * locks[0]->n) ==
+		            0)
+			break;
+	}
+	if (has_locks && round == SIM_LOCK_ROUNDS) {
+		err_set(err, "%s: the sessions' locks did not settle in %d rounds", s->file,
+		        SIM_LOCK_ROUNDS);
+		goto out;
+	}
 	p.on_packet = on_packet;
 	p.packet_arg = &legs;
-	for (int k = 0; k < s->clients; k++) {
-		struct sim_extra x;
-		char tag[8] = "";
-		if (s->clients > 1)
-			snprintf(tag, sizeof(tag), "#%d ", k + 1);
-		p.cport = (uint16_t)(40000 + k);
-		sim_session(&p, &r->sess[k], &x, r, tag);
-		r->sess[k].cport = p.cport;
-		if ((double)x.end_ms / 1000 > r->wall_s)
-			r->wall_s = (double)x.end_ms / 1000; /* virtual seconds */
-		if (x.fw_expired) {
-			r->fw_expired++;
-			if (r->fw_expired_ms < 0 || x.fw_expired_ms < r->fw_expired_ms)
-				r->fw_expired_ms = x.fw_expired_ms;
-		}
-	}
+	sim_round(s, &p, plans, locks[(round + 1) % 2], locks[round % 2], true, r);
 	analyze_legs(r, &legs);
 	if (legs.oom) {
 		err_set(err, "out of memory for the simulated captures");
@@ -257,7 +306,10 @@ static int sim_scenario(const struct scenario *s, bool wire, struct lab_run *r, 
 out:
 	free(legs.pk[0]);
 	free(legs.pk[1]);
-	free(plan);
+	for (int k = 0; k < SCN_MAX_CLIENTS; k++)
+		free(plans[k]);
+	free(locks[0]);
+	free(locks[1]);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include "../../capture/decode.h"
 #include "../../lib/numparse.h"
 #include "../../lib/tns.h"
+#include "../../model/dbend.h"
 #include "../../model/descriptor.h"
 #include "../../model/linux_timers.h"
 #include "../../model/profile.h"
@@ -19,7 +20,7 @@ enum { CLI, SRV };
 
 /* What crosses the path. DATA carries one of the messages. */
 enum pkt { P_DATA, P_PROBE, P_ACK, P_FIN, P_RST };
-enum msg { M_NONE, M_REQUEST, M_RESPONSE, M_NS_PROBE, M_EOF };
+enum msg { M_NONE, M_REQUEST, M_RESPONSE, M_NS_PROBE, M_EOF, M_ERROR };
 
 enum fw_state { FWS_NONE, FWS_OPEN, FWS_GONE, FWS_CLOSED };
 
@@ -29,6 +30,8 @@ struct ep {
 	bool host_down; /* crashed: nothing in, nothing out */
 	bool reset;     /* a RST arrived */
 	bool timed_out; /* the kernel gave up (ETIMEDOUT) */
+	bool fin_in;    /* the peer's FIN arrived */
+	bool fin_out;   /* its program closed the socket (FIN sent) */
 	int64_t last_rx_ms;
 	int probes_out;
 	int64_t ka_at_ms; /* keepalive timer */
@@ -60,11 +63,19 @@ struct sess {
 	bool waiting;      /* for the answer to a call */
 	int64_t app_at_ms; /* next step, or the call's timeout */
 	bool client_done;
+	int ended_ora; /* the call that ended the session failed with it */
 	/* the server's program */
 	int64_t resp_at_ms;  /* the answer to the current call */
 	int64_t ns_at_ms;    /* next NS probe */
 	int64_t last_app_ms; /* last TNS data in or out, for NS probes */
 	bool server_done;
+	/* the database's view (model/dbend.h) */
+	enum db_status mark;   /* DB_INACTIVE, DB_KILLED or DB_SNIPED */
+	int64_t idle_since_ms; /* the last answer (or the ACCEPT) */
+	int64_t limit_at_ms;   /* the idle limit that comes first */
+	bool limit_blocker;    /* ... is MAX_IDLE_BLOCKER_TIME */
+	int held;              /* its lock in locks_out (held or waited for), -1 */
+	int error_ora;         /* the error answer on its way */
 	/* the firewall */
 	enum fw_state fw;
 	int64_t fw_expires_at_ms; /* the entry's expiry */
@@ -73,6 +84,7 @@ struct sess {
 };
 
 enum fate { DELIVERED, DROPPED, RST_BACK };
+static void release(struct sess *ss);
 static enum fate xmit(struct sess *ss, int from, enum pkt k, enum msg m);
 
 static void ev(struct sess *ss, const char *who, const char *fmt, ...)
@@ -144,7 +156,11 @@ static void call_fails(struct sess *ss, int ora, const char *why)
 		ss->x->first_failure_ora = ora;
 	}
 	ev(ss, "client", "call %d: ORA-%05d: %s", ss->call, ora, why);
-	client_finish(ss, 4);
+	/* As dcdlab connect: the plan goes on; later calls fail at once. */
+	if (!ss->ended_ora)
+		ss->ended_ora = ora;
+	ss->waiting = false;
+	ss->app_at_ms = ss->now_ms;
 }
 
 static void server_end(struct sess *ss, enum end_cause cause)
@@ -154,19 +170,25 @@ static void server_end(struct sess *ss, enum end_cause cause)
 
 	if (ss->server_done)
 		return;
+	enum end_cause then = cause;
+	if (ss->mark != DB_INACTIVE && !end_cause_is_db(cause))
+		cause = db_ends[ss->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME].gone_cause;
 	ss->server_done = true;
 	e->up = false;
 	e->ka_at_ms = e->rtx_at_ms = NEVER;
-	ss->resp_at_ms = ss->ns_at_ms = NEVER;
+	ss->resp_at_ms = ss->ns_at_ms = ss->limit_at_ms = NEVER;
+	release(ss);
 	o->server_ended = true;
 	o->server_cause = cause;
-	o->server_dead_peer = end_cause_is_dead_peer(cause);
+	o->server_dead_peer = end_cause_is_dead_peer(then);
 	o->server_end_ms = ss->now_ms;
 	o->server_since_last_packet_s = (double)(ss->now_ms - e->last_rx_ms) / 1000;
-	if (cause == END_DISCONNECT || cause == END_EOF) {
+	if (cause == END_DISCONNECT || cause == END_EOF ||
+	    (end_cause_is_db(cause) && then == cause)) {
 		/* the listener closes the session: its FIN, and the client's
 		 * kernel acknowledges it */
 		e->up = true;
+		e->fin_out = true;
 		if (xmit(ss, SRV, P_FIN, M_NONE) == DELIVERED)
 			xmit(ss, CLI, P_ACK, M_NONE);
 		e->up = false;
@@ -216,7 +238,10 @@ static void fw_refresh(struct sess *ss, enum pkt k)
 /* Bytes on the wire per message (TNS packets of the lab's programs). */
 static uint16_t msg_len(enum msg k)
 {
-	return k == M_NS_PROBE || k == M_EOF ? TNS_DATA_HEADER_LEN : k == M_NONE ? 0 : 36;
+	return k == M_NS_PROBE || k == M_EOF ? TNS_DATA_HEADER_LEN
+	       : k == M_NONE                 ? 0
+	       : k == M_ERROR                ? 50 /* "ORA-00028: ...\n" */
+	                                     : 36;
 }
 
 /* A capture's view of one segment on `leg` (`len` bytes of `m`). */
@@ -345,6 +370,7 @@ static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uin
 	case P_RST: got_rst(ss, to); break;
 	case P_FIN:
 		d->rcv_nxt++;
+		d->fin_in = true;
 		if (to == SRV && d->up)
 			server_end(ss, END_EOF);
 		break;
@@ -358,8 +384,15 @@ static enum fate xmit_seq(struct sess *ss, int from, enum pkt k, enum msg m, uin
 		break;
 	case P_ACK: d->last_rx_ms = ss->now_ms; break;
 	case P_DATA:
-		if (!d->up)
+		if (!d->up) {
+			/* a closed socket (its program ended it) answers with a RST */
+			if (to == SRV && d->fin_out && !d->host_down) {
+				d->up = true; /* for the RST's way back */
+				xmit(ss, to, P_RST, M_NONE);
+				d->up = false;
+			}
 			break;
+		}
 		d->last_rx_ms = ss->now_ms;
 		if (seq == d->rcv_nxt)
 			d->rcv_nxt += msg_len(m);
@@ -467,18 +500,175 @@ static void dack_timer(struct sess *ss, int i)
 
 static void next_step(struct sess *ss);
 
+/* ---- locks between sessions (sim_locks) ---- */
+
+static struct sim_lock_use *held_use(struct sess *ss)
+{
+	return ss->held >= 0 && ss->p->locks_out ? &ss->p->locks_out->use[ss->held] : NULL;
+}
+
+/* The lock is released (commit, the end, KILLED / SNIPED): a lock still
+ * waited for was never held. */
+static void release(struct sess *ss)
+{
+	struct sim_lock_use *u = held_use(ss);
+
+	if (!u)
+		return;
+	if (u->got_ms > ss->now_ms)
+		u->got_ms = NEVER;
+	else
+		u->release_ms = ss->now_ms;
+	ss->held = -1;
+}
+
+/* A lock call reached the server: when it is granted (NEVER: never). */
+static int64_t lock_call(struct sess *ss, const char *name)
+{
+	const struct sim_locks *in = ss->p->locks_in;
+	int64_t grant = ss->now_ms;
+
+	release(ss);
+	for (int i = 0; in && i < in->n; i++) {
+		const struct sim_lock_use *u = &in->use[i];
+		bool before = u->got_ms < ss->now_ms ||
+		              (u->got_ms == ss->now_ms && u->session < ss->p->session);
+		if (u->session != ss->p->session && strcmp(u->name, name) == 0 && before &&
+		    u->release_ms > ss->now_ms && u->release_ms > grant)
+			grant = u->release_ms;
+	}
+	struct sim_locks *out = ss->p->locks_out;
+	if (out && out->n < SIM_MAX_LOCK_USES) {
+		struct sim_lock_use *u = &out->use[out->n];
+		memset(u, 0, sizeof(*u)); /* rounds are compared whole (cmd_sim.c) */
+		snprintf(u->name, sizeof(u->name), "%s", name);
+		u->session = ss->p->session;
+		u->want_ms = ss->now_ms;
+		u->got_ms = grant;
+		u->release_ms = NEVER;
+		ss->held = out->n++;
+	}
+	if (grant > ss->now_ms)
+		ev(ss, "server", "waits for lock \"%s\"", name);
+	return grant;
+}
+
+/* When another session began to wait for the lock this one holds (as the
+ * last round saw it); NEVER: nobody. */
+static int64_t blocked_from(const struct sess *ss)
+{
+	const struct sim_lock_use *h =
+	        ss->held >= 0 && ss->p->locks_out ? &ss->p->locks_out->use[ss->held] : NULL;
+	const struct sim_locks *in = ss->p->locks_in;
+	int64_t w = NEVER;
+
+	if (!h || h->got_ms > ss->now_ms)
+		return NEVER;
+	for (int i = 0; in && i < in->n; i++) {
+		const struct sim_lock_use *u = &in->use[i];
+		if (u->session != ss->p->session && strcmp(u->name, h->name) == 0 &&
+		    u->want_ms >= h->got_ms && u->got_ms > u->want_ms && u->want_ms < w)
+			w = u->want_ms;
+	}
+	return w;
+}
+
+/* The database's idle limits: when the one that comes first is due. */
+static void arm_limit(struct sess *ss)
+{
+	int64_t after_ms, after_b;
+
+	ss->limit_at_ms = NEVER;
+	ss->limit_blocker = false;
+	if (ss->server_done || ss->mark != DB_INACTIVE || ss->resp_at_ms != NEVER)
+		return;
+	if (db_limit_first(&ss->p->limits, false, &after_ms) != DB_END_COUNT)
+		ss->limit_at_ms = ss->idle_since_ms + after_ms;
+	int64_t w = blocked_from(ss);
+	if (w != NEVER && db_limit_first(&ss->p->limits, true, &after_b) == DB_MAX_IDLE_BLOCKER) {
+		int64_t at = ss->idle_since_ms + after_b > w ? ss->idle_since_ms + after_b : w;
+		if (at < ss->limit_at_ms) {
+			ss->limit_at_ms = at;
+			ss->limit_blocker = true;
+		}
+	}
+	if (ss->limit_at_ms < ss->now_ms)
+		ss->limit_at_ms = ss->now_ms;
+}
+
+static void limit_timer(struct sess *ss)
+{
+	int64_t after_ms;
+	enum db_end e = ss->limit_blocker ? DB_MAX_IDLE_BLOCKER
+	                                  : db_limit_first(&ss->p->limits, false, &after_ms);
+
+	ss->limit_at_ms = NEVER;
+	if (e == DB_END_COUNT)
+		return;
+	if (db_ends[e].closes_at_once) {
+		server_end(ss, db_ends[e].cause);
+		return;
+	}
+	ss->mark = db_ends[e].status;
+	release(ss);
+	ev(ss, "server", "%s: idle %.1f s", db_status_name(ss->mark),
+	   (double)(ss->now_ms - ss->idle_since_ms) / 1000);
+}
+
+/* The server answers a call with the database's error, then closes. */
+static void answer_error(struct sess *ss, int ora, enum end_cause cause)
+{
+	ss->error_ora = ora;
+	ss->resp_at_ms = NEVER;
+	send_msg(ss, SRV, M_ERROR);
+	enum db_status was = ss->mark;
+	ss->mark = DB_INACTIVE; /* ended by its own cause, not "then gone" */
+	server_end(ss, cause);
+	ss->mark = was;
+}
+
+static void kill_session(struct sess *ss, bool immediate)
+{
+	const struct db_end_facts *f = &db_ends[immediate ? DB_KILL_IMMEDIATE : DB_KILL];
+
+	if (ss->server_done || ss->mark == DB_KILLED)
+		return;
+	if (ss->resp_at_ms != NEVER) {
+		answer_error(ss, DB_ORA_CALL_KILLED, f->cause); /* the call is interrupted */
+	} else if (f->closes_at_once) {
+		server_end(ss, f->cause);
+	} else {
+		ss->mark = DB_KILLED;
+		ss->limit_at_ms = NEVER;
+		release(ss);
+		ev(ss, "server", "KILLED while idle");
+	}
+}
+
 static void deliver_msg(struct sess *ss, int to, enum msg m)
 {
 	if (to == SRV) {
 		ss->last_app_ms = ss->now_ms;
-		if (m == M_REQUEST) {
-			ss->resp_at_ms = ss->now_ms + ss->p->plan->step[ss->step - 1].duration_ms;
+		if (m == M_REQUEST && ss->mark != DB_INACTIVE) {
+			enum db_end e = ss->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME;
+			answer_error(ss, db_ends[e].ora_next_call, db_ends[e].cause);
+		} else if (m == M_REQUEST) {
+			const struct plan_step *st = &ss->p->plan->step[ss->step - 1];
+			ss->limit_at_ms = NEVER;
+			if (st->op == PLAN_LOCK)
+				ss->resp_at_ms = lock_call(ss, st->lock);
+			else if (st->op == PLAN_COMMIT)
+				release(ss), ss->resp_at_ms = ss->now_ms;
+			else
+				ss->resp_at_ms = ss->now_ms + st->duration_ms;
 		} else if (m == M_EOF) {
 			server_end(ss, END_DISCONNECT);
 		}
 		return;
 	}
-	if (m == M_RESPONSE && ss->waiting) {
+	if (m == M_ERROR && ss->waiting) {
+		call_fails(ss, ss->error_ora, "the server's answer to the call");
+	} else if (m == M_RESPONSE && ss->waiting) {
 		struct call_result *c = call_slot(ss);
 		if (c) {
 			c->made = c->ok = true;
@@ -500,7 +690,7 @@ static void client_close(struct sess *ss)
 		xmit(ss, CLI, P_FIN, M_NONE);
 	c->up = false;
 	c->ka_at_ms = c->rtx_at_ms = NEVER;
-	client_finish(ss, 0);
+	client_finish(ss, ss->ended_ora ? 4 : 0);
 }
 
 static void next_step(struct sess *ss)
@@ -517,7 +707,16 @@ static void next_step(struct sess *ss)
 	switch (st->op) {
 	case PLAN_IDLE: ss->app_at_ms = ss->now_ms + st->duration_ms; break;
 	case PLAN_CALL:
+	case PLAN_LOCK:
+	case PLAN_COMMIT:
 		ss->call++;
+		if (ss->ended_ora) {
+			int ora = ss->ended_ora == 28 || ss->ended_ora == 2396
+			                  ? DB_ORA_NOT_LOGGED_ON
+			                  : DB_ORA_NOT_CONNECTED;
+			call_fails(ss, ora, "not sent: the session had ended");
+			return;
+		}
 		if (c->reset) {
 			call_fails(ss, 3113, "send: Connection reset by peer");
 			return;
@@ -532,6 +731,10 @@ static void next_step(struct sess *ss)
 		send_msg(ss, CLI, M_REQUEST);
 		break;
 	case PLAN_CLOSE:
+		if (ss->ended_ora) {
+			client_close(ss);
+			break;
+		}
 		send_msg(ss, CLI, M_EOF);
 		ev(ss, "client", "close: disconnected (DATA EOF, then FIN)");
 		client_close(ss);
@@ -708,6 +911,10 @@ static void fault(struct sess *ss, int i)
 		ev(ss, "fault", "the path through the firewall is cut");
 		ss->cut = true;
 		break;
+	case FAULT_KILL_SESSION:
+		ev(ss, "fault", "ALTER SYSTEM KILL SESSION%s", f->immediate ? " IMMEDIATE" : "");
+		kill_session(ss, f->immediate);
+		break;
 	case FAULT_FW_FLUSH:
 		ev(ss, "fault", "the firewall reboots: its state is flushed");
 		if (ss->fw == FWS_OPEN)
@@ -742,6 +949,10 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 	}
 	ss.resp_at_ms = NEVER;
 	ss.ns_at_ms = p->ns_interval_ms ? p->ns_interval_ms : NEVER;
+	ss.mark = DB_INACTIVE;
+	ss.idle_since_ms = 0;
+	ss.held = -1;
+	arm_limit(&ss);
 	handshake(&ss);
 	ev(&ss, "client", "connect: ACCEPT");
 	ev(&ss, "server", "accepted");
@@ -751,12 +962,13 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 		/* the earliest timer; ties in a fixed order, so runs repeat */
 		int64_t t = p->bound_ms;
 		int which = -1;
-		int64_t cand[10] = { ss.app_at_ms,          ss.resp_at_ms,
+		int64_t cand[11] = { ss.app_at_ms,          ss.resp_at_ms,
 			             ss.ns_at_ms,           ss.ep[CLI].ka_at_ms,
 			             ss.ep[SRV].ka_at_ms,   ss.ep[CLI].rtx_at_ms,
 			             ss.ep[SRV].rtx_at_ms,  ss.fw_expires_at_ms,
-			             ss.ep[CLI].dack_at_ms, ss.ep[SRV].dack_at_ms };
-		for (int i = 0; i < 10; i++)
+			             ss.ep[CLI].dack_at_ms, ss.ep[SRV].dack_at_ms,
+			             ss.limit_at_ms };
+		for (int i = 0; i < 11; i++)
 			if (cand[i] < t)
 				t = cand[i], which = i;
 		int fi = -1; /* a fault at the same time as a timer comes first */
@@ -784,7 +996,8 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			case 1:
 				ss.resp_at_ms = NEVER;
 				send_msg(&ss, SRV, M_RESPONSE);
-				ss.last_app_ms = ss.now_ms;
+				ss.last_app_ms = ss.idle_since_ms = ss.now_ms;
+				arm_limit(&ss);
 				break;
 			case 2: {
 				int64_t wait_ms = dcd_ns_probe_wait_ms(ss.now_ms - ss.last_app_ms,
@@ -808,12 +1021,14 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			case 7: fw_expiry(&ss); break;
 			case 8:
 			case 9: dack_timer(&ss, which - 8); break;
+			case 10: limit_timer(&ss); break;
 			}
 		}
 		/* both programs done: the lab stops here too */
 		if (ss.client_done && ss.server_done)
 			break;
 	}
+	out->db_status = ss.mark;
 	x->end_ms = ss.now_ms > p->bound_ms ? p->bound_ms : ss.now_ms;
 	if (!(ss.client_done && ss.server_done)) {
 		x->end_ms = ss.now_ms = p->bound_ms;
@@ -846,6 +1061,7 @@ int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
 	p->faults = s->fault;
 	p->n_faults = s->n_fault;
 	p->call_timeout_ms = s->call_timeout_ms;
+	p->limits = s->limits;
 	p->bound_ms = lab_run_bound_ms(s);
 	if (release_parse(s->release, &rel, err) != 0)
 		return -1;

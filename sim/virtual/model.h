@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../../model/dbend.h"
 #include "../../model/plan.h"
 #include "../../model/scenario.h"
 #include "../record/record.h"
@@ -55,13 +56,35 @@ enum sim_leg { SIM_LEG_SERVER, SIM_LEG_CLIENT }; /* = enum scn_leg */
 
 typedef void (*sim_packet_fn)(void *arg, enum sim_leg leg, const struct sim_packet *p);
 
+/* Locks between sessions (plan steps lock / commit): who held which lock
+ * when, who waited from when. Sessions run one at a time here, so a
+ * scenario with locks is run again with what the others did until nothing
+ * changes (cmd_sim.c); a session reads the last round's and writes its own. */
+#define SIM_MAX_LOCK_USES 64
+struct sim_lock_use {
+	char name[PLAN_LOCK_NAME_MAX + 1];
+	int session;        /* from 0 */
+	int64_t want_ms;    /* the lock call reached the server */
+	int64_t got_ms;     /* granted; INT64_MAX: never */
+	int64_t release_ms; /* commit, the session's end or KILLED/SNIPED; INT64_MAX: held */
+};
+
+struct sim_locks {
+	struct sim_lock_use use[SIM_MAX_LOCK_USES];
+	int n;
+};
+
 struct sim_params {
 	const struct scenario *s;       /* firewall, faults, bound */
 	const struct plan *plan;        /* the client's */
 	const struct scn_fault *faults; /* the scenario's, or one session's */
 	int n_faults;
 	struct sim_tcp client, server;
-	int64_t ns_interval_ms; /* legacy DCD on the server; 0: none */
+	int64_t ns_interval_ms;           /* legacy DCD on the server; 0: none */
+	struct db_limits limits;          /* the database's idle limits */
+	const struct sim_locks *locks_in; /* the other sessions' (may be NULL) */
+	struct sim_locks *locks_out;      /* this session's are added (may be NULL) */
+	int session;                      /* its number, from 0 */
 	int64_t call_timeout_ms;
 	int64_t bound_ms;
 	bool latest_timers;      /* kernel timers as late as they may fire (worst case) */

@@ -49,8 +49,8 @@ static void draw(const struct pop_config *c, uint64_t *rng, struct plan *pl,
 		int64_t call = uniform(rng) < 0.02 ? log_uniform(rng, 1000, 1800000)
 		                                   : log_uniform(rng, 1, 2000);
 		int64_t gap = log_uniform(rng, 1000, (double)c->max_gap_ms);
-		pl->step[pl->n++] = (struct plan_step){ PLAN_CALL, call };
-		pl->step[pl->n++] = (struct plan_step){ PLAN_IDLE, gap };
+		pl->step[pl->n++] = (struct plan_step){ .op = PLAN_CALL, .duration_ms = call };
+		pl->step[pl->n++] = (struct plan_step){ .op = PLAN_IDLE, .duration_ms = gap };
 		t += call + gap;
 	}
 	*n_faults = 0;

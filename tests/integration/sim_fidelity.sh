@@ -77,6 +77,7 @@ for name in sorted(lab):
             close(name, f"{w} call {ca['call']} time", ca["t_s"], cb["t_s"])
         for leg in ("server_leg_verdict", "client_leg_verdict"):
             same(name, f"{w} {leg}", a[leg], b[leg])   # the analyzer on each side's packets
+        same(name, w + " server status", a["server_status"], b["server_status"])
         ea, eb = a["server_end"], b["server_end"]
         same(name, w + " server end", ea and ea["cause"], eb and eb["cause"])
         if ea and eb:

@@ -25,6 +25,12 @@ static void test_plan_ok(void **state)
 	assert_int_equal(p->step[2].duration_ms, 2500);
 	assert_int_equal(p->step[5].duration_ms, 60000);
 	assert_int_equal(p->step[6].op, PLAN_CLOSE);
+	assert_int_equal(plan_parse(p, "lock row_1, idle 5s, commit", &err), 0);
+	assert_int_equal(p->step[0].op, PLAN_LOCK);
+	assert_string_equal(p->step[0].lock, "row_1");
+	assert_int_equal(p->step[2].op, PLAN_COMMIT);
+	assert_true(plan_is_call(PLAN_LOCK) && plan_is_call(PLAN_COMMIT) &&
+	            !plan_is_call(PLAN_IDLE));
 	free(p);
 }
 
@@ -38,7 +44,13 @@ static void test_plan_errors(void **state)
 		{ "idle", "plan, byte 0: idle needs a duration such as 30s" },
 		{ "call, idle forever", "plan, byte 6: idle needs a duration" },
 		{ "call 5 parsecs", "unexpected \"parsecs\"" },
-		{ "dance", "unknown step \"dance\": expected call, idle or close" },
+		{ "dance", "unknown step \"dance\": expected call, idle, close, lock or commit" },
+		{ "lock", "lock needs a name" },
+		{ "lock a.b", "lock needs a name of letters" },
+		{ "lock abcdefghijklmnopqrstuvwxyz", "at most 24" },
+		{ "commit now", "unexpected \"now\" after \"commit\"" },
+		{ "close x", "unexpected \"x\" after \"close\"" },
+		{ "lock t u", "unexpected \"u\"" },
 		{ "0*call", "bad repeat count \"0\"" },
 		{ "1001*call", "bad repeat count" },
 		{ "600*call, 600*call", "more than 1000 steps" },

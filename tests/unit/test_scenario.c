@@ -192,6 +192,28 @@ static void test_errors(void **state)
 		  "expected \"measured-timeout DUR [+- DUR]\"" },
 		{ "client measure\nclients 2\nexpect measured-expiry none\n",
 		  "client measure runs one dcdlab measure" },
+		/* the database's own ends */
+		{ "fault kill-session at 1s now\n",
+		  "\"now\": kill-session takes only \"immediate\"" },
+		{ "server max_idle_time soon\n", "f.scn:1: max_idle_time: expected minutes" },
+		{ "server idle_time 0\n", "idle_time: expected minutes" },
+		{ "server release 12.1\nserver max_idle_time 3s\nexpect session survives\n",
+		  "f.scn: MAX_IDLE_TIME needs release 12.2 or later; the server is 12.1" },
+		{ "server release 18c\nserver max_idle_blocker_time 3s\nexpect session survives\n",
+		  "MAX_IDLE_BLOCKER_TIME needs release 19.0" },
+		{ "client 2 plan call\nexpect session survives\n",
+		  "f.scn: client 2 has a plan but the scenario has 1 client" },
+		{ "client 2 call\n", "f.scn:1: client 2: expected \"plan ...\"" },
+		{ "client 17 plan call\n", "\"17\": expected a whole number from 1 to 16" },
+		{ "clients 2\nclient 2 plan call, dance\n", "f.scn:2: plan, byte 6: unknown step" },
+		{ "expect client 2 session survives\n",
+		  "f.scn:1: client 2: the scenario has 1 client" },
+		{ "clients 2\nclient 2 plan call\nexpect client 2 call 2 ok\n",
+		  "f.scn:3: call 2: the plan makes only 1 call" },
+		{ "expect server-status dozing\n",
+		  "server-status \"dozing\": expected killed, sniped or inactive" },
+		{ "expect server-status active\n", "expected killed, sniped or inactive" },
+		{ "client plan lock\n", "lock needs a name" },
 	};
 	struct scenario *s = calloc(1, sizeof(*s));
 
@@ -203,6 +225,47 @@ static void test_errors(void **state)
 		if (strstr(err.msg, bad[i].want) == NULL)
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, bad[i].want);
 	}
+	free(s);
+}
+
+/* The database's own ends: idle limits, kill-session, per-client plans
+ * and expectations on one client. */
+static void test_db_ends(void **state)
+{
+	struct scenario *s = calloc(1, sizeof(*s));
+	struct dcd_err err = { "" };
+
+	(void)state;
+	assert_int_equal(scenario_parse(s, "f.scn",
+	                                "server max_idle_time 30\n"
+	                                "server max_idle_blocker_time 3s\n"
+	                                "server idle_time 1.5m\n"
+	                                "clients 2\n"
+	                                "client plan call, idle 9s, call\n"
+	                                "client 2 plan idle 1s, lock row1, commit, close\n"
+	                                "fault kill-session at 2s immediate\n"
+	                                "fault kill-session at 4s\n"
+	                                "expect client 2 call 2 ok\n"
+	                                "expect client 1 server-end max-idle-blocker-time at 3s\n"
+	                                "expect server-status killed\n",
+	                                &err),
+	                 0);
+	assert_int_equal(s->limits.max_idle_ms, 30 * 60000); /* bare: minutes */
+	assert_int_equal(s->limits.max_idle_blocker_ms, 3000);
+	assert_int_equal(s->limits.idle_time_ms, 90000);
+	assert_string_equal(scenario_plan(s, 0), "call, idle 9s, call");
+	assert_string_equal(scenario_plan(s, 1), "idle 1s, lock row1, commit, close");
+	assert_int_equal(scenario_client_calls(s, 1), 2);
+	assert_int_equal(s->fault[0].kind, FAULT_KILL_SESSION);
+	assert_true(s->fault[0].immediate);
+	assert_false(s->fault[1].immediate);
+	assert_int_equal(s->expect[0].client, 2);
+	assert_int_equal(s->expect[0].kind, EXPECT_CALL_OK);
+	assert_string_equal(s->expect[0].text, "client 2 call 2 ok");
+	assert_int_equal(s->expect[1].cause, END_MAX_IDLE_BLOCKER);
+	assert_int_equal(s->expect[2].kind, EXPECT_SERVER_STATUS);
+	assert_int_equal(s->expect[2].cause, DB_KILLED);
+	assert_int_equal(s->expect[2].client, 0);
 	free(s);
 }
 
@@ -256,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_full),           cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),         cmocka_unit_test(test_library),
 		cmocka_unit_test(test_recorded_calls), cmocka_unit_test(test_measure),
+		cmocka_unit_test(test_db_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

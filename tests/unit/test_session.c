@@ -395,6 +395,211 @@ static void test_metrics(void **state)
 	sbuf_free(&m);
 }
 
+/* ---- the database's own ends (model/dbend.h) ---- */
+
+/* Send a call from `client` (the pair's far end) and pump. */
+static void call_on(struct fixture *f, struct bufferevent *client, const char *payload)
+{
+	struct sbuf b = { 0 };
+
+	tns_put_data(&b, true, 0, payload, strlen(payload));
+	bufferevent_write(client, b.buf, b.len);
+	sbuf_free(&b);
+	pump(f);
+}
+
+/* The next answer's payload as text ("" when none came). */
+static const char *answer(struct bufferevent *client, char *buf, size_t size)
+{
+	struct evbuffer *in = bufferevent_get_input(client);
+	size_t n = evbuffer_get_length(in);
+
+	buf[0] = '\0';
+	if (n <= 10 || n - 10 >= size)
+		return buf;
+	evbuffer_drain(in, 10);
+	evbuffer_remove(in, buf, n - 10);
+	buf[n - 10] = '\0';
+	return buf;
+}
+
+static void open_session(struct fixture *f)
+{
+	send_connect(f, DESC);
+	pump(f);
+	evbuffer_drain(bufferevent_get_input(f->pair[1]), 45);
+	assert_int_equal(f->s->state, SESSION_OPEN);
+}
+
+static void test_kill_idle(void **state)
+{
+	struct fixture *f = *state;
+	char r[128];
+
+	open_session(f);
+	call_on(f, f->pair[1], "dcdlab:call=1");
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)), "dcdlab:call=1");
+	assert_int_equal(session_status(f->s), DB_INACTIVE);
+	session_kill(f->s, false);
+	pump(f);
+	/* Idle: nothing reaches the client until it calls. */
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)), "");
+	assert_int_equal(session_status(f->s), DB_KILLED);
+	f->now_ms += 5000;
+	call_on(f, f->pair[1], "dcdlab:call=2");
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)),
+	                    "ORA-00028: your session has been killed\n");
+	pump(f);
+	assert_null(f->srv.sessions);
+	assert_int_equal(f->srv.counters.ends_total[END_KILLED], 1);
+}
+
+static void test_kill_in_call(void **state)
+{
+	struct fixture *f = *state;
+	char r[128];
+
+	open_session(f);
+	call_on(f, f->pair[1], "dcdlab:sleep=30s");
+	assert_int_equal(session_status(f->s), DB_ACTIVE);
+	session_kill(f->s, false);
+	pump(f);
+	/* The call is interrupted at once. */
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)),
+	                    "ORA-00028: your session has been killed\n");
+	pump(f);
+	assert_null(f->srv.sessions);
+	assert_int_equal(f->srv.counters.ends_total[END_KILLED], 1);
+}
+
+static void test_kill_immediate_and_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct bufferevent *pair2[2];
+
+	open_session(f);
+	session_kill(f->s, true); /* idle, IMMEDIATE: the process ends at once */
+	pump(f);
+	assert_null(f->srv.sessions);
+	assert_int_equal(f->srv.counters.ends_total[END_KILLED_IMMEDIATE], 1);
+	/* KILLED, then the client goes (here: DCD finds it dead). */
+	bufferevent_pair_new(f->srv.base, 0, pair2);
+	bufferevent_enable(pair2[1], EV_READ | EV_WRITE);
+	struct session *s2 = session_new(&f->srv, pair2[0], -1, "pair2");
+	struct sbuf b = { 0 };
+	bool follows;
+	tns_put_connect(&b, DESC, &follows);
+	if (follows)
+		tns_put_data(&b, false, 0, DESC, strlen(DESC));
+	bufferevent_write(pair2[1], b.buf, b.len);
+	sbuf_free(&b);
+	pump(f);
+	assert_int_equal(s2->state, SESSION_OPEN);
+	session_kill(s2, false);
+	assert_int_equal(session_status(s2), DB_KILLED);
+	session_end(s2, END_KEEPALIVE_TIMEOUT, NULL);
+	assert_int_equal(f->srv.counters.ends_total[END_KILLED_GONE], 1);
+	assert_int_equal(f->srv.counters.ends_total[END_KEEPALIVE_TIMEOUT], 0);
+	bufferevent_free(pair2[1]);
+}
+
+static void test_max_idle_time(void **state)
+{
+	struct fixture *f = *state;
+	char r[64];
+
+	f->srv.cfg.limits.max_idle_ms = 60000;
+	open_session(f);
+	int64_t due = due_in_ms(f->s->limit_timer);
+	if (due < 59000 || due > 60000)
+		fail_msg("MAX_IDLE_TIME is due in %lld ms, expected 60 s", (long long)due);
+	/* A call at 40 s starts the idle time again. */
+	f->now_ms += 40000;
+	call_on(f, f->pair[1], "dcdlab:call=1");
+	answer(f->pair[1], r, sizeof(r));
+	fire(f, f->s->limit_timer, 30000); /* 30 s idle: early, re-armed */
+	assert_non_null(f->srv.sessions);
+	due = due_in_ms(f->s->limit_timer);
+	if (due < 29000 || due > 30000)
+		fail_msg("re-armed for %lld ms, expected 30 s", (long long)due);
+	fire(f, f->s->limit_timer, 30000);
+	assert_null(f->srv.sessions);
+	assert_int_equal(f->srv.counters.ends_total[END_MAX_IDLE], 1);
+}
+
+static void test_idle_time_sniped(void **state)
+{
+	struct fixture *f = *state;
+	char r[128];
+
+	f->srv.cfg.limits.idle_time_ms = 10000;
+	f->srv.cfg.limits.max_idle_ms = 20000; /* acts no more once SNIPED */
+	open_session(f);
+	fire(f, f->s->limit_timer, 10000);
+	assert_int_equal(session_status(f->s), DB_SNIPED);
+	assert_int_equal(due_in_ms(f->s->limit_timer), -1);
+	call_on(f, f->pair[1], "dcdlab:call=1");
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)),
+	                    "ORA-02396: exceeded maximum idle time, please connect again\n");
+	pump(f);
+	assert_int_equal(f->srv.counters.ends_total[END_SNIPED], 1);
+}
+
+static void test_sniped_then_gone(void **state)
+{
+	struct fixture *f = *state;
+
+	f->srv.cfg.limits.idle_time_ms = 10000;
+	open_session(f);
+	fire(f, f->s->limit_timer, 10000);
+	bufferevent_free(f->pair[1]);                  /* the client closes: EOF */
+	bufferevent_pair_new(f->srv.base, 0, f->pair); /* for teardown */
+	session_end(f->s, END_EOF, NULL);
+	assert_int_equal(f->srv.counters.ends_total[END_SNIPED_GONE], 1);
+}
+
+/* MAX_IDLE_BLOCKER_TIME ends only an idle session another waits for;
+ * the waiter then gets the lock and its answer. */
+static void test_idle_blocker(void **state)
+{
+	struct fixture *f = *state;
+	struct bufferevent *p2[2];
+	char r[64];
+
+	f->srv.cfg.limits.max_idle_blocker_ms = 30000;
+	open_session(f);
+	call_on(f, f->pair[1], "dcdlab:lock=t");
+	assert_string_equal(answer(f->pair[1], r, sizeof(r)), "dcdlab:lock=t");
+	assert_int_equal(due_in_ms(f->s->limit_timer), -1); /* holds, blocks nobody */
+	bufferevent_pair_new(f->srv.base, 0, p2);
+	bufferevent_enable(p2[1], EV_READ | EV_WRITE);
+	struct session *waiter = session_new(&f->srv, p2[0], -1, "waiter");
+	struct sbuf b = { 0 };
+	bool follows;
+	tns_put_connect(&b, DESC, &follows);
+	if (follows)
+		tns_put_data(&b, false, 0, DESC, strlen(DESC));
+	bufferevent_write(p2[1], b.buf, b.len);
+	sbuf_free(&b);
+	pump(f);
+	evbuffer_drain(bufferevent_get_input(p2[1]), 45);
+	f->now_ms += 10000;
+	call_on(f, p2[1], "dcdlab:lock=t");
+	assert_string_equal(answer(p2[1], r, sizeof(r)), ""); /* waits */
+	assert_int_equal(session_status(waiter), DB_ACTIVE);
+	int64_t due = due_in_ms(f->s->limit_timer); /* idle 10 s of 30 */
+	if (due < 19000 || due > 20000)
+		fail_msg("the blocker's limit is due in %lld ms, expected 20 s", (long long)due);
+	fire(f, f->s->limit_timer, 20000);
+	assert_int_equal(f->srv.counters.ends_total[END_MAX_IDLE_BLOCKER], 1);
+	assert_string_equal(answer(p2[1], r, sizeof(r)), "dcdlab:lock=t");
+	assert_int_equal(session_status(waiter), DB_INACTIVE);
+	assert_string_equal(waiter->lock, "t");
+	f->s = waiter;
+	session_end(waiter, END_SHUTDOWN, NULL);
+	bufferevent_free(p2[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +614,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protocol_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_idle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_in_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_immediate_and_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_idle_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_time_sniped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sniped_then_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_blocker, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
