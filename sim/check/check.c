@@ -20,6 +20,7 @@
 #include "../../lib/log.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
+#include "../../model/dbend.h"
 #include "../../model/descriptor.h"
 #include "../../model/driver.h"
 #include "../../model/linux_timers.h"
@@ -67,6 +68,13 @@ const char check_usage[] =
         "  --path FILE             or the path as dcdlab measure --json saved it\n"
         "  --fw-expiry silent|rst-next|rst-both   what it does at expiry\n"
         "  --keepalives-ignored    the firewall does not count keepalives\n"
+        "  --max-idle-time MIN     the database's MAX_IDLE_TIME (12.2+)\n"
+        "  --max-idle-blocker-time MIN   its MAX_IDLE_BLOCKER_TIME (19c+)\n"
+        "  --idle-time MIN         the users' profile IDLE_TIME (sessions become "
+        "SNIPED)\n"
+        "  --init-ora FILE         or an init.ora / spfile excerpt with "
+        "max_idle_time=...\n"
+        "                          (a later option wins)\n"
         "  --json                  one JSON object\n"
         "\n"
         "Says whether idle sessions survive the firewall, which side's "
@@ -96,6 +104,8 @@ struct check {
 	int64_t fw_idle_ms;
 	int expiry; /* -1: the preset's, else enum fw_expiry */
 	bool ka_ignored, json;
+	struct db_limits limits; /* the database's idle limits (ms, 0: not set) */
+	bool use_limits;         /* ... in the simulated sessions (db_verdict only) */
 	/* derived */
 	struct platform_tcp st, ct;
 	struct dcd_profile prof;
@@ -122,6 +132,11 @@ struct check {
 	int64_t advice_fw_idle_ms;  /* the shortest firewall timeout that would do */
 	int next_call_ora;
 	int64_t next_call_fail_ms, next_call_at_ms;
+	/* with an idle limit: who ends an idle session first, and when */
+	enum db_end idle_end; /* DB_MAX_IDLE, DB_IDLE_TIME; DB_END_COUNT: not the database */
+	bool idle_end_fw;     /* ... the firewall */
+	int64_t idle_end_ms;  /* after this long idle; -1 never */
+	int idle_end_ora;     /* what the client's next call gets */
 };
 
 static void warn(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -399,6 +414,7 @@ static void run(struct check *c, const struct plan *pl, enum scn_fault_kind kind
 	p.server = c->srv;
 	p.ns_interval_ms = c->ns_interval_ms;
 	p.bound_ms = bound_ms;
+	p.limits = c->use_limits ? c->limits : (struct db_limits){ 0 };
 	p.latest_timers = true; /* a verdict must hold when the kernel is late */
 	sim_session(&p, o, x, NULL, "");
 }
@@ -501,6 +517,96 @@ static void verdicts(struct check *c, struct plan *pl)
 	}
 	if (!c->dead_server_found)
 		c->dead_server_ms = c->dead_server_best_ms = -1;
+}
+
+static bool any_limit(const struct db_limits *l)
+{
+	return l->max_idle_ms || l->max_idle_blocker_ms || l->idle_time_ms;
+}
+
+/* The database ends idle sessions (their processes, and so dead clients'
+ * too) before the firewall could drop them: by design, not a failure. */
+static bool db_closes_first(const struct check *c)
+{
+	return c->idle_end != DB_END_COUNT && db_ends[c->idle_end].closes_at_once;
+}
+
+static bool verdict_ok(const struct check *c)
+{
+	return (c->survives || db_closes_first(c)) && (c->dead_client_found || db_closes_first(c));
+}
+
+/* With the database's idle limits: who ends an idle session first - the
+ * database, the firewall or nothing - and what the client's next call
+ * gets (a simulated session, as the other verdicts). */
+static void db_verdict(struct check *c, struct plan *pl)
+{
+	struct lab_session o;
+	struct sim_extra x;
+	int64_t db_ms;
+
+	c->idle_end = db_limit_first(&c->limits, false, &db_ms);
+	int64_t fw_ms = c->survives ? -1 : c->fw_idle_ms;
+	c->idle_end_fw = fw_ms >= 0 && (c->idle_end == DB_END_COUNT || fw_ms < db_ms);
+	if (c->idle_end_fw)
+		c->idle_end = DB_END_COUNT;
+	c->idle_end_ms = c->idle_end_fw ? fw_ms : c->idle_end != DB_END_COUNT ? db_ms : -1;
+	/* the next call comes soon after the first end (or long after none) */
+	int64_t gap = c->idle_end_ms >= 0 ? c->idle_end_ms + c->idle_end_ms / 10 + 1000
+	                                  : (db_ms > c->fw_idle_ms ? db_ms : c->fw_idle_ms) * 2;
+	pl->n = 3;
+	pl->step[0] = (struct plan_step){ .op = PLAN_CALL };
+	pl->step[1] = (struct plan_step){ .op = PLAN_IDLE, .duration_ms = gap };
+	pl->step[2] = (struct plan_step){ .op = PLAN_CALL };
+	c->use_limits = true;
+	run(c, pl, FAULT_CLIENT_CRASH, -1, gap + 2 * HOUR_MS, &o, &x);
+	c->use_limits = false;
+	c->idle_end_ora = o.calls[1].made && !o.calls[1].ok ? o.calls[1].ora : 0;
+}
+
+static void db_warnings(struct check *c)
+{
+	char b1[32], b2[32];
+	bool no_dcd = !c->srv.keepidle_ms && !c->ns_interval_ms;
+
+	if (c->limits.idle_time_ms && no_dcd)
+		warn(c,
+		     "profile IDLE_TIME marks idle sessions SNIPED, but a SNIPED session whose "
+		     "client has vanished lingers (its process, its SESSIONS slot) until DCD finds "
+		     "the client dead: with no server-side DCD, forever");
+	if (no_dcd)
+		warn(c, "without server-side DCD a KILLED session of a vanished client stays "
+		        "KILLED: only the client's next call or DCD ends it");
+	if (c->limits.max_idle_blocker_ms && c->limits.max_idle_ms &&
+	    c->limits.max_idle_blocker_ms >= c->limits.max_idle_ms)
+		warn(c,
+		     "MAX_IDLE_BLOCKER_TIME (%s) acts only when shorter than MAX_IDLE_TIME (%s): "
+		     "here it never does",
+		     fmt_approx_ms(c->limits.max_idle_blocker_ms, b1, sizeof(b1)),
+		     fmt_approx_ms(c->limits.max_idle_ms, b2, sizeof(b2)));
+}
+
+/* Each limit the release lacks: 2 with what it needs, else 0. */
+static int limits_available(const struct check *c)
+{
+	const struct {
+		enum db_end e;
+		int64_t ms;
+		const char *opt;
+	} lim[] = { { DB_MAX_IDLE, c->limits.max_idle_ms, "--max-idle-time" },
+		    { DB_MAX_IDLE_BLOCKER, c->limits.max_idle_blocker_ms,
+		      "--max-idle-blocker-time" },
+		    { DB_IDLE_TIME, c->limits.idle_time_ms, "--idle-time" } };
+
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (lim[i].ms && !db_end_available(lim[i].e, c->prof.server_release)) {
+			log_error("%s: %s came with release %d.%d; --release %s lacks it",
+			          lim[i].opt, db_ends[lim[i].e].setting,
+			          db_ends[lim[i].e].since.major, db_ends[lim[i].e].since.minor,
+			          c->release);
+			return 2;
+		}
+	return 0;
 }
 
 /* Does an idle session survive with the server's DCD set to `expire_min`
@@ -612,7 +718,12 @@ static void warnings(struct check *c)
 		warn(c,
 		     "this firewall does not count keepalives as activity: only data (NS probes, "
 		     "USE_NS_PROBES_FOR_DCD=TRUE) would keep idle sessions");
-	if (!c->srv.keepidle_ms && !c->ns_interval_ms)
+	if (!c->srv.keepidle_ms && !c->ns_interval_ms && db_closes_first(c))
+		warn(c,
+		     "no server-side DCD (SQLNET.EXPIRE_TIME not set or 0): dead clients' sessions "
+		     "end only by %s, with every idle one",
+		     db_ends[c->idle_end].setting);
+	else if (!c->srv.keepidle_ms && !c->ns_interval_ms)
 		warn(c,
 		     "no server-side DCD (SQLNET.EXPIRE_TIME not set or 0): dead clients' sessions "
 		     "are never cleaned up");
@@ -625,6 +736,43 @@ static const char *ora_words(int ora, char *buf, size_t size)
 		return "an error";
 	snprintf(buf, size, "ORA-%05d (%s)", ora, ora_text(ora));
 	return buf;
+}
+
+/* The database's idle limits: which ends an idle session first. */
+static void print_db_text(const struct check *c)
+{
+	char b1[32], b2[32], ob[96];
+	const struct db_limits *l = &c->limits;
+
+	printf("database idle limits:");
+	if (l->max_idle_ms)
+		printf(" MAX_IDLE_TIME %s", fmt_approx_ms(l->max_idle_ms, b1, sizeof(b1)));
+	if (l->max_idle_blocker_ms)
+		printf(" MAX_IDLE_BLOCKER_TIME %s",
+		       fmt_approx_ms(l->max_idle_blocker_ms, b1, sizeof(b1)));
+	if (l->idle_time_ms)
+		printf(" profile IDLE_TIME %s", fmt_approx_ms(l->idle_time_ms, b1, sizeof(b1)));
+	printf("\n");
+	const char *sees = c->idle_end_ora ? ora_words(c->idle_end_ora, ob, sizeof(ob))
+	                                   : "an answer (the session is still there)";
+	if (c->idle_end != DB_END_COUNT)
+		printf("an idle session is ended first by the database: %s after %s idle%s%s; the "
+		       "client's next call gets %s\n",
+		       db_ends[c->idle_end].setting, fmt_approx_ms(c->idle_end_ms, b1, sizeof(b1)),
+		       c->survives ? "" : ", before the firewall's ",
+		       c->survives ? "" : fmt_approx_ms(c->fw_idle_ms, b2, sizeof(b2)), sees);
+	else if (c->idle_end_fw)
+		printf("an idle session is ended first by the firewall, after %s idle, before the "
+		       "database's limit; the client's next call gets %s\n",
+		       fmt_approx_ms(c->idle_end_ms, b1, sizeof(b1)), sees);
+	else
+		printf("an idle session is ended by nothing%s\n",
+		       l->max_idle_blocker_ms ? " unless it blocks another (MAX_IDLE_BLOCKER_TIME)"
+		                              : "");
+	if (l->max_idle_blocker_ms && db_limit_first(l, true, NULL) == DB_MAX_IDLE_BLOCKER)
+		printf("an idle session that holds a lock another waits for: ended after %s "
+		       "(MAX_IDLE_BLOCKER_TIME), its next call gets ORA-03113\n",
+		       fmt_approx_ms(l->max_idle_blocker_ms, b1, sizeof(b1)));
 }
 
 static void print_text(const struct check *c)
@@ -654,9 +802,15 @@ static void print_text(const struct check *c)
 	       : c->cli.keepidle_ms                     ? "the client"
 	                                                : "nowhere: no DCD on either side");
 	if (c->survives)
-		printf("idle sessions: SURVIVE - after %s idle (twice the firewall's timeout or "
+		printf("idle sessions: SURVIVE%s - after %s idle (twice the firewall's timeout or "
 		       "more) the next call is answered\n",
+		       any_limit(&c->limits) ? " the firewall (the database's limits aside)" : "",
 		       fmt_approx_ms(c->idle_gap_ms, b1, sizeof(b1)));
+	else if (db_closes_first(c))
+		printf("idle sessions: ENDED BY THE DATABASE after %s (%s), before the firewall "
+		       "could drop them after %s\n",
+		       fmt_approx_ms(c->idle_end_ms, b1, sizeof(b1)), db_ends[c->idle_end].setting,
+		       fmt_approx_ms(c->fw_idle_ms, b2, sizeof(b2)));
 	else
 		printf("idle sessions: DROPPED - the firewall forgets them after %s; the next call "
 		       "fails with %s %s after it is made\n",
@@ -670,6 +824,10 @@ static void print_text(const struct check *c)
 		       fmt_approx_ms(c->dead_client_ms, b1, sizeof(b1)),
 		       fmt_approx_ms(c->dead_client_best_ms, b2, sizeof(b2)),
 		       end_cause_name((enum end_cause)c->dead_client_cause));
+	else if (db_closes_first(c))
+		printf("a dead client: never noticed by DCD, but its session ends with the others "
+		       "after %s idle (%s)\n",
+		       fmt_approx_ms(c->idle_end_ms, b1, sizeof(b1)), db_ends[c->idle_end].setting);
 	else
 		printf("a dead client: NEVER noticed - its server session holds its locks until "
 		       "someone kills it (simulated for 48 h)\n");
@@ -683,6 +841,8 @@ static void print_text(const struct check *c)
 		       "later) fails with %s %s after it is made\n",
 		       ora_words(c->next_call_ora, ob2, sizeof(ob2)),
 		       fmt_approx_ms(c->next_call_fail_ms, b3, sizeof(b3)));
+	if (any_limit(&c->limits))
+		print_db_text(c);
 	if (c->n_warn) {
 		printf("\nwarnings:\n");
 		for (int i = 0; i < c->n_warn; i++)
@@ -690,8 +850,10 @@ static void print_text(const struct check *c)
 	}
 	printf("\n%s\n", c->survives && c->dead_client_found
 	                         ? "verdict: OK - idle sessions survive and dead clients are found"
-	                         : "verdict: NOT OK");
-	if (!c->survives) {
+	                 : verdict_ok(c) ? "verdict: OK - the database ends idle sessions before "
+	                                   "the firewall forgets them"
+	                                 : "verdict: NOT OK");
+	if (!verdict_ok(c)) {
 		if (c->advice_expire_time_min > 0)
 			printf("to make it OK: %sSQLNET.EXPIRE_TIME = %d or less, the largest that "
 			       "survives this firewall with every timer as late as it may fire\n",
@@ -763,7 +925,25 @@ static void print_json(const struct check *c)
 	if (c->next_call_ora)
 		sbuf_printf(&b, ",\"next_call\":{\"ora\":\"ORA-%05d\",\"fails_after_s\":%.3f}",
 		            c->next_call_ora, (double)c->next_call_fail_ms / 1000);
-	sbuf_printf(&b, "},\"warnings\":[");
+	sbuf_printf(&b, "}");
+	if (any_limit(&c->limits)) {
+		sbuf_printf(
+		        &b,
+		        ",\"database\":{\"max_idle_time_s\":%.0f,\"max_idle_blocker_time_s\":%.0f,"
+		        "\"idle_time_s\":%.0f,\"idle_end\":{\"by\":\"%s\"",
+		        (double)c->limits.max_idle_ms / 1000,
+		        (double)c->limits.max_idle_blocker_ms / 1000,
+		        (double)c->limits.idle_time_ms / 1000,
+		        c->idle_end != DB_END_COUNT ? db_ends[c->idle_end].name
+		        : c->idle_end_fw            ? "firewall"
+		                                    : "none");
+		if (c->idle_end_ms >= 0)
+			sbuf_printf(&b, ",\"after_s\":%.3f", (double)c->idle_end_ms / 1000);
+		if (c->idle_end_ora)
+			sbuf_printf(&b, ",\"next_call_ora\":\"ORA-%05d\"", c->idle_end_ora);
+		sbuf_printf(&b, "}}");
+	}
+	sbuf_printf(&b, ",\"warnings\":[");
 	for (int i = 0; i < c->n_warn; i++) {
 		if (i)
 			sbuf_printf(&b, ",");
@@ -783,7 +963,7 @@ static void print_json(const struct check *c)
 		else
 			sbuf_printf(&b, ",\"fw_idle_min_s\":null}");
 	}
-	sbuf_printf(&b, ",\"ok\":%s}\n", c->survives && c->dead_client_found ? "true" : "false");
+	sbuf_printf(&b, ",\"ok\":%s}\n", verdict_ok(c) ? "true" : "false");
 	fwrite(b.buf, 1, b.len, stdout);
 	sbuf_free(&b);
 }
@@ -803,6 +983,8 @@ static void check_defaults(struct check *c)
 	c->expiry = -1;
 	c->driver = -1;
 	c->splat = c->cplat = PLAT_LINUX;
+	c->idle_end = DB_END_COUNT; /* no idle limit unless given */
+	c->idle_end_ms = -1;
 }
 
 /* --path FILE: the firewall as dcdlab measure found it. */
@@ -939,6 +1121,27 @@ int cmd_check(int argc, char **argv)
 				          v);
 				goto out;
 			}
+		} else if (strcmp(o, "--max-idle-time") == 0 || strcmp(o, "--idle-time") == 0 ||
+		           strcmp(o, "--max-idle-blocker-time") == 0) {
+			int64_t *ms = o[2] == 'i'    ? &c->limits.idle_time_ms
+			              : o[11] == 'b' ? &c->limits.max_idle_blocker_ms
+			                             : &c->limits.max_idle_ms;
+			if (parse_duration_ms(v, 60000, ms) != 0 || *ms < 0 ||
+			    *ms > 1000000LL * 60000) {
+				log_error("%s \"%s\": expected minutes (0: not set), or a duration "
+				          "such as 90s",
+				          o, v);
+				goto out;
+			}
+		} else if (strcmp(o, "--init-ora") == 0) {
+			size_t len;
+			char *text = text_file_read(v, 1 << 20, "an init.ora excerpt", &len, &err);
+			int bad = !text || db_limits_parse_initora(&c->limits, v, text, &err) != 0;
+			free(text);
+			if (bad) {
+				log_error("--init-ora: %s", err.msg);
+				goto out;
+			}
 		} else if (strcmp(o, "--fw-expiry") == 0) {
 			c->expiry = fw_expiry_parse(v);
 			if (c->expiry < 0) {
@@ -965,14 +1168,21 @@ int cmd_check(int argc, char **argv)
 		log_error("%s", err.msg);
 		goto out;
 	}
+	if ((rc = limits_available(c)) != 0)
+		goto out;
+	rc = 2;
 	verdicts(c, pl);
 	advice(c, pl);
+	if (any_limit(&c->limits))
+		db_verdict(c, pl);
 	warnings(c);
+	if (any_limit(&c->limits))
+		db_warnings(c);
 	if (c->json)
 		print_json(c);
 	else
 		print_text(c);
-	rc = c->survives && c->dead_client_found ? 0 : 1;
+	rc = verdict_ok(c) ? 0 : 1;
 out:
 	free(c);
 	free(pl);

@@ -157,3 +157,33 @@ PY
 out=$(chk --client-driver odbc --fw-idle 1h 2>&1); rc=$?
 [ "$rc" -eq 2 ] && grep -q 'expected native, jdbc-thin, python-thin or node-thin' <<<"$out" || fail "bad driver: $rc $out"
 ok "--client-driver: node-thin ignores ENABLE=BROKEN (said, with what to use); 300/1/10 finds a dead server sooner than python-thin's 300/6/10"
+
+# The database's own idle limits: which ends an idle session first. MAX_IDLE_TIME
+# 30 min before a 1 h ASA: the database (FIN), the next call ORA-03113, and the
+# firewall never drops an idle session: OK. IDLE_TIME without DCD leaves
+# SNIPED sessions of vanished clients behind: warned. A release without the
+# parameter, a bad value, an init.ora line that is not minutes: refused.
+j=$(chk --firewall cisco-asa --init-ora tests/data/init-idle-limits.ora --json)
+jq -e '.database.idle_end.by == "max-idle-time" and .database.idle_end.after_s == 1800 and
+	.database.idle_end.next_call_ora == "ORA-03113" and .database.max_idle_blocker_time_s == 300 and
+	.ok == true' <<<"$j" >/dev/null || fail "init.ora limits before an ASA: $j"
+j=$(chk --fw-idle 20m --max-idle-time 30 --json); rc=$?
+[ "$rc" -eq 1 ] && jq -e '.database.idle_end.by == "firewall" and .database.idle_end.after_s == 1200 and
+	.ok == false' <<<"$j" >/dev/null || fail "a 20 min firewall before MAX_IDLE_TIME 30: $rc $j"
+out=$(chk --fw-idle 3h --expire-time 10 --idle-time 15)
+grep -q "ended first by the database: profile IDLE_TIME after 15.0 min idle; the client's next call gets ORA-02396" \
+	<<<"$out" || fail "IDLE_TIME: $out"
+out=$(chk --fw-idle 3h --idle-time 15)
+grep -q "a SNIPED session whose client has vanished lingers .* forever" <<<"$out" || fail "SNIPED warning: $out"
+out=$(chk --fw-idle 3h --max-idle-time 30 --max-idle-blocker-time 60)
+grep -q "MAX_IDLE_BLOCKER_TIME (60.0 min) acts only when shorter than MAX_IDLE_TIME" <<<"$out" ||
+	fail "blocker >= max idle: $out"
+printf '*.processes=300\n*.max_idle_time=half\n' >"$T/bad.ora"
+for c in "--release 12.1 --max-idle-time 30|MAX_IDLE_TIME came with release 12.2" \
+	"--release 18c --max-idle-blocker-time 5|MAX_IDLE_BLOCKER_TIME came with release 19.0" \
+	"--max-idle-time soon|expected minutes" "--init-ora $T/bad.ora|bad.ora:2: max_idle_time = \"half\"" \
+	"--init-ora $T/nope.ora|nope.ora: No such file"; do
+	out=$(chk --fw-idle 1h ${c%%|*} 2>&1); rc=$?
+	[ "$rc" -eq 2 ] && grep -qF -- "${c#*|}" <<<"$out" || fail "${c%%|*}: exit $rc: $out"
+done
+ok "idle limits: who ends an idle session first (database, firewall), its ORA, SNIPED/blocker warnings, bad input refused"
