@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "../lib/tns.h"
+#include "../model/dbend.h"
 #include "../model/sqlnet.h"
 
 const double gap_bucket_s[GAP_BUCKETS] = {
@@ -328,6 +329,36 @@ static bool on_tiny_segment(struct analyzer *a, struct flow *f, int dir, const s
 
 /* A segment with data: late (fills a capture hole), sent again, or new
  * data that now waits for the peer's ACK (an NS probe is such data). */
+/* The first FIN of the flow: who sent it, and how long after the last
+ * data either way (the start of each side's last data run, moved forward
+ * by each ACK of it: about its end). A server that closes an idle session
+ * is the database's own end (verdict.c). */
+static void first_fin(struct flow *f, int dir, uint32_t now_ms)
+{
+	uint32_t last = 0;
+
+	for (int d = 0; d < 2; d++)
+		if ((f->h[d].bits & H_DATA_SEEN) && seq_lt(last, f->h[d].t_pending_ms) &&
+		    !seq_lt(now_ms, f->h[d].t_pending_ms))
+			last = f->h[d].t_pending_ms;
+	f->fbits |= FIN_FIRST | (dir ? FIN_FIRST_SIDE1 : 0);
+	f->fin_idle_enc = enc_ms(now_ms - last);
+}
+
+/* An Oracle error in the server's data (ORA-00028 for a killed session,
+ * ORA-02396 for a sniped one): evidence of the database's own end. Only
+ * small segments, the first bytes captured: error packets are short. */
+static void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
+{
+	size_t n = p->caplen_payload < 512 ? p->caplen_payload : 512;
+
+	if (dir == f->client || p->payload == NULL || p->payload_len > 2048 || n < 10)
+		return;
+	int code = ora_find(p->payload, n);
+	if (code)
+		f->server_ora = ora_known_index(code) ? (uint8_t)ora_known_index(code) : 255;
+}
+
 static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
                     uint32_t pkt, uint32_t now_ms)
 {
@@ -351,6 +382,8 @@ static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tc
 		x->ns_probes++;
 		mark(a, pkt, PKT_NS_PROBE);
 	}
+	if (!ns)
+		note_ora(f, dir, p);
 	if (!(x->bits & H_DATA_PENDING)) {
 		x->bits |= H_DATA_PENDING | H_DATA_SEEN;
 		x->t_pending_ms = now_ms;
@@ -424,6 +457,8 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 			x->bits |= H_NXT;
 		}
 	}
+	if ((fl & TCP_FIN) && !((x->bits | y->bits) & (H_FIN | H_RST)) && !(f->fbits & FIN_FIRST))
+		first_fin(f, dir, now_ms);
 	if (fl & TCP_FIN)
 		x->bits |= H_FIN;
 	if (!(fl & (TCP_SYN | TCP_RST)))
@@ -494,6 +529,49 @@ void analyzer_skip(struct analyzer *a, enum decode_result why)
 		a->s.skipped[why]++;
 }
 
+void note_server_idle(struct analyzer *a, double idle_s)
+{
+	if (a->n_srv_idle == a->cap_srv_idle) {
+		size_t cap = a->cap_srv_idle ? a->cap_srv_idle * 2 : 64;
+		double *v = realloc(a->srv_idle_s, cap * sizeof(*v));
+		if (v == NULL)
+			return; /* a statistic, not a verdict: go on without it */
+		a->srv_idle_s = v;
+		a->cap_srv_idle = cap;
+	}
+	a->srv_idle_s[a->n_srv_idle++] = idle_s;
+}
+
+static int by_value(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The largest group of server-ended flows whose idle times lie within a
+ * second of each other: many sessions closed by the server after the same
+ * idle time is a server idle limit. */
+static void server_idle_groups(struct analyzer *a)
+{
+	size_t n = a->n_srv_idle, best = 0, at = 0;
+
+	if (n < 2)
+		return;
+	qsort(a->srv_idle_s, n, sizeof(double), by_value);
+	for (size_t i = 0, j = 0; j < n; j++) {
+		while (a->srv_idle_s[j] - a->srv_idle_s[i] > 1.0)
+			i++;
+		if (j - i + 1 > best) {
+			best = j - i + 1;
+			at = i;
+		}
+	}
+	if (best >= 2) {
+		a->s.server_idle_flows = best;
+		a->s.server_idle_s = a->srv_idle_s[at + best / 2];
+	}
+}
+
 void analyzer_finish(struct analyzer *a, struct summary *s)
 {
 	/* Closed flows first, in closing order, then the rest by number. */
@@ -507,5 +585,6 @@ void analyzer_finish(struct analyzer *a, struct summary *s)
 		}
 	}
 	a->s.duration_s = a->last_ms / 1000.0;
+	server_idle_groups(a);
 	*s = a->s;
 }

@@ -61,6 +61,8 @@ struct flow_report {
 	double idle_max_s;     /* longest time without a packet, either way */
 	double drop_gap_s;     /* firewall-drop: the idle gap before it, else -1 */
 	double survived_gap_s; /* longest gap after which both sides spoke */
+	double server_idle_s;  /* server-ended: idle before the server's FIN, else -1 */
+	int server_ora;        /* the server's ORA error: its number, -1 another, 0 none */
 	struct evidence evidence[REPORT_MAX_EVIDENCE];
 	int n_evidence;
 	/* Capture artefacts, not path events: segments the capture missed
@@ -95,6 +97,10 @@ struct summary {
 	double duration_s;
 	uint64_t not_captured, flows_with_loss, duplicates, reordered;
 	int64_t kernel_drops; /* live capture: pcap_stats ps_drop, else -1 */
+	/* Server-ended flows after the same idle time (within 1 s): the
+	 * largest such group, a server idle limit rather than a firewall. */
+	uint64_t server_idle_flows; /* 0: none */
+	double server_idle_s;       /* its idle time (median) */
 };
 
 struct analyzer;

@@ -19,6 +19,7 @@
 #include "../lib/clock.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
+#include "../model/dbend.h"
 #include "../lib/sbuf.h"
 #include "../model/firewall.h"
 #include "analyze.h"
@@ -160,6 +161,12 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 		sbuf_printf(&sb, ",\"detect_s\":%.3f", r->detect_s);
 	if (r->drop_gap_s >= 0)
 		sbuf_printf(&sb, ",\"drop_gap_s\":%.3f", r->drop_gap_s);
+	if (r->server_idle_s >= 0)
+		sbuf_printf(&sb, ",\"server_idle_s\":%.3f", r->server_idle_s);
+	if (r->server_ora > 0)
+		sbuf_printf(&sb, ",\"server_ora\":\"ORA-%05d\"", r->server_ora);
+	else if (r->server_ora < 0)
+		sbuf_printf(&sb, ",\"server_ora\":\"ORA-\"");
 	sbuf_printf(&sb, ",\"evidence\":[");
 	for (int i = 0; i < r->n_evidence; i++) {
 		if (r->evidence[i].pkt)
@@ -226,6 +233,12 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 		         r->detect_s);
 	else if (r->verdict == VERDICT_FIREWALL_DROP && r->drop_gap_s >= 0)
 		snprintf(detail, sizeof(detail), "dropped after %.1f s idle", r->drop_gap_s);
+	else if (r->verdict == VERDICT_SERVER_ENDED && r->server_ora > 0)
+		snprintf(detail, sizeof(detail), "the server answered ORA-%05d (%s), then closed",
+		         r->server_ora, ora_text(r->server_ora));
+	else if (r->verdict == VERDICT_SERVER_ENDED && r->server_idle_s >= 0)
+		snprintf(detail, sizeof(detail), "the server closed after %.1f s idle",
+		         r->server_idle_s);
 	else if (r->n_evidence)
 		snprintf(detail, sizeof(detail), "%s", r->evidence[0].what);
 	else
@@ -348,6 +361,11 @@ static void print_summary(struct an_ctx *c, const struct summary *s)
 			            (unsigned long long)s->gaps[b]);
 		sbuf_printf(&sb, "},\"max_open_flows\":%u,\"duration_s\":%.3f", s->max_open_flows,
 		            s->duration_s);
+		if (s->server_idle_flows)
+			sbuf_printf(&sb, ",\"server_idle_limit\":{\"idle_s\":%.3f,\"flows\":%llu}",
+			            s->server_idle_s, (unsigned long long)s->server_idle_flows);
+		else
+			sbuf_printf(&sb, ",\"server_idle_limit\":null");
 		sbuf_printf(&sb,
 		            ",\"capture\":{\"segments_not_captured\":%llu,\"flows_with_loss\":%llu,"
 		            "\"duplicates\":%llu,\"reordered\":%llu,\"kernel_drops\":",
@@ -371,6 +389,14 @@ static void print_summary(struct an_ctx *c, const struct summary *s)
 			        verdict_name((enum verdict)v));
 	fputc('\n', c->out);
 	print_capture_quality(c, s);
+	if (s->server_idle_flows) {
+		char b[32];
+		fprintf(c->out,
+		        "the server ends sessions after %s idle (%llu flows): a server idle limit "
+		        "(MAX_IDLE_TIME), not a firewall\n",
+		        fmt_approx_ms((int64_t)(s->server_idle_s * 1000 + 0.5), b, sizeof(b)),
+		        (unsigned long long)s->server_idle_flows);
+	}
 	if (lo >= 0 || hi >= 0) {
 		fprintf(c->out, "middlebox idle timeout: ");
 		if (lo >= 0)
@@ -402,7 +428,7 @@ static int parse_fail_on(const char *s, unsigned *mask)
 		int v = verdict_parse(t);
 		if (v < 0) {
 			log_error("--fail-on \"%s\": expected verdicts among alive, closed, "
-			          "dead-peer, firewall-drop, unknown",
+			          "dead-peer, firewall-drop, server-ended, unknown",
 			          t);
 			return -1;
 		}

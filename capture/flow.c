@@ -230,5 +230,6 @@ void analyzer_free(struct analyzer *a)
 	free(a->chunks);
 	free(a->index);
 	free(a->closing);
+	free(a->srv_idle_s);
 	free(a);
 }

@@ -58,6 +58,8 @@ enum flow_bits {
 	HOLE_BITS = 0x0f,
 	ZWP_RUN0 = 1 << 4, /* side 0's pending run is zero-window probes */
 	ZWP_RUN1 = 1 << 5,
+	FIN_FIRST = 1 << 6,       /* a FIN came before any RST: fin_idle_enc holds */
+	FIN_FIRST_SIDE1 = 1 << 7, /* ... from side 1, else side 0 */
 };
 
 #define ZWP_RUN(d) ((d) ? ZWP_RUN1 : ZWP_RUN0)
@@ -99,9 +101,10 @@ struct flow {
 	uint8_t addr[2][4];
 	uint16_t port[2];
 	uint8_t family;
-	uint8_t client; /* which side is the client (0/1) */
-	uint8_t state;  /* FLOW_FREE, FLOW_OPEN, FLOW_CLOSING */
-	uint8_t pending_gap_side;
+	uint8_t client : 1; /* which side is the client (0/1) */
+	uint8_t state : 2;  /* FLOW_FREE, FLOW_OPEN, FLOW_CLOSING */
+	uint8_t pending_gap_side : 1;
+	uint16_t fin_idle_enc; /* the first FIN: how long after the last data, enc_ms() */
 	uint32_t id;
 	uint32_t base_ms[2]; /* its first packet, ms since the capture's start
 	                      * (low, high word: no 8-byte alignment to pad) */
@@ -114,6 +117,8 @@ struct flow {
 	uint16_t duplicates;              /* copies of one packet (saturating) */
 	uint16_t reordered;               /* segments seen after later ones (saturating) */
 	uint8_t fbits;                    /* enum flow_bits */
+	uint8_t server_ora;               /* the server's last ORA error: ora_known_index(),
+	                                   * 255 another one, 0 none */
 	uint32_t loss_pkt[LOSS_EXAMPLES]; /* where the first holes showed */
 	uint32_t self;                    /* its own number in the chunks */
 	struct half h[2];
@@ -138,6 +143,10 @@ struct analyzer {
 	uint32_t n_chunks, n_flows_alloc, free_head, n_open, next_id;
 	uint32_t *index;
 	uint32_t index_mask, index_used, index_tomb;
+	/* Idle before the server's FIN of each server-ended flow (verdict.c):
+	 * grouped at the end (analyzer_finish). */
+	double *srv_idle_s;
+	size_t n_srv_idle, cap_srv_idle;
 	/* Closed flows wait here for their linger to pass (FIFO). */
 	uint32_t *closing;
 	uint32_t closing_cap, closing_head, closing_tail;
@@ -268,6 +277,9 @@ static inline double dec_s(uint16_t v)
 void flow_release(struct analyzer *a, struct flow *f, uint32_t n);
 void closing_push(struct analyzer *a, uint32_t n);
 void expire_closed(struct analyzer *a);
+
+/* analyze.c: remember a server-ended flow's idle time (verdict.c tells). */
+void note_server_idle(struct analyzer *a, double idle_s);
 
 /* verdict.c: the flow's verdict with evidence, handed to on_report. */
 void finish_flow(struct analyzer *a, struct flow *f);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../model/dbend.h"
 #include "../model/sqlnet.h"
 
 static void format_addr(const struct analyzer *a, const struct flow *f, int side, char *buf,
@@ -252,13 +253,50 @@ static bool rule_lost_after_gap(struct flow_report *r, const struct analyzer *a,
 	return true;
 }
 
+/* The server closed first (FIN) after the session had been idle - the
+ * database's own end: MAX_IDLE_TIME, or KILL SESSION IMMEDIATE - or after
+ * answering with an Oracle error (ORA-00028 killed, ORA-02396 sniped). Not
+ * a middlebox: the server's own FIN, and nothing of the client's pending. */
+static bool rule_server_ended(struct flow_report *r, const struct analyzer *a, const struct flow *f,
+                              int d)
+{
+	(void)a;
+	if (d == f->client)
+		return false;
+	/* An error answer, then the end of the flow, whoever's FIN came first
+	 * (the client may close at once, before the server's close is out). */
+	bool ended = (f->h[0].bits | f->h[1].bits) & (H_FIN | H_RST);
+	bool server_first = (f->fbits & FIN_FIRST) && !!(f->fbits & FIN_FIRST_SIDE1) == !!d;
+	double idle_s = server_first ? dec_s(f->fin_idle_enc) : -1;
+	int ora = f->server_ora == 255 ? -1 : ora_known_code(f->server_ora);
+	if (!(f->server_ora && ended) && !(server_first && idle_s * 1000 >= IDLE_GAP_MS))
+		return false;
+	r->verdict = VERDICT_SERVER_ENDED;
+	r->server_idle_s = idle_s * 1000 >= IDLE_GAP_MS ? idle_s : -1;
+	r->server_ora = ora;
+	if (ora > 0)
+		add_evidence(r, f, 0, f->t_last_ms,
+		             "the server answered ORA-%05d (%s), then closed", ora, ora_text(ora));
+	else if (ora < 0)
+		add_evidence(r, f, 0, f->t_last_ms,
+		             "the server answered an ORA- error, then closed");
+	if (server_first && idle_s * 1000 >= IDLE_GAP_MS)
+		add_evidence(
+		        r, f, 0, f->t_last_ms,
+		        "the server closed (FIN) after %.1f s without data either way, nothing "
+		        "of the client's pending: the database's own end (MAX_IDLE_TIME, KILL "
+		        "SESSION IMMEDIATE), not a middlebox",
+		        idle_s);
+	return true;
+}
+
 typedef bool (*verdict_rule_fn)(struct flow_report *r, const struct analyzer *a,
                                 const struct flow *f, int side);
 
 /* In order of strength; the first that holds for either side decides. */
 static const verdict_rule_fn verdict_rules[] = {
 	rule_keepalive_timeout, rule_probes_stopped, rule_unacked_data,
-	rule_injected_rst,      rule_lost_after_gap,
+	rule_injected_rst,      rule_lost_after_gap, rule_server_ended,
 };
 
 void finish_flow(struct analyzer *a, struct flow *f)
@@ -280,6 +318,7 @@ void finish_flow(struct analyzer *a, struct flow *f)
 	r.survived_gap_s = f->survived_gap_ms ? f->survived_gap_ms / 1000.0 : -1;
 	r.drop_gap_s = -1;
 	r.detect_s = -1;
+	r.server_idle_s = -1;
 	r.verdict = VERDICT_UNKNOWN;
 	r.not_captured = f->not_captured;
 	r.duplicates = f->duplicates;
@@ -312,6 +351,8 @@ void finish_flow(struct analyzer *a, struct flow *f)
 	if (r.verdict == VERDICT_FIREWALL_DROP && r.drop_gap_s > 0 &&
 	    (a->s.shortest_drop_gap_s < 0 || r.drop_gap_s < a->s.shortest_drop_gap_s))
 		a->s.shortest_drop_gap_s = r.drop_gap_s;
+	if (r.verdict == VERDICT_SERVER_ENDED && r.server_idle_s * 1000 >= IDLE_GAP_MS)
+		note_server_idle(a, r.server_idle_s);
 	a->s.by_verdict[r.verdict]++;
 	a->s.not_captured += f->not_captured;
 	a->s.reordered += f->reordered;

@@ -131,6 +131,35 @@ const char *ora_text(int code)
 	return "";
 }
 
+int ora_known_index(int code)
+{
+	for (size_t i = 0; i < sizeof(ora_texts) / sizeof(ora_texts[0]); i++)
+		if (ora_texts[i].code == code)
+			return (int)i + 1;
+	return 0;
+}
+
+int ora_known_code(int index)
+{
+	return index >= 1 && (size_t)index <= sizeof(ora_texts) / sizeof(ora_texts[0])
+	               ? ora_texts[index - 1].code
+	               : 0;
+}
+
+int ora_find(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 9 <= n; i++) {
+		if (p[i] != 'O' || memcmp(p + i, "ORA-", 4) != 0)
+			continue;
+		int code = 0, k;
+		for (k = 4; k < 9 && p[i + k] >= '0' && p[i + k] <= '9'; k++)
+			code = code * 10 + (p[i + k] - '0');
+		if (k == 9 && code > 0)
+			return code;
+	}
+	return 0;
+}
+
 enum db_end db_limit_first(const struct db_limits *l, bool blocking, int64_t *after_ms)
 {
 	enum db_end first = DB_END_COUNT;

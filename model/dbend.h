@@ -7,6 +7,7 @@
 #define DCDLAB_DBEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "outcome.h"
@@ -60,6 +61,14 @@ bool db_end_available(enum db_end e, struct oracle_release rel);
 /* An Oracle error's text as the database words it ("your session has been
  * killed"); "" when unknown. */
 const char *ora_text(int code);
+
+/* The errors ora_text knows, by number from 1 (a byte in the analyzer's
+ * flows): 0 when `code` is not one of them. */
+int ora_known_index(int code);
+int ora_known_code(int index); /* 0 when out of range */
+
+/* The first "ORA-nnnnn" in `p` (up to n bytes): its number, or 0. */
+int ora_find(const uint8_t *p, size_t n);
 
 /* The server's idle limits, in ms (0: not set). MAX_IDLE_BLOCKER_TIME acts
  * only where it is shorter than MAX_IDLE_TIME (seed 004). */

@@ -52,8 +52,11 @@ int end_cause_parse(const char *s)
 }
 
 static const char *const verdict_names[VERDICT_COUNT] = {
-	[VERDICT_ALIVE] = "alive",         [VERDICT_CLOSED] = "closed",
-	[VERDICT_DEAD_PEER] = "dead-peer", [VERDICT_FIREWALL_DROP] = "firewall-drop",
+	[VERDICT_ALIVE] = "alive",
+	[VERDICT_CLOSED] = "closed",
+	[VERDICT_DEAD_PEER] = "dead-peer",
+	[VERDICT_FIREWALL_DROP] = "firewall-drop",
+	[VERDICT_SERVER_ENDED] = "server-ended",
 	[VERDICT_UNKNOWN] = "unknown",
 };
 

@@ -44,6 +44,7 @@ enum verdict {
 	VERDICT_CLOSED,
 	VERDICT_DEAD_PEER,
 	VERDICT_FIREWALL_DROP,
+	VERDICT_SERVER_ENDED, /* the server closed an idle session (or sent an ORA error) */
 	VERDICT_UNKNOWN,
 	VERDICT_COUNT
 };

@@ -131,6 +131,13 @@ static void analyze_legs(struct lab_run *r, struct legs *l)
 			t.win = 502;
 			t.payload_len = t.caplen_payload = p->len;
 			memcpy(t.head, p->head, sizeof(p->head));
+			char text[80];
+			if (p->ora) { /* the error's text, as dcdlab listen sends it */
+				int n = snprintf(text, sizeof(text), "ORA-%05d: %s\n", p->ora,
+				                 ora_text(p->ora));
+				t.payload = (const uint8_t *)text;
+				t.caplen_payload = (uint32_t)(n < (int)p->len ? n : p->len);
+			}
 			memcpy(t.src, p->from_client ? caddr : saddr, 4);
 			memcpy(t.dst, p->from_client ? saddr : caddr, 4);
 			analyzer_packet(a, (uint64_t)p->t_ms * 1000 + 1000000, (uint32_t)i + 1, &t);

@@ -259,6 +259,8 @@ static void emit_len(struct sess *ss, int leg, int from, uint8_t flags, uint32_t
 
 	if (!ss->p->on_packet)
 		return;
+	if (m == M_ERROR)
+		pk.ora = (uint16_t)ss->error_ora;
 	if (m == M_NS_PROBE || m == M_EOF) { /* a TNS DATA header: length, type, data flags */
 		uint16_t data_flags = m == M_EOF ? TNS_DATA_FLAG_EOF : 0;
 		pk.head[1] = TNS_DATA_HEADER_LEN;

@@ -49,6 +49,7 @@ struct sim_packet {
 	uint32_t seq, ack;
 	uint16_t len;
 	uint8_t head[10]; /* a TNS header for the 10-byte DATA packets */
+	uint16_t ora;     /* the database's error this DATA carries (its text), 0 none */
 	uint32_t order;   /* for the consumer: the order it was made in */
 };
 

@@ -500,6 +500,112 @@ static void test_fin_both_ways_closed(void **state)
 	want_one(&c, VERDICT_CLOSED);
 }
 
+/* The database's own end: the server closes (FIN) an idle session. With
+ * keepalives in between (they are not data) it is still idle. */
+static void test_server_ends_idle_session(void **state)
+{
+	struct conv c;
+	struct summary s;
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	seg(&c, 10102, 0, TCP_ACK, 0, c.sseq - 1, NEXT, 0, 502); /* a keepalive */
+	send_(&c, 10103, 1, TCP_ACK, 0);
+	send_(&c, 30101, 0, TCP_ACK | TCP_FIN, 0); /* 30 s after the answer */
+	send_(&c, 30102, 1, TCP_ACK, 0);
+	finish(&c, &s);
+	want_one(&c, VERDICT_SERVER_ENDED);
+	assert_true(c.flows[0].server_idle_s > 29.9 && c.flows[0].server_idle_s < 30.1);
+	assert_int_equal(c.flows[0].server_ora, 0);
+	assert_int_equal(s.by_verdict[VERDICT_SERVER_ENDED], 1);
+	assert_int_equal(s.server_idle_flows, 0); /* one flow is no pattern */
+}
+
+/* The server's answer is an Oracle error, then it closes at once. */
+static void test_server_answers_ora(void **state)
+{
+	struct conv c;
+	struct summary s;
+	static const char text[] = "ORA-00028: your session has been killed\n";
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
+	struct tcp_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.family = 4;
+	p.flags = TCP_ACK | TCP_PSH;
+	p.ttl = 64;
+	uint8_t cl[4] = { 192, 0, 2, 2 }, sv[4] = { 198, 51, 100, 2 };
+	memcpy(p.src, sv, 4);
+	memcpy(p.dst, cl, 4);
+	p.sport = 1521;
+	p.dport = c.cport;
+	p.seq = c.sseq;
+	p.ack = c.cseq;
+	p.win = 502;
+	p.payload = (const uint8_t *)text;
+	p.payload_len = p.caplen_payload = sizeof(text) - 1;
+	c.sseq += p.payload_len;
+	analyzer_packet(c.a, c.t0_us + 5001000, ++c.pkt, &p);
+	send_(&c, 5002, 0, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 5003, 1, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 5004, 0, TCP_ACK, 0);
+	finish(&c, &s);
+	want_one(&c, VERDICT_SERVER_ENDED);
+	assert_int_equal(c.flows[0].server_ora, 28);
+	assert_non_null(
+	        strstr(c.flows[0].evidence[0].what, "ORA-00028 (your session has been killed)"));
+}
+
+/* Not the database's end: the client closes first after idle; the server
+ * closes right after the client's last call (a disconnect). */
+static void test_not_server_ended(void **state)
+{
+	struct conv c;
+	struct summary s;
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	send_(&c, 30000, 1, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 30001, 0, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 30002, 1, TCP_ACK, 0);
+	finish(&c, &s);
+	want_one(&c, VERDICT_CLOSED);
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	send_(&c, 30000, 1, TCP_ACK | TCP_PSH, 10); /* DATA with EOF */
+	send_(&c, 30001, 0, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 30002, 1, TCP_ACK | TCP_FIN, 0);
+	send_(&c, 30003, 0, TCP_ACK, 0);
+	finish(&c, &s);
+	want_one(&c, VERDICT_CLOSED);
+}
+
+/* Many sessions closed by the server after the same idle time (within a
+ * second): a server idle limit, said once across flows. */
+static void test_server_idle_limit_across_flows(void **state)
+{
+	struct conv c;
+	struct summary s;
+	static const uint64_t idle_ms[] = { 1800000, 1800400, 1800900, 600000 };
+	(void)state;
+	conv_init(&c);
+	for (int i = 0; i < 4; i++) {
+		c.cport = (uint16_t)(40000 + i);
+		c.cseq = 1000, c.sseq = 5000;
+		uint64_t t = (uint64_t)i * 10;
+		handshake_and_call(&c, t);
+		send_(&c, t + 101 + idle_ms[i], 0, TCP_ACK | TCP_FIN, 0);
+		send_(&c, t + 102 + idle_ms[i], 1, TCP_ACK | TCP_FIN, 0);
+		send_(&c, t + 103 + idle_ms[i], 0, TCP_ACK, 0);
+	}
+	finish(&c, &s);
+	assert_int_equal(s.by_verdict[VERDICT_SERVER_ENDED], 4);
+	assert_int_equal(s.server_idle_flows, 3);
+	assert_true(s.server_idle_s >= 1800 && s.server_idle_s <= 1801); /* 1 s steps past 327 s */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +629,10 @@ int main(void)
 		cmocka_unit_test(test_zero_window_answered),
 		cmocka_unit_test(test_probes_stopped_without_rst),
 		cmocka_unit_test(test_fin_both_ways_closed),
+		cmocka_unit_test(test_server_ends_idle_session),
+		cmocka_unit_test(test_server_answers_ora),
+		cmocka_unit_test(test_not_server_ended),
+		cmocka_unit_test(test_server_idle_limit_across_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
