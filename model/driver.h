@@ -8,12 +8,22 @@
  * TCP_KEEPCNT = 10; no ENABLE=BROKEN); node-oracledb 26.0.0 thin
  * lib/thin/sqlnet/ntTcp.js (setKeepAlive(true, n*60000): libuv fixes the
  * interval at 1 s and the count at 10; ENABLE=BROKEN ignored, measured
- * against dcdlab listen: tests/integration/node_oracledb.sh). */
+ * against dcdlab listen: tests/integration/node_oracledb.sh). Read again
+ * with dcdlab's source search (2026-11-30): python-oracledb transport.pyx
+ * at commit 28df389 (2024) sets exactly that, only when expire_time > 0,
+ * and nothing for ENABLE; node-oracledb sessionAtts.js at 0814380 (2025)
+ * turns (ENABLE=BROKEN) into nt.enabledDCD, but ntTcp.js (15f10c1) tests
+ * atts.enableDCD - another name - so setKeepAlive(true) is never called for
+ * it: the measured "does nothing" is that typo. JDBC thin is closed source:
+ * its oracle.net.keepAlive / TCP_KEEPIDLE / TCP_KEEPINTERVAL / TCP_KEEPCOUNT
+ * connection properties are taken from DOMAIN.md §1 (seconds; chosen: the
+ * numbers act only with keepAlive=true, else ignored and warned). */
 #ifndef DCDLAB_DRIVER_H
 #define DCDLAB_DRIVER_H
 
 #include <stdbool.h>
 
+#include "../lib/err.h"
 #include "descriptor.h"
 #include "profile.h"
 
@@ -41,5 +51,28 @@ struct driver_dcd {
 
 void driver_client_dcd(enum client_driver drv, const struct dcd_descriptor *d,
                        struct oracle_release native_release, struct driver_dcd *out);
+
+/* JDBC thin's connection properties, as users keep them: key=value lines
+ * (a .properties file: '#' or '!' comments, '=' or ':' or blanks between
+ * key and value). Other keys are ignored. -1 / 0 when not given. */
+struct jdbc_props {
+	int keepalive; /* oracle.net.keepAlive: 1, 0, -1 not given */
+	int idle_s;    /* oracle.net.TCP_KEEPIDLE */
+	int intvl_s;   /* oracle.net.TCP_KEEPINTERVAL */
+	int cnt;       /* oracle.net.TCP_KEEPCOUNT */
+	int line_ka;   /* where each was, for warnings; 0 not given */
+};
+
+/* -1 with "file:line: ..." in err. */
+int jdbc_props_parse(struct jdbc_props *p, const char *file, const char *text, struct dcd_err *err);
+
+/* What JDBC thin's socket gets from its properties (the descriptor's
+ * EXPIRE_TIME / ENABLE=BROKEN are warned as not modelled). */
+void driver_jdbc_dcd(const struct jdbc_props *p, const struct dcd_descriptor *d,
+                     struct driver_dcd *out);
+
+/* A driver's outcome as the client side of a profile (`os` for "the OS's
+ * settings"). */
+void driver_side(const struct driver_dcd *dd, const struct os_tcp *os, struct dcd_side *side);
 
 #endif

@@ -135,6 +135,7 @@ void dcd_profile_compute(struct dcd_profile *p, const struct sqlnet_config *sqln
 		         n * 60, ORACLE_DCD_KEEPINTVL_S, ORACLE_DCD_KEEPCNT);
 	} else if (desc->enable_broken) {
 		keepalive_side(cli, os->keepalive);
+		cli->os_keepalive = true;
 		snprintf(cli->why, sizeof(cli->why),
 		         "(ENABLE=BROKEN): SO_KEEPALIVE with the OS defaults %d/%d/%d%s",
 		         os->keepalive.idle_s, os->keepalive.intvl_s, os->keepalive.cnt,

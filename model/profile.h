@@ -52,6 +52,7 @@ extern const struct os_tcp os_tcp_linux_default;
 struct dcd_side {
 	enum dcd_method method;
 	struct keepalive keepalive; /* when DCD_KEEPALIVE */
+	bool os_keepalive;          /* ... only SO_KEEPALIVE: the numbers are the host's */
 	int ns_probe_interval_s;    /* when DCD_NS_PROBES */
 	int64_t detect_ms;          /* last activity to detection (TIMER_EXACT); -1 = never */
 	char why[240];              /* which setting led here, in words */

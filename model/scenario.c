@@ -17,6 +17,7 @@
 #include "sqlnet.h"
 #include "outcome.h"
 #include "plan.h"
+#include "driver.h"
 #include "profile.h"
 
 #define MAX_WORDS 64
@@ -249,9 +250,19 @@ static int client_line(struct scenario *s, const struct line *l, struct dcd_err 
 	}
 	if (strcmp(k, "measure") == 0)
 		return measure_line(s, l, err);
+	if (strcmp(k, "driver") == 0) {
+		if (l->n != 3 || (s->client_driver = client_driver_parse(l->w[2])) < 0)
+			return fail(err, l, "driver: expected " CLIENT_DRIVERS);
+		return 0;
+	}
+	if (strcmp(k, "jdbc_properties") == 0)
+		return copy(s->jdbc_properties, sizeof(s->jdbc_properties), l, 2,
+		            "a JDBC properties file", err);
+	if (strcmp(k, "os_keepalive") == 0)
+		return keepalive(l, 2, &s->c_os_idle_s, &s->c_os_intvl_s, &s->c_os_cnt, err);
 	return fail(err, l,
 	            "client: expected plan, keepalive, release, call_timeout, connect, "
-	            "tcp_retries2 or measure");
+	            "tcp_retries2, measure, driver, jdbc_properties or os_keepalive");
 }
 
 static int firewall_line(struct scenario *s, const struct line *l, struct dcd_err *err)
@@ -468,6 +479,10 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 			return fail(err, l,
 			            "server-status \"%s\": expected killed, sniped or inactive",
 			            l->w[2]);
+	} else if (strcmp(k, "client-dcd") == 0 && l->n == 3 &&
+	           (strcmp(l->w[2], "keepalive") == 0 || strcmp(l->w[2], "none") == 0)) {
+		e.kind = EXPECT_CLIENT_DCD;
+		e.verdict = l->w[2][0] == 'k';
 	} else if (strcmp(k, "capture") == 0) {
 		int i = 2;
 		e.kind = EXPECT_CAPTURE;
@@ -504,7 +519,7 @@ static int expect_line(struct scenario *s, const struct line *l, struct dcd_err 
 	} else {
 		return fail(err, l,
 		            "expect: expected session survives, call N ok|fails, server-end CAUSE, "
-		            "server-status STATUS, "
+		            "server-status STATUS, client-dcd keepalive|none, "
 		            "capture VERDICT, fw-entry expires|survives, measured-timeout DUR [+- "
 		            "DUR], measured-expiry KIND or measured-keepalives counted|ignored");
 	}
@@ -576,6 +591,7 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 	s->expire_time_min = -1;
 	s->tcp_retries2 = -1;
 	s->c_tcp_retries2 = -1;
+	s->client_driver = -1;
 	strcpy(s->release, "19c");
 	strcpy(s->client_release, "19c");
 	strcpy(s->plan, "call");
@@ -628,6 +644,10 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 	}
 	if (s->n_expect == 0) {
 		err_set(err, "%s: no \"expect\" line: a scenario says what it expects", file);
+		return -1;
+	}
+	if (s->jdbc_properties[0] && s->client_driver != DRV_JDBC_THIN) {
+		err_set(err, "%s: client jdbc_properties needs \"client driver jdbc-thin\"", file);
 		return -1;
 	}
 	if (s->measure && s->clients != 1) {

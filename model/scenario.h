@@ -16,6 +16,10 @@
  *   client 2 plan lock t, call      client 2's own plan (the others: "plan")
  *   client keepalive 2/1/3 | release REL | call_timeout DUR | connect STRING
  *   client tcp_retries2 N
+ *   client driver native|python-thin|node-thin|jdbc-thin   as that driver
+ *   client jdbc_properties FILE     jdbc-thin's oracle.net.* properties
+ *   client os_keepalive 2/1/3       the client host's keepalive defaults
+ *                                   (tcp_keepalive_time/intvl/probes)
  *   client measure [min DUR] [max DUR] [precision DUR] [connections N]
  *                  [sequential]     dcdlab measure instead of a plan
  *                                   (sequential: its one-connection bisection)
@@ -34,6 +38,7 @@
  *   expect server-end keepalive-timeout|dead-peer|none|... [within DUR]
  *          [at DUR [+- DUR]]
  *   expect server-status killed|sniped|inactive   what the database last made of it
+ *   expect client-dcd keepalive|none  what the client's driver set on its socket
  *   expect capture [server-leg|client-leg] alive|closed|dead-peer|firewall-drop
  *   expect fw-entry expires|survives
  *   expect measured-timeout DUR [+- DUR]   (client measure: the estimate)
@@ -85,6 +90,7 @@ enum scn_expect_kind {
 	EXPECT_MEASURED_EXPIRY,     /* ... what the path does: cause = enum m_expiry */
 	EXPECT_MEASURED_KEEPALIVES, /* ... counted (verdict 1) or ignored (0) */
 	EXPECT_SERVER_STATUS,       /* the session's last status: cause = enum db_status */
+	EXPECT_CLIENT_DCD,          /* the client's socket had keepalive (verdict 1) or not */
 };
 
 /* EXPECT_SERVER_END causes beyond enum end_cause. */
@@ -140,8 +146,11 @@ struct scenario {
 	char client_release[16];
 	char connect[512]; /* empty: the lab's server, service orcl */
 	int c_keepidle_s, c_keepintvl_s, c_keepcnt;
-	int64_t call_timeout_ms; /* 0: connect's default */
-	int c_tcp_retries2;      /* -1: the namespace's default */
+	int64_t call_timeout_ms;   /* 0: connect's default */
+	int c_tcp_retries2;        /* -1: the namespace's default */
+	int client_driver;         /* enum client_driver; -1: dcdlab connect's native client */
+	char jdbc_properties[256]; /* its file (jdbc-thin), relative to the scenario */
+	int c_os_idle_s, c_os_intvl_s, c_os_cnt; /* the client host's keepalive defaults; 0 */
 	/* or dcdlab measure: a path's idle timeout (0: the default) */
 	bool measure, measure_sequential;
 	int64_t measure_min_ms, measure_max_ms, measure_precision_ms;

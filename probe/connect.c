@@ -23,9 +23,11 @@
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../lib/sbuf.h"
+#include "../lib/textfile.h"
 #include "../lib/tns.h"
 #include "../model/dbend.h"
 #include "../model/descriptor.h"
+#include "../model/driver.h"
 #include "../model/nv.h"
 #include "../model/plan.h"
 #include "../model/profile.h"
@@ -53,6 +55,10 @@ const char connect_usage[] =
         "in a\n"
         "                              descriptor needs 19c+\n"
         "      --sqlnet FILE           client sqlnet.ora (SQLNET.RECV_TIMEOUT)\n"
+        "      --driver D              native (default), python-thin, node-thin or\n"
+        "                              jdbc-thin: set the socket as that driver would\n"
+        "      --jdbc-properties FILE  jdbc-thin's oracle.net.keepAlive / TCP_KEEPIDLE\n"
+        "                              / TCP_KEEPINTERVAL / TCP_KEEPCOUNT (key=value)\n"
         "      --keepidle S --keepintvl S --keepcnt N   lab scaling of client "
         "keepalive\n"
         "      --call-timeout DUR      a call unanswered this long fails with "
@@ -144,6 +150,8 @@ enum {
 	OPT_CONNECT_TIMEOUT,
 	OPT_SQLNET,
 	OPT_JSON,
+	OPT_DRIVER,
+	OPT_JDBC_PROPS,
 };
 
 static const struct option connect_longopts[] = {
@@ -157,13 +165,16 @@ static const struct option connect_longopts[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "sqlnet", required_argument, NULL, OPT_SQLNET },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "driver", required_argument, NULL, OPT_DRIVER },
+	{ "jdbc-properties", required_argument, NULL, OPT_JDBC_PROPS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct connect_opts {
-	const char *plan_text, *tnsnames, *release, *sqlnet_path, *connect_string;
+	const char *plan_text, *tnsnames, *release, *sqlnet_path, *connect_string, *jdbc_props;
+	int driver;               /* enum client_driver; -1: the release's native client */
 	struct keepalive ka_over; /* --keepidle etc.: 0 = not given */
 	int64_t call_timeout_ms;  /* -1: not given */
 };
@@ -182,6 +193,13 @@ static int parse_connect_args(int argc, char **argv, struct connect_opts *o, str
 		case OPT_RELEASE: o->release = optarg; break;
 		case OPT_SQLNET: o->sqlnet_path = optarg; break;
 		case OPT_JSON: c->json = true; break;
+		case OPT_JDBC_PROPS: o->jdbc_props = optarg; break;
+		case OPT_DRIVER:
+			if ((o->driver = client_driver_parse(optarg)) < 0) {
+				log_error("--driver \"%s\": expected " CLIENT_DRIVERS, optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_KEEPIDLE:
 		case OPT_KEEPINTVL:
 		case OPT_KEEPCNT:
@@ -230,6 +248,43 @@ static int parse_connect_args(int argc, char **argv, struct connect_opts *o, str
 	return EXIT_OK;
 }
 
+/* --driver / --jdbc-properties: the client side as that driver makes it
+ * (model/driver.c), its ignored settings said. */
+static int client_dcd_of_driver(const struct connect_opts *o, const struct dcd_descriptor *d,
+                                struct oracle_release rel, struct dcd_side *side)
+{
+	struct driver_dcd dd;
+	enum client_driver drv = o->driver >= 0 ? (enum client_driver)o->driver : DRV_JDBC_THIN;
+
+	if (o->jdbc_props && drv != DRV_JDBC_THIN) {
+		log_error("--jdbc-properties is for --driver jdbc-thin, not %s",
+		          client_driver_name(drv));
+		return -1;
+	}
+	if (drv == DRV_JDBC_THIN) {
+		struct jdbc_props jp;
+		struct dcd_err err = { "" };
+		size_t len;
+		char *text = o->jdbc_props ? text_file_read(o->jdbc_props, 1 << 20,
+		                                            "JDBC properties", &len, &err)
+		                           : NULL;
+		if (o->jdbc_props &&
+		    (!text || jdbc_props_parse(&jp, o->jdbc_props, text, &err) != 0)) {
+			free(text);
+			log_error("--jdbc-properties: %s", err.msg);
+			return -1;
+		}
+		free(text);
+		driver_jdbc_dcd(o->jdbc_props ? &jp : NULL, d, &dd);
+	} else {
+		driver_client_dcd(drv, d, rel, &dd);
+	}
+	if (dd.ignored[0])
+		log_warn("%s", dd.ignored);
+	driver_side(&dd, &os_tcp_linux_default, side);
+	return 0;
+}
+
 /* Client-side DCD on the connected socket before its first byte, as the
  * drivers do: what the profile asks, or the lab's scaling of it. */
 static int set_client_dcd(struct client *c, const struct dcd_profile *prof,
@@ -238,12 +293,25 @@ static int set_client_dcd(struct client *c, const struct dcd_profile *prof,
 	struct keepalive ka, got;
 	struct dcd_err err = { "" };
 	bool on = dcd_socket_keepalive(&prof->client, over, &ka);
-	const char *why_ka = over->idle_s || over->intvl_s || over->cnt
-	                             ? "lab-scaled by --keepidle/--keepintvl/--keepcnt"
-	                             : prof->client.why;
+	bool scaled = over->idle_s || over->intvl_s || over->cnt;
+	const char *why_ka =
+	        scaled ? "lab-scaled by --keepidle/--keepintvl/--keepcnt" : prof->client.why;
 
 	if (!on)
 		return 0;
+	if (prof->client.os_keepalive && !scaled) {
+		/* SO_KEEPALIVE only: this host's (namespace's) defaults apply */
+		int is_on;
+		if (sockopt_keepalive_os_default(c->tc.fd, &err) != 0 ||
+		    sockopt_keepalive_read(c->tc.fd, &is_on, &got, &err) != 0) {
+			log_error("%s", err.msg);
+			return -1;
+		}
+		report(c, "keepalive", 0,
+		       "client DCD: SO_KEEPALIVE=1 with this host's settings, read back %d/%d/%d",
+		       got.idle_s, got.intvl_s, got.cnt);
+		return 0;
+	}
 	if (sockopt_keepalive_apply(c->tc.fd, &ka, &got, &err) != 0) {
 		log_error("%s", err.msg);
 		return -1;
@@ -323,7 +391,9 @@ static int run_plan(struct client *c, const struct plan *plan)
 
 int cmd_connect(int argc, char **argv)
 {
-	struct connect_opts o = { .plan_text = "call", .release = "19c", .call_timeout_ms = -1 };
+	struct connect_opts o = {
+		.plan_text = "call", .release = "19c", .call_timeout_ms = -1, .driver = -1
+	};
 	struct client c = { .tc = { .fd = -1, .connect_timeout_ms = 60000 } };
 	struct plan *plan = calloc(1, sizeof(*plan));
 	struct dcd_descriptor d = { 0 };
@@ -357,6 +427,12 @@ int cmd_connect(int argc, char **argv)
 	if (d.transport_connect_timeout_ms > 0)
 		c.tc.connect_timeout_ms = d.transport_connect_timeout_ms;
 	dcd_profile_compute(&prof, NULL, &d, rel, rel, &os_tcp_linux_default);
+	if (o.driver >= 0 || o.jdbc_props) {
+		if (client_dcd_of_driver(&o, &d, rel, &prof.client) != 0) {
+			rc = EXIT_CONFIG;
+			goto out;
+		}
+	}
 	signal(SIGPIPE, SIG_IGN);
 	c.t0_ms = clock_now_ms(&clock_monotonic);
 

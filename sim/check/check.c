@@ -47,6 +47,8 @@ const char check_usage[] =
         "server's)\n"
         "  --client-driver D       native, jdbc-thin, python-thin or node-thin: what\n"
         "                          the driver makes of EXPIRE_TIME and ENABLE=BROKEN\n"
+        "  --jdbc-properties FILE  JDBC thin's oracle.net.keepAlive, TCP_KEEPIDLE,\n"
+        "                          TCP_KEEPINTERVAL, TCP_KEEPCOUNT (key=value lines)\n"
         "  --platform P            the server's OS: linux, aix, hpux, solaris, "
         "windows,\n"
         "                          macos, freebsd (default linux)\n"
@@ -98,8 +100,10 @@ struct check {
 	enum platform splat, cplat;
 	const char *stun, *ctun;
 	const char *preset;
-	const char *path; /* --path: a saved dcdlab measure --json */
-	int driver;       /* --client-driver: enum client_driver, -1 not given */
+	const char *path;       /* --path: a saved dcdlab measure --json */
+	int driver;             /* --client-driver: enum client_driver, -1 not given */
+	struct jdbc_props jdbc; /* --jdbc-properties (implies jdbc-thin) */
+	bool jdbc_given;
 	bool fw_idle_given;
 	int64_t fw_idle_ms;
 	int expiry; /* -1: the preset's, else enum fw_expiry */
@@ -269,7 +273,10 @@ static void derive_driver(struct check *c, const struct dcd_descriptor *d,
 {
 	struct driver_dcd dd;
 
-	driver_client_dcd((enum client_driver)c->driver, d, crel, &dd);
+	if (c->driver == DRV_JDBC_THIN)
+		driver_jdbc_dcd(c->jdbc_given ? &c->jdbc : NULL, d, &dd);
+	else
+		driver_client_dcd((enum client_driver)c->driver, d, crel, &dd);
 	retrans(&c->cli, &c->ct);
 	c->cli.keepidle_ms = !dd.on           ? 0
 	                     : dd.os_defaults ? c->ct.keepidle_ms
@@ -744,14 +751,20 @@ static void print_db_text(const struct check *c)
 	char b1[32], b2[32], ob[96];
 	const struct db_limits *l = &c->limits;
 
+	const char *sep = " ";
 	printf("database idle limits:");
-	if (l->max_idle_ms)
-		printf(" MAX_IDLE_TIME %s", fmt_approx_ms(l->max_idle_ms, b1, sizeof(b1)));
-	if (l->max_idle_blocker_ms)
-		printf(" MAX_IDLE_BLOCKER_TIME %s",
+	if (l->max_idle_ms) {
+		printf("%sMAX_IDLE_TIME %s", sep, fmt_approx_ms(l->max_idle_ms, b1, sizeof(b1)));
+		sep = ", ";
+	}
+	if (l->max_idle_blocker_ms) {
+		printf("%sMAX_IDLE_BLOCKER_TIME %s", sep,
 		       fmt_approx_ms(l->max_idle_blocker_ms, b1, sizeof(b1)));
+		sep = ", ";
+	}
 	if (l->idle_time_ms)
-		printf(" profile IDLE_TIME %s", fmt_approx_ms(l->idle_time_ms, b1, sizeof(b1)));
+		printf("%sprofile IDLE_TIME %s", sep,
+		       fmt_approx_ms(l->idle_time_ms, b1, sizeof(b1)));
 	printf("\n");
 	const char *sees = c->idle_end_ora ? ora_words(c->idle_end_ora, ob, sizeof(ob))
 	                                   : "an answer (the session is still there)";
@@ -1133,6 +1146,16 @@ int cmd_check(int argc, char **argv)
 				          o, v);
 				goto out;
 			}
+		} else if (strcmp(o, "--jdbc-properties") == 0) {
+			size_t len;
+			char *text = text_file_read(v, 1 << 20, "JDBC properties", &len, &err);
+			int bad = !text || jdbc_props_parse(&c->jdbc, v, text, &err) != 0;
+			free(text);
+			if (bad) {
+				log_error("--jdbc-properties: %s", err.msg);
+				goto out;
+			}
+			c->jdbc_given = true;
 		} else if (strcmp(o, "--init-ora") == 0) {
 			size_t len;
 			char *text = text_file_read(v, 1 << 20, "an init.ora excerpt", &len, &err);
@@ -1153,6 +1176,13 @@ int cmd_check(int argc, char **argv)
 			rc = usage();
 			goto out;
 		}
+	}
+	if (c->jdbc_given && c->driver < 0)
+		c->driver = DRV_JDBC_THIN;
+	if (c->jdbc_given && c->driver != DRV_JDBC_THIN) {
+		log_error("--jdbc-properties is for --client-driver jdbc-thin, not %s",
+		          client_driver_name((enum client_driver)c->driver));
+		goto out;
 	}
 	if (c->path && (c->preset || c->fw_idle_given)) {
 		log_error("--path gives the firewall already: not with --firewall or --fw-idle");

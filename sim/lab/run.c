@@ -37,6 +37,7 @@
 #include "../../lib/clock.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sockaddr.h"
+#include "../../model/driver.h"
 #include "../../model/measure.h"
 #include "lab.h"
 #include "netns.h"
@@ -310,6 +311,16 @@ static void client_args(const struct lab_run *r, int k, struct argv_buf *a)
 	arg(a, "--connect-timeout");
 	arg(a, "5s");
 	keepalive_args(a, s->c_keepidle_s, s->c_keepintvl_s, s->c_keepcnt);
+	if (s->client_driver >= 0) {
+		arg(a, "--driver");
+		arg(a, "%s", client_driver_name((enum client_driver)s->client_driver));
+	}
+	if (s->jdbc_properties[0]) {
+		char path[300];
+		scenario_path(s, s->jdbc_properties, path, sizeof(path));
+		arg(a, "--jdbc-properties");
+		arg(a, "%s", path);
+	}
 	if (s->call_timeout_ms) {
 		arg(a, "--call-timeout");
 		arg(a, "%s", fmt_duration_ms(s->call_timeout_ms, b, sizeof(b)));
@@ -668,6 +679,8 @@ static void read_client(struct lab_run *r, int i)
 			msg = "";
 		if (!se->cport)
 			se->cport = (uint16_t)jnum(o, "local_port", 0);
+		if (strcmp(step, "keepalive") == 0)
+			se->client_ka = 1;
 		if (sscanf(step, "call %d", &k) == 1 && k >= 1 && k <= LAB_MAX_CALLS) {
 			struct call_result *c = &se->calls[k - 1];
 			c->made = true;
@@ -886,6 +899,31 @@ static int set_retries2(struct lab_run *r, enum topo_role role, int n, struct dc
 	return rc;
 }
 
+/* The client host's keepalive defaults (client os_keepalive). */
+static int set_os_keepalive(struct lab_run *r, const struct scenario *s, struct dcd_err *err)
+{
+	const struct {
+		const char *path;
+		int v;
+	} k[] = { { "/proc/sys/net/ipv4/tcp_keepalive_time", s->c_os_idle_s },
+		  { "/proc/sys/net/ipv4/tcp_keepalive_intvl", s->c_os_intvl_s },
+		  { "/proc/sys/net/ipv4/tcp_keepalive_probes", s->c_os_cnt } };
+	int rc = 0;
+
+	if (!s->c_os_idle_s)
+		return 0;
+	if (topo_enter(r->topo, TOPO_CLIENT, err) != 0)
+		return -1;
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", k[i].v);
+		rc = netns_sysctl(k[i].path, v, err);
+	}
+	if (topo_leave(r->topo, err) != 0)
+		return -1;
+	return rc;
+}
+
 /* What one run has going: the capture on each leg, the firewall's
  * conntrack view and the listener (the clients are in r->sess). */
 struct run_procs {
@@ -906,6 +944,7 @@ static int run_init(struct lab_run *r, const struct scenario *s, const char *dir
 		r->sess[k].client_exit = -1;
 		r->sess[k].server_cause = SCN_END_NONE;
 		r->sess[k].db_status = DB_INACTIVE;
+		r->sess[k].client_ka = 0; /* until its "keepalive" step says otherwise */
 		r->sess[k].verdict[0] = r->sess[k].verdict[1] = -1;
 	}
 	r->fw_expired_ms = -1;
@@ -946,7 +985,8 @@ static int run_start(struct lab_run *r, struct run_procs *pr, int64_t bound_ms, 
 	if (topo_up(r->topo, 0, err) != 0 || !(pr->fw = fw_open(r, err)))
 		return -1;
 	if (set_retries2(r, TOPO_SERVER, s->tcp_retries2, err) != 0 ||
-	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, err) != 0)
+	    set_retries2(r, TOPO_CLIENT, s->c_tcp_retries2, err) != 0 ||
+	    set_os_keepalive(r, s, err) != 0)
 		return -1;
 	if (leg_open(r, &pr->legs[LEG_CLIENT], LEG_CLIENT, err) != 0 ||
 	    leg_open(r, &pr->legs[LEG_SERVER], LEG_SERVER, err) != 0)
@@ -1092,6 +1132,8 @@ int lab_run_scenario(struct lab_run *r, const struct scenario *s, const char *di
 	} else if (run_start(r, &pr, bound_ms, &err) != 0) {
 		snprintf(r->error, sizeof(r->error), "%s", err.msg);
 	} else if (run_watch(r, &pr, bound_ms) == 0) {
+		/* the experiment's time, for the expectations' words too */
+		r->wall_s = (double)(clock_now_ms(&clock_monotonic) - start_ms) / 1000;
 		run_collect(r, &pr);
 		rc = 0;
 	}

@@ -150,6 +150,13 @@ static bool meets(const struct lab_run *r, const struct lab_session *se, const s
 		snprintf(obs, size, "%s%s", db_status_name((enum db_status)se->db_status),
 		         se->server_ended ? " when it ended" : ", still open at the end");
 		break;
+	case EXPECT_CLIENT_DCD:
+		ok = se->client_ka == e->verdict;
+		snprintf(obs, size, "%s",
+		         se->client_ka == 1   ? "keepalive on the client's socket"
+		         : se->client_ka == 0 ? "no keepalive on the client's socket"
+		                              : "unknown");
+		break;
 	case EXPECT_CAPTURE:
 		ok = se->verdict[e->leg] == e->verdict;
 		snprintf(obs, size, "%s",

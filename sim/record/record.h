@@ -78,6 +78,7 @@ struct lab_session {
 	int64_t server_end_ms;
 	double server_since_last_packet_s;
 	int db_status;  /* enum db_status the database last gave it (KILLED, SNIPED) */
+	int client_ka;  /* the client's socket had keepalive: 1, 0, -1 unknown */
 	int verdict[2]; /* per enum scn_leg, enum verdict; -1 no flow */
 };
 

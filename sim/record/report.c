@@ -134,8 +134,11 @@ void report_json(const struct lab_run *r, FILE *out)
 		} else {
 			sbuf_printf(&b, "null");
 		}
-		sbuf_printf(&b, ",\"server_status\":\"%s\"",
-		            db_status_name((enum db_status)se->db_status));
+		sbuf_printf(&b, ",\"server_status\":\"%s\",\"client_keepalive\":%s",
+		            db_status_name((enum db_status)se->db_status),
+		            se->client_ka == 1   ? "true"
+		            : se->client_ka == 0 ? "false"
+		                                 : "null");
 		for (int leg = 0; leg < 2; leg++) {
 			sbuf_printf(&b, ",\"%s_leg_verdict\":",
 			            leg == LEG_SERVER ? "server" : "client");

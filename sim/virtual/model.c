@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../capture/decode.h"
@@ -10,6 +11,8 @@
 #include "../../lib/tns.h"
 #include "../../model/dbend.h"
 #include "../../model/descriptor.h"
+#include "../../model/driver.h"
+#include "../../lib/textfile.h"
 #include "../../model/linux_timers.h"
 #include "../../model/profile.h"
 #include "../../model/sqlnet.h"
@@ -1031,6 +1034,7 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 			break;
 	}
 	out->db_status = ss.mark;
+	out->client_ka = p->client.keepidle_ms > 0;
 	x->end_ms = ss.now_ms > p->bound_ms ? p->bound_ms : ss.now_ms;
 	if (!(ss.client_done && ss.server_done)) {
 		x->end_ms = ss.now_ms = p->bound_ms;
@@ -1046,6 +1050,36 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 		if (!ss.client_done && cli->up && !cli->host_down)
 			xmit(&ss, CLI, P_FIN, M_NONE);
 	}
+}
+
+/* client driver X: the client side as that driver makes it (dcdlab
+ * connect --driver does the same). */
+static int client_side_of_driver(const struct scenario *s, const struct dcd_descriptor *d,
+                                 struct oracle_release crel, const struct os_tcp *os,
+                                 struct dcd_side *side, struct dcd_err *err)
+{
+	struct driver_dcd dd;
+
+	if (s->client_driver == DRV_JDBC_THIN) {
+		struct jdbc_props jp;
+		char path[300];
+		size_t len;
+		char *text = NULL;
+		if (s->jdbc_properties[0]) {
+			scenario_path(s, s->jdbc_properties, path, sizeof(path));
+			text = text_file_read(path, 1 << 20, "JDBC properties", &len, err);
+			if (!text || jdbc_props_parse(&jp, path, text, err) != 0) {
+				free(text);
+				return -1;
+			}
+			free(text);
+		}
+		driver_jdbc_dcd(s->jdbc_properties[0] ? &jp : NULL, d, &dd);
+	} else {
+		driver_client_dcd((enum client_driver)s->client_driver, d, crel, &dd);
+	}
+	driver_side(&dd, os, side);
+	return 0;
 }
 
 int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
@@ -1105,7 +1139,15 @@ int sim_params_from_scenario(struct sim_params *p, const struct scenario *s,
 	if (release_parse(s->client_release, &crel, err) != 0 ||
 	    descriptor_resolve(&d, scenario_connect_string(s), NULL, err) != 0)
 		return -1;
-	dcd_profile_compute(&cprof, NULL, &d, crel, crel, &os_tcp_linux_default);
+	/* the client host's keepalive defaults (client os_keepalive) */
+	struct os_tcp cos = os_tcp_linux_default;
+	if (s->c_os_idle_s)
+		cos.keepalive = (struct keepalive){ s->c_os_idle_s, s->c_os_intvl_s, s->c_os_cnt };
+	dcd_profile_compute(&cprof, NULL, &d, crel, crel, &cos);
+	if (s->client_driver >= 0 && client_side_of_driver(s, &d, crel, &cos, &cprof.client, err)) {
+		descriptor_free(&d);
+		return -1;
+	}
 	descriptor_free(&d);
 	p->client.retries2 = s->c_tcp_retries2 > 0 ? s->c_tcp_retries2 : 15;
 	if (dcd_socket_keepalive(&cprof.client, &cover, &cka)) {

@@ -187,3 +187,18 @@ for c in "--release 12.1 --max-idle-time 30|MAX_IDLE_TIME came with release 12.2
 	[ "$rc" -eq 2 ] && grep -qF -- "${c#*|}" <<<"$out" || fail "${c%%|*}: exit $rc: $out"
 done
 ok "idle limits: who ends an idle session first (database, firewall), its ORA, SNIPED/blocker warnings, bad input refused"
+
+# --jdbc-properties: JDBC thin's own settings, as the users' files have them.
+j=$(chk --expire-time 10 --fw-idle 3h --jdbc-properties tests/data/jdbc-keepalive.properties --json)
+jq -e '.client.keepalive_s == [300, 10, 5] and .dead_server.client_keepalive_notices == true' <<<"$j" >/dev/null ||
+	fail "jdbc properties 300/10/5: $j"
+printf 'oracle.net.TCP_KEEPIDLE=60\n' >"$T/nokeep.properties"
+out=$(chk --expire-time 10 --fw-idle 3h --jdbc-properties "$T/nokeep.properties")
+grep -q "do nothing without oracle.net.keepAlive=true" <<<"$out" || fail "TCP_KEEPIDLE without keepAlive: $out"
+printf 'oracle.net.keepAlive=yes please\n' >"$T/bad.properties"
+out=$(chk --fw-idle 3h --jdbc-properties "$T/bad.properties" 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q 'bad.properties:1: oracle.net.keepAlive = "yes please": expected true or false' <<<"$out" ||
+	fail "bad properties: $rc $out"
+out=$(chk --fw-idle 3h --client-driver node-thin --jdbc-properties tests/data/jdbc-keepalive.properties 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q "is for --client-driver jdbc-thin, not node-thin" <<<"$out" || fail "node + jdbc: $rc $out"
+ok "--jdbc-properties: keepAlive with TCP_KEEPIDLE/INTERVAL/COUNT, numbers without keepAlive warned, bad lines named"

@@ -74,11 +74,100 @@ static void test_enable_broken(void **state)
 	assert_int_equal(client_driver_parse("odbc"), -1);
 }
 
+/* JDBC thin's properties as users keep them (a .properties file). */
+static void test_jdbc_properties(void **state)
+{
+	struct jdbc_props p;
+	struct dcd_err err = { "" };
+	struct driver_dcd dd;
+	struct dcd_side side;
+
+	(void)state;
+	assert_int_equal(jdbc_props_parse(&p, "app.properties",
+	                                  "# the pool's connection properties\n"
+	                                  "! a comment too\n"
+	                                  "oracle.net.keepAlive = true\n"
+	                                  "oracle.net.TCP_KEEPIDLE: 300\n"
+	                                  "oracle.net.TCP_KEEPINTERVAL 10\n"
+	                                  "oracle.jdbc.ReadTimeout=60000\n",
+	                                  &err),
+	                 0);
+	assert_int_equal(p.keepalive, 1);
+	assert_int_equal(p.idle_s, 300);
+	assert_int_equal(p.intvl_s, 10);
+	assert_int_equal(p.cnt, 0); /* not given: the OS's */
+	driver_jdbc_dcd(&p, NULL, &dd);
+	assert_true(dd.on && !dd.os_defaults);
+	assert_int_equal(dd.ka.idle_s, 300);
+	assert_int_equal(dd.ka.intvl_s, 10);
+	assert_int_equal(dd.ka.cnt, 9); /* Linux's tcp_keepalive_probes */
+	driver_side(&dd, &os_tcp_linux_default, &side);
+	assert_int_equal(side.method, DCD_KEEPALIVE);
+	assert_false(side.os_keepalive);
+	/* keepAlive alone: SO_KEEPALIVE with the host's settings */
+	assert_int_equal(jdbc_props_parse(&p, "a", "oracle.net.keepAlive=TRUE\n", &err), 0);
+	driver_jdbc_dcd(&p, NULL, &dd);
+	assert_true(dd.on && dd.os_defaults);
+	driver_side(&dd, &os_tcp_linux_default, &side);
+	assert_true(side.os_keepalive);
+	assert_int_equal(side.keepalive.idle_s, 7200);
+	/* numbers without keepAlive=true do nothing, and that is said */
+	assert_int_equal(jdbc_props_parse(&p, "a", "oracle.net.TCP_KEEPIDLE=60\n", &err), 0);
+	driver_jdbc_dcd(&p, NULL, &dd);
+	assert_false(dd.on);
+	assert_non_null(strstr(dd.ignored, "do nothing without oracle.net.keepAlive=true"));
+	driver_side(&dd, &os_tcp_linux_default, &side);
+	assert_int_equal(side.method, DCD_NONE);
+	/* errors name file:line and what was expected */
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "\noracle.net.keepAlive=maybe\n",
+		  "j.properties:2: oracle.net.keepAlive = \"maybe\": expected true or false" },
+		{ "oracle.net.TCP_KEEPIDLE=0\n",
+		  "j.properties:1: oracle.net.TCP_KEEPIDLE = \"0\"" },
+		{ "oracle.net.TCP_KEEPCOUNT=128\n", "expected a whole number from 1 to 127" },
+		{ "oracle.net.TCP_KEEPINTERVAL=\n", "oracle.net.TCP_KEEPINTERVAL = \"\"" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(jdbc_props_parse(&p, "j.properties", bad[i].text, &err), -1);
+		if (!strstr(err.msg, bad[i].want))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.msg, bad[i].want);
+	}
+}
+
+/* A driver's outcome as a profile's client side: node-thin's 1 s interval,
+ * nothing for a setting it ignores. */
+static void test_driver_side(void **state)
+{
+	struct driver_dcd dd;
+	struct dcd_side side;
+
+	(void)state;
+	dcd(DRV_NODE_THIN, ET5, "19c", &dd);
+	driver_side(&dd, &os_tcp_linux_default, &side);
+	assert_int_equal(side.method, DCD_KEEPALIVE);
+	assert_int_equal(side.keepalive.idle_s, 300);
+	assert_int_equal(side.keepalive.intvl_s, 1);
+	assert_int_equal(side.keepalive.cnt, 10);
+	dcd(DRV_NODE_THIN, BROKEN, "19c", &dd);
+	driver_side(&dd, &os_tcp_linux_default, &side);
+	assert_int_equal(side.method, DCD_NONE);
+	dcd(DRV_NATIVE, BROKEN, "19c", &dd);
+	struct os_tcp host = os_tcp_linux_default;
+	host.keepalive = (struct keepalive){ 2, 1, 3 };
+	driver_side(&dd, &host, &side);
+	assert_true(side.os_keepalive);
+	assert_int_equal(side.keepalive.idle_s, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expire_time),
 		cmocka_unit_test(test_enable_broken),
+		cmocka_unit_test(test_jdbc_properties),
+		cmocka_unit_test(test_driver_side),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

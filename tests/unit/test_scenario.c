@@ -12,6 +12,7 @@
 
 #include "../../capture/analyze.h"
 #include "../../model/measure.h"
+#include "../../model/driver.h"
 #include "../../model/scenario.h"
 
 static void test_full(void **state)
@@ -214,6 +215,11 @@ static void test_errors(void **state)
 		  "server-status \"dozing\": expected killed, sniped or inactive" },
 		{ "expect server-status active\n", "expected killed, sniped or inactive" },
 		{ "client plan lock\n", "lock needs a name" },
+		{ "client driver odbc\n", "f.scn:1: driver: expected native, jdbc-thin" },
+		{ "client os_keepalive 2/1\n", "expected IDLE/INTVL/COUNT" },
+		{ "client jdbc_properties j.properties\nexpect session survives\n",
+		  "client jdbc_properties needs \"client driver jdbc-thin\"" },
+		{ "expect client-dcd sometimes\n", "expect: expected session survives" },
 	};
 	struct scenario *s = calloc(1, sizeof(*s));
 
@@ -266,6 +272,17 @@ static void test_db_ends(void **state)
 	assert_int_equal(s->expect[2].kind, EXPECT_SERVER_STATUS);
 	assert_int_equal(s->expect[2].cause, DB_KILLED);
 	assert_int_equal(s->expect[2].client, 0);
+	assert_int_equal(scenario_parse(s, "f.scn",
+	                                "client driver node-thin\n"
+	                                "client os_keepalive 2/1/3\n"
+	                                "expect client-dcd none\n",
+	                                &err),
+	                 0);
+	assert_int_equal(s->client_driver, DRV_NODE_THIN);
+	assert_int_equal(s->c_os_idle_s, 2);
+	assert_int_equal(s->c_os_cnt, 3);
+	assert_int_equal(s->expect[0].kind, EXPECT_CLIENT_DCD);
+	assert_int_equal(s->expect[0].verdict, 0);
 	free(s);
 }
 
