@@ -739,6 +739,10 @@ static void read_server(struct lab_run *r)
 			                : st && strcmp(st, "SNIPED") == 0 ? DB_SNIPED
 			                                                  : se->db_status;
 			lab_event(r, t, "server", "%s%s", who, st ? st : ev);
+		} else if ((strcmp(ev, "wait") == 0 || strcmp(ev, "lock") == 0) && se) {
+			const char *lock = jstr(o, "lock");
+			lab_event(r, t, "server", "%s%s lock \"%s\"", who,
+			          ev[0] == 'w' ? "waits for" : "got", lock ? lock : "?");
 		} else if (strcmp(ev, "ns-probe") == 0) {
 			lab_event(r, t, "server", "%sNS probe sent (10-byte DATA)", who);
 		} else if ((strcmp(ev, "end") == 0 || strcmp(ev, "dead-peer") == 0) && se &&

@@ -32,7 +32,10 @@ static void setup_line(const struct scenario *s, char *buf, size_t size)
 		        s->preset ? s->preset->name : "conntrack",
 		        fmt_duration_ms(s->fw_idle_ms, b, sizeof(b)), fw_expiry_keyword(s->expiry),
 		        s->keepalives_ignored ? "ignored" : "count");
-	if (n < size)
+	bool all_own = true; /* every client has its own plan: the common one is unused */
+	for (int k = 0; k < s->clients; k++)
+		all_own = all_own && s->client_plan[k][0];
+	if (n < size && !all_own)
 		n += (size_t)snprintf(buf + n, size - n, " | client: %s", s->plan);
 	for (int k = 0; k < s->clients; k++)
 		if (s->client_plan[k][0] && n < size)

@@ -1000,6 +1000,9 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 				break;
 			case 1:
 				ss.resp_at_ms = NEVER;
+				if (held_use(&ss) && held_use(&ss)->got_ms == ss.now_ms &&
+				    held_use(&ss)->want_ms < ss.now_ms)
+					ev(&ss, "server", "got lock \"%s\"", held_use(&ss)->name);
 				send_msg(&ss, SRV, M_RESPONSE);
 				ss.last_app_ms = ss.idle_since_ms = ss.now_ms;
 				arm_limit(&ss);

@@ -286,7 +286,8 @@ def main():
     case("reordered", c, {"verdict": "alive", "not_captured": 0, "reordered": 1, "retransmissions": 0})
 
     # `tcpdump -i any` over a bridge: every packet twice. The server aborts
-    # (an answer, then its own RST at once): closed, not a dead peer.
+    # (an answer, then its own RST at once): not a dead peer. The answer is
+    # ORA-00028: the database killed the session (server-ended).
     c = Conv()
     c.handshake()
     c.call(1.1)
@@ -297,7 +298,7 @@ def main():
     for t, fr in c.frames:
         frames += [(t, fr), (t + 0.00002, fr)]
     c.frames = frames
-    case("duplicated-abort", c, {"verdict": "closed", "duplicates": 9, "retransmissions": 0})
+    case("duplicated-abort", c, {"verdict": "server-ended", "duplicates": 9, "retransmissions": 0})
 
     # A client that dies in the middle of a long answer: it ACKed the first
     # part, then nothing; the server retransmits. Dead peer, though the
