@@ -44,7 +44,7 @@ Q := @
 endif
 
 LIB_SRC := $(wildcard lib/*.c) $(wildcard model/*.c) $(wildcard probe/*.c) $(wildcard capture/*.c) \
-           $(wildcard sim/*/*.c)
+           $(wildcard sim/*/*.c) $(wildcard report/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)

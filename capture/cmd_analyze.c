@@ -20,6 +20,7 @@
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../model/dbend.h"
+#include "analyze_html.h"
 #include "../lib/sbuf.h"
 #include "../model/firewall.h"
 #include "analyze.h"
@@ -49,7 +50,10 @@ const char analyze_usage[] =
         "      --json                  JSON lines: one object per flow, then a "
         "summary\n"
         "      --flow ID|ADDR:PORT     one flow's timeline\n"
-        "      --svg FILE              draw that timeline (with --flow)\n"
+        "      --svg FILE              draw that flow's ladder diagram (with --flow)\n"
+        "      --html FILE             one self-contained page: summary, verdicts, the\n"
+        "                              idle gaps against the timeout bracket, a sortable\n"
+        "                              table of flows, the ladder of each flow not alive\n"
         "      --fw-timeout DUR        mark a firewall idle timeout in the SVG\n"
         "      --fail-on LIST          exit 1 if any flow has one of these "
         "verdicts\n"
@@ -76,6 +80,8 @@ struct an_ctx {
 	const char *flow_sel; /* --flow: id or ADDR:PORT */
 	uint32_t flow_id;     /* resolved id of the selected flow */
 	const char *svg_path;
+	const char *html_path; /* --html */
+	struct an_html *html;
 	double fw_timeout_s;
 	unsigned fail_on; /* bit per verdict */
 	unsigned failed;  /* flows whose verdict is in fail_on */
@@ -259,6 +265,8 @@ static void on_report(const struct flow_report *r, void *arg)
 
 	if (c->fail_on & (1u << r->verdict))
 		c->failed++;
+	if (c->html)
+		an_html_flow(c->html, r);
 	if (!selected(c, r))
 		return;
 	if (c->flow_sel) {
@@ -650,6 +658,7 @@ enum {
 	OPT_PACKETS,
 	OPT_FW_TIMEOUT,
 	OPT_DURATION,
+	OPT_HTML,
 };
 
 static const struct option analyze_longopts[] = {
@@ -660,6 +669,7 @@ static const struct option analyze_longopts[] = {
 	{ "packets", no_argument, NULL, OPT_PACKETS },
 	{ "fw-timeout", required_argument, NULL, OPT_FW_TIMEOUT },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "user", required_argument, NULL, 'Z' },
@@ -688,6 +698,7 @@ static int parse_args(int argc, char **argv, struct an_ctx *c, struct an_input *
 		case OPT_JSON: c->json = true; break;
 		case OPT_FLOW: c->flow_sel = optarg; break;
 		case OPT_SVG: c->svg_path = optarg; break;
+		case OPT_HTML: c->html_path = optarg; break;
 		case OPT_PACKETS: c->list_packets = true; break;
 		case OPT_FAIL_ON:
 			if (parse_fail_on(optarg, &c->fail_on) != 0)
@@ -869,6 +880,77 @@ static int print_results(struct an_ctx *c, const struct summary *s, const char *
 	return rc;
 }
 
+/* --html, the second pass: the packets of the flows to draw (a file only:
+ * stdin and a live capture cannot be read again), classified again by an
+ * analyzer of their own (flow numbers repeat: the same input, the same
+ * order). */
+struct pass2 {
+	struct an_html *h;
+	uint8_t cls; /* of the packet being read, from on_pkt */
+};
+
+static void pass2_pkt(uint32_t pkt, enum pkt_class cls, void *arg)
+{
+	(void)pkt;
+	((struct pass2 *)arg)->cls = (uint8_t)cls;
+}
+
+static int html_report(struct an_ctx *c, const struct an_input *in, link_decode_fn link,
+                       const struct summary *s)
+{
+	struct reader rd = { 0 };
+	off_t size;
+	struct pass2 p2 = { c->html, 0 };
+	bool again = !in->iface && strcmp(in->path, "-") != 0;
+
+	if (again && reader_open(&rd, in, &size) == AN_OK) {
+		struct analyzer *a = analyzer_new(NULL, pass2_pkt, &p2);
+		const uint8_t *data;
+		uint32_t caplen, pktno = 0;
+		uint64_t ts_us, t0_us = 0;
+		char err[PCAP_ERRBUF_SIZE + 64];
+		while (a && reader_next(&rd, &data, &caplen, &ts_us, err, sizeof(err)) == 1) {
+			struct tcp_pkt tp;
+			if (++pktno == 1)
+				t0_us = ts_us;
+			if (in->count && pktno > (uint32_t)in->count)
+				break;
+			if (decode_frame(link, data, caplen, &tp) != DECODE_TCP) {
+				analyzer_skip(a, DECODE_NOT_TCP);
+				continue;
+			}
+			p2.cls = 0;
+			analyzer_packet(a, ts_us, pktno, &tp);
+			bool from_client;
+			uint32_t id = analyzer_last_flow(a, &from_client);
+			if (!an_html_wants(c->html, id))
+				continue;
+			struct leg_seg seg = { .t_s = ts_us > t0_us ? (double)(ts_us - t0_us) / 1e6
+				                                    : 0,
+				               .from_client = from_client,
+				               .flags = tp.flags,
+				               .seq = tp.seq,
+				               .ack = tp.ack,
+				               .len = tp.payload_len,
+				               .cls = p2.cls };
+			int ora = tp.payload ? ora_find(tp.payload, tp.caplen_payload < 512
+			                                                    ? tp.caplen_payload
+			                                                    : 512)
+			                     : 0;
+			if (ora)
+				snprintf(seg.note, sizeof(seg.note), "ORA-%05d", ora);
+			an_html_seg(c->html, id, &seg);
+		}
+		if (a) {
+			struct summary ignored;
+			analyzer_finish(a, &ignored);
+			analyzer_free(a);
+		}
+		reader_close(&rd);
+	}
+	return an_html_write(c->html, c->html_path, in->iface ? in->iface : in->path, s);
+}
+
 int cmd_analyze(int argc, char **argv)
 {
 	struct an_ctx c = { .out = stdout };
@@ -896,6 +978,11 @@ int cmd_analyze(int argc, char **argv)
 		return AN_INPUT;
 	}
 
+	if (c.html_path && !(c.html = an_html_new())) {
+		log_error("--html: out of memory");
+		reader_close(&rd);
+		return AN_INPUT;
+	}
 	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
 	rc = read_packets(&c, &rd, link, &in, file_size);
 	struct summary s;
@@ -908,11 +995,14 @@ int cmd_analyze(int argc, char **argv)
 	int prc = print_results(&c, &s, rd.name);
 	rc = rc ? rc : prc;
 	fflush(c.out);
+	if (c.html && html_report(&c, &in, link, &s) != 0 && rc == AN_OK)
+		rc = AN_INPUT;
 	if (rc == AN_OK && c.failed) {
 		log_warn("--fail-on: %u flows matched", c.failed);
 		rc = AN_FAIL_ON;
 	}
 	analyzer_free(c.an);
+	an_html_free(c.html);
 	timeline_free(&c.tl);
 	reader_close(&rd);
 	return rc;

@@ -1,11 +1,11 @@
 /* timeline.c - one flow's packets as text and as an SVG picture. */
 #include "timeline.h"
 
+#include "../report/ladder.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "../lib/sbuf.h"
 
 void timeline_add(struct timeline *t, const struct tl_entry *e)
 {
@@ -79,140 +79,55 @@ void timeline_print(const struct timeline *t, const struct flow_report *r, FILE 
 	}
 }
 
-static const char *class_color(uint8_t c)
-{
-	switch (c) {
-	case PKT_KEEPALIVE: return "#d97706";
-	case PKT_KEEPALIVE_ACK: return "#2563eb";
-	case PKT_ZERO_WINDOW_PROBE: return "#7c3aed";
-	case PKT_NS_PROBE: return "#059669";
-	case PKT_RETRANSMISSION: return "#dc2626";
-	}
-	return "#6b7280";
-}
-
 int timeline_svg(const struct timeline *t, const struct flow_report *r, double fw_timeout_s,
                  const char *path, char *err, size_t errlen)
 {
-	const double W = 1000, H = 260, L = 110, R = 20, yc = 90, ys = 170;
-	double t0 = t->n ? t->e[0].t_s : r->first_s, t1 = t->n ? t->e[t->n - 1].t_s : r->last_s;
-	struct sbuf sb = { 0 };
+	struct ladder l;
+	char title[300];
 	FILE *f;
+	int rc = -1;
 
-	if (t1 <= t0)
-		t1 = t0 + 1;
-#define X(ts) (L + ((ts)-t0) / (t1 - t0) * (W - L - R))
-	sbuf_printf(&sb,
-	            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-	            "font-family=\"sans-serif\" font-size=\"12\">\n",
-	            W, H);
-	sbuf_printf(&sb, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	sbuf_printf(&sb,
-	            "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">flow %u: "
-	            "%s</text>\n",
-	            r->id, verdict_name(r->verdict));
-	sbuf_printf(&sb,
-	            "<text x=\"10\" y=\"40\">client %s   server %s   %.3f s .. %.3f s</text>\n",
-	            r->client.addr, r->server.addr, t0, t1);
-	sbuf_printf(
-	        &sb,
-	        "<text x=\"10\" y=\"%.0f\">client</text><text x=\"10\" y=\"%.0f\">server</text>\n",
-	        yc + 4, ys + 4);
-	sbuf_printf(&sb,
-	            "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9ca3af\"/>\n",
-	            L, yc, W - R, yc);
-	sbuf_printf(&sb,
-	            "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#9ca3af\"/>\n",
-	            L, ys, W - R, ys);
-	/* Idle gaps: shaded; red when longer than the firewall timeout. */
-	for (uint32_t i = 1; i < t->n; i++) {
-		double a = t->e[i - 1].t_s, b = t->e[i].t_s;
-		if (b - a < 1.0 || (b - a) < (t1 - t0) / 50)
-			continue;
-		bool over = fw_timeout_s > 0 && b - a > fw_timeout_s;
-		sbuf_printf(&sb,
-		            "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" "
-		            "fill=\"%s\" opacity=\"0.15\"/>\n",
-		            X(a), yc - 20, X(b) - X(a), ys - yc + 40, over ? "#dc2626" : "#9ca3af");
-		sbuf_printf(&sb,
-		            "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" "
-		            "fill=\"#374151\">%.1f s idle</text>\n",
-		            (X(a) + X(b)) / 2, (yc + ys) / 2 + 4, b - a);
+	snprintf(title, sizeof(title), "flow %u: %s - %s, %s", r->id, r->client.addr,
+	         r->server.addr, verdict_name(r->verdict));
+	ladder_init(&l, title, "capture point");
+	if (fw_timeout_s > 0) { /* a firewall of that timeout at the capture point */
+		l.has_entry = true;
+		l.fw_idle_s = fw_timeout_s;
 	}
-	/* The firewall forgets the flow `fw_timeout_s` into each idle gap. */
-	for (uint32_t i = 1, labelled = 0; fw_timeout_s > 0 && i < t->n; i++) {
-		double a = t->e[i - 1].t_s, b = t->e[i].t_s;
-		if (b - a <= fw_timeout_s)
-			continue;
-		double fx = X(a + fw_timeout_s);
-		sbuf_printf(
-		        &sb,
-		        "<line x1=\"%.1f\" y1=\"50\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#dc2626\" "
-		        "stroke-dasharray=\"4 3\"/>\n",
-		        fx, fx, H - 40);
-		if (!labelled++)
-			sbuf_printf(&sb,
-			            "<text x=\"%.1f\" y=\"60\" fill=\"#dc2626\"> firewall timeout "
-			            "%.0f s "
-			            "into the idle gap</text>\n",
-			            fx, fw_timeout_s);
-	}
-
 	for (uint32_t i = 0; i < t->n; i++) {
 		const struct tl_entry *e = &t->e[i];
-		double x = X(e->t_s), y = e->from_client ? yc : ys;
-		double h = e->cls ? 14 : (e->len ? 10 : 6);
-		sbuf_printf(&sb,
-		            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-		            "stroke-width=\"2\"><title>pkt %u %.3f s %s</title></line>\n",
-		            x, y - h, x, y + h, (e->flags & 0x04) ? "#111827" : class_color(e->cls),
-		            e->pkt, e->t_s, e->cls ? pkt_class_name((enum pkt_class)e->cls) : "");
-	}
-	{
-		static const uint8_t legend[] = { PKT_KEEPALIVE, PKT_KEEPALIVE_ACK, PKT_NS_PROBE,
-			                          PKT_RETRANSMISSION, PKT_ZERO_WINDOW_PROBE };
-		double lx = 10;
-		for (size_t i = 0; i < sizeof(legend); i++) {
-			sbuf_printf(&sb,
-			            "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" "
-			            "fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-			            lx, H - 22, class_color(legend[i]), lx + 14, H - 13,
-			            pkt_class_name((enum pkt_class)legend[i]));
-			lx += 150;
+		struct leg_seg s = { .t_s = e->t_s,
+			             .from_client = e->from_client,
+			             .flags = e->flags,
+			             .seq = e->seq,
+			             .ack = e->ack,
+			             .len = e->len,
+			             .cls = e->cls };
+		if (ladder_from_capture(&l, &s, 1) != 0) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			goto out;
 		}
 	}
-	for (int i = 0; i < r->n_evidence && i < 2; i++) {
-		const struct evidence *ev = &r->evidence[i];
-		sbuf_printf(&sb, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#111827\">", L,
-		            ys + 30 + 16.0 * i);
-		if (ev->pkt)
-			sbuf_printf(&sb, "pkt %u: ", ev->pkt);
-		else
-			sbuf_printf(&sb, "at %.3f s: ", ev->t_s);
-		sbuf_xml_str(&sb, ev->what);
-		sbuf_add(&sb, "</text>\n", 8);
+	if (t->truncated)
+		ladder_foot(&l, true, "more than %d packets: the rest is not drawn", TIMELINE_MAX);
+	ladder_foot(&l, r->verdict == VERDICT_DEAD_PEER || r->verdict == VERDICT_FIREWALL_DROP,
+	            "verdict: %s", verdict_name(r->verdict));
+	for (int k = 0; k < r->n_evidence && l.n_foot < LADDER_MAX_FOOT; k++)
+		ladder_foot(&l, false, "at %.3f s (packet %u): %s", r->evidence[k].t_s,
+		            r->evidence[k].pkt, r->evidence[k].what);
+	if (!(f = fopen(path, "w"))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
 	}
-	sbuf_add(&sb, "</svg>\n", 7);
-#undef X
-	f = fopen(path, "w");
-	if (f == NULL) {
-		snprintf(err, errlen, "--svg %s: %s", path, strerror(errno));
-		sbuf_free(&sb);
-		return -1;
+	int bad = ladder_svg(&l, f, true) != 0;
+	if (fclose(f) != 0 || bad) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
 	}
-	/* A full disk shows at fwrite or only at fclose: check both. */
-	bool wrote = fwrite(sb.buf, 1, sb.len, f) == sb.len;
-	int saved = errno;
-	if (fclose(f) != 0 && wrote) {
-		wrote = false;
-		saved = errno;
-	}
-	sbuf_free(&sb);
-	if (!wrote) {
-		snprintf(err, errlen, "--svg %s: %s", path, strerror(saved));
-		return -1;
-	}
-	return 0;
+	rc = 0;
+out:
+	ladder_free(&l);
+	return rc;
 }
 
 void timeline_free(struct timeline *t)

@@ -104,7 +104,8 @@ struct session {
 	struct sbuf pending_reply;  /* a delayed call answer */
 	enum end_cause close_cause; /* when CLOSING: reported once flushed */
 	char close_detail[240];
-	struct diag_sample kernel; /* last inet_diag sample */
+	double close_since_packet_s; /* when CLOSING began: the peer's last packet, s; -1 */
+	struct diag_sample kernel;   /* last inet_diag sample */
 	bool kernel_seen;
 	/* The database's view (dbend.h): a call in progress (ACTIVE), since
 	 * when it has been idle, KILLED or SNIPED, the lock it holds or waits

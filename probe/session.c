@@ -132,6 +132,14 @@ static void unlink_inode(struct session *s)
 		}
 }
 
+/* Seconds since the peer's last packet of any kind, by TCP_INFO. */
+static double last_packet_s(const struct tcp_end_info *ti)
+{
+	return (double)(ti->last_ack_recv_ms < ti->last_data_recv_ms ? ti->last_ack_recv_ms
+	                                                             : ti->last_data_recv_ms) /
+	       1000.0;
+}
+
 void session_end(struct session *s, enum end_cause cause, const char *detail)
 {
 	struct server *srv = s->srv;
@@ -152,12 +160,13 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 		                             : db_ends[DB_IDLE_TIME].gone_cause;
 
 	/* The kernel knows when the peer last sent anything at all - a
-	 * keepalive ACK or the ACK of an NS probe counts, and is not data. */
-	if (have_ti)
-		since_packet_s = (double)(ti.last_ack_recv_ms < ti.last_data_recv_ms
-		                                  ? ti.last_ack_recv_ms
-		                                  : ti.last_data_recv_ms) /
-		                 1000.0;
+	 * keepalive ACK or the ACK of an NS probe counts, and is not data. A
+	 * session that closes after its last answer: as it was before that
+	 * answer went out (its ACK would otherwise count, or not, by a race). */
+	if (s->state == SESSION_CLOSING && s->close_since_packet_s >= 0)
+		since_packet_s = s->close_since_packet_s;
+	else if (have_ti)
+		since_packet_s = last_packet_s(&ti);
 	rec_str(&r, "cause", end_cause_name(cause));
 	rec_bool(&r, "dead_peer", end_cause_is_dead_peer(then));
 	rec_bool(&r, "by_database", end_cause_is_db(cause));
@@ -245,6 +254,11 @@ static int protocol_error(struct session *s, const char *what)
 #define CLOSE_LINGER_MS 5000
 static void close_after_flush(struct session *s, enum end_cause cause, const char *detail)
 {
+	struct tcp_end_info ti = { 0 };
+
+	s->close_since_packet_s = (double)(now_ms(s) - s->last_rx_ms) / 1000.0;
+	if (s->fd >= 0 && sockopt_tcp_end_info(s->fd, &ti) == 0)
+		s->close_since_packet_s = last_packet_s(&ti);
 	s->state = SESSION_CLOSING;
 	s->close_cause = cause;
 	snprintf(s->close_detail, sizeof(s->close_detail), "%s", detail ? detail : "");

@@ -27,13 +27,14 @@
 #include "../../lib/log.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sbuf.h"
+#include "../../report/html.h"
 #include "lab.h"
 #include "../sim.h"
 #include "topo.h"
 
 /* `dcdlab help lab` and `dcdlab lab --help`. */
 const char lab_usage[] = "usage: dcdlab lab run [-j N] [--json] [--junit FILE] [--keep DIR] "
-                         "[--svg DIR] SCENARIO...\n"
+                         "[--svg DIR] [--html FILE] SCENARIO...\n"
                          "       dcdlab lab topology [--hold DUR]\n"
                          "       dcdlab lab cleanup\n"
                          "\n"
@@ -52,7 +53,10 @@ const char lab_usage[] = "usage: dcdlab lab run [-j N] [--json] [--junit FILE] [
                          "  --junit FILE  JUnit XML, one testcase per scenario\n"
                          "  --keep DIR    keep every run's captures and logs (default: only "
                          "failed ones)\n"
-                         "  --svg DIR     an SVG timeline per scenario\n"
+                         "  --svg DIR     each session's ladder diagram (SVG) per scenario\n"
+                         "  --html FILE   one self-contained page: the scenarios, each "
+                         "expectation\n"
+                         "                against what was observed, each ladder\n"
                          "Exit 0 if every expectation held, 1 if not, 2 on a bad scenario file.\n"
                          "topology: build the lab's path (client 192.0.2.2 -- firewall -- server "
                          "198.51.100.2,\n"
@@ -246,12 +250,21 @@ static int run_one(struct job *j, const char *svg_dir)
 	int wrc = report_write(j->dir, "report.txt", &r, report_text);
 	wrc |= report_write(j->dir, "report.json", &r, report_json);
 	wrc |= report_write(j->dir, "junit.xml", &r, report_junit_case);
+	wrc |= report_write(j->dir, "row.html", &r, report_html_row);
+	wrc |= report_write(j->dir, "section.html", &r, report_html_section);
 	if (rc == 0) {
-		wrc |= report_write(j->dir, "timeline.svg", &r, report_svg);
+		/* each session's ladder; dcdlab measure's hundred connections
+		 * keep the timeline */
+		if (j->s.measure) {
+			wrc |= report_write(j->dir, "timeline.svg", &r, report_svg);
+		} else {
+			wrc |= report_write_ladders(j->dir, "ladder", &r);
+		}
 		if (svg_dir) {
 			char name[200];
 			snprintf(name, sizeof(name), "%s.svg", j->s.name);
-			wrc |= report_write(svg_dir, name, &r, report_svg);
+			wrc |= j->s.measure ? report_write(svg_dir, name, &r, report_svg)
+			                    : report_write_ladders(svg_dir, j->s.name, &r);
 		}
 	}
 	bool pass = rc == 0 && lab_run_passed(&r);
@@ -332,7 +345,7 @@ static int lab_run_usage(void)
 
 struct run_opts {
 	long jobs_max;
-	const char *junit, *keep, *svg_dir;
+	const char *junit, *keep, *svg_dir, *html;
 	bool json;
 };
 
@@ -365,6 +378,8 @@ static int parse_run_args(int argc, char **argv, struct run_opts *o)
 			o->keep = v;
 		} else if (strcmp(opt, "--svg") == 0) {
 			o->svg_dir = v;
+		} else if (strcmp(opt, "--html") == 0) {
+			o->html = v;
 		} else {
 			return lab_run_usage(), -1;
 		}
@@ -488,20 +503,78 @@ static void run_jobs(struct job *jobs, int n, const struct run_opts *o, const ch
 
 struct run_counts {
 	int passed, failed, errors;
-	bool junit_failed;
+	bool files_failed;
 };
 
 /* The JSON array and the JUnit file from the jobs' own reports; removes
  * the directories of the runs that passed (unless --keep). */
+/* --html: each job's row and section (written by the job), into one page.
+ * A job that died before writing them gets a row that says so. */
+static int html_page(struct job *jobs, int n, const char *path, double wall_s)
+{
+	char *doc = NULL, *sect = NULL, sub[200];
+	size_t len = 0, slen = 0;
+	FILE *page = open_memstream(&doc, &len), *sects = open_memstream(&sect, &slen);
+	int passed = 0, rc = -1;
+
+	if (!page || !sects) {
+		log_error("--html: out of memory");
+		if (page)
+			fclose(page);
+		if (sects)
+			fclose(sects);
+		free(doc);
+		free(sect);
+		return -1;
+	}
+	for (int k = 0; k < n; k++)
+		passed += jobs[k].status == 0;
+	snprintf(sub, sizeof(sub),
+	         "dcdlab lab run, the real kernel: %d scenarios, %d passed, %d not; %.1f s", n,
+	         passed, n - passed, wall_s);
+	html_begin(page, "dcdlab: scenarios in the lab", sub);
+	fputs("<table class=\"sortable\"><thead><tr><th>scenario</th><th>result</th>"
+	      "<th>expectations held</th><th>what it shows</th></tr></thead><tbody>\n",
+	      page);
+	for (int k = 0; k < n; k++) {
+		char path_row[700];
+		struct stat st;
+		snprintf(path_row, sizeof(path_row), "%s/row.html", jobs[k].dir);
+		if (jobs[k].status >= 0 && stat(path_row, &st) == 0) {
+			cat_file(jobs[k].dir, "row.html", page);
+			cat_file(jobs[k].dir, "section.html", sects);
+			continue;
+		}
+		fputs("<tr><td>", page);
+		html_text(page, jobs[k].s.name);
+		fprintf(page, "</td><td class=\"fail\">%s</td><td></td><td>",
+		        jobs[k].status < 0 ? "NOT RUN (interrupted)" : "COULD NOT RUN");
+		html_text(page, jobs[k].s.describe);
+		fputs("</td></tr>\n", page);
+	}
+	fputs("</tbody></table>\n", page);
+	fclose(sects);
+	fwrite(sect, 1, slen, page);
+	html_end(page);
+	if (fclose(page) == 0)
+		rc = html_write_file(path, doc, len);
+	free(doc);
+	free(sect);
+	return rc;
+}
+
 static struct run_counts collect_reports(struct job *jobs, int n, const struct run_opts *o, int bad,
                                          double wall_s)
 {
 	struct run_counts c = { 0 };
 	FILE *jf = NULL;
 
+	/* before the passed runs' directories go */
+	if (o->html && html_page(jobs, n, o->html, wall_s) != 0)
+		c.files_failed = true;
 	if (o->junit && !(jf = fopen(o->junit, "w"))) {
 		log_error("--junit %s: %s", o->junit, strerror(errno));
-		c.junit_failed = true;
+		c.files_failed = true;
 	}
 	if (jf)
 		fprintf(jf,
@@ -533,10 +606,10 @@ static struct run_counts collect_reports(struct job *jobs, int n, const struct r
 		       c.passed, c.failed, c.errors, bad, wall_s);
 	if (jf) {
 		fprintf(jf, "</testsuite>\n");
-		c.junit_failed = ferror(jf) != 0;
+		c.files_failed = ferror(jf) != 0;
 		if (fclose(jf) != 0)
-			c.junit_failed = true;
-		if (c.junit_failed)
+			c.files_failed = true;
+		if (c.files_failed)
 			log_error("--junit %s: %s", o->junit, strerror(errno));
 	}
 	return c;
@@ -589,7 +662,7 @@ static int lab_run(int argc, char **argv)
 		return 130;
 	if (bad)
 		return 2;
-	return c.failed + c.errors || c.junit_failed ? 1 : 0;
+	return c.failed + c.errors || c.files_failed ? 1 : 0;
 }
 
 int cmd_lab(int argc, char **argv)

@@ -37,6 +37,7 @@
 #include "../../lib/clock.h"
 #include "../../lib/numparse.h"
 #include "../../lib/sockaddr.h"
+#include "../../model/dbend.h"
 #include "../../model/driver.h"
 #include "../../model/measure.h"
 #include "lab.h"
@@ -508,6 +509,8 @@ static void on_class(uint32_t pkt, enum pkt_class cls, void *arg)
 	bool from_client;
 
 	(void)pkt;
+	if (c->r->n_segs[c->which]) /* the segment just kept (analyze_leg) */
+		c->r->segs[c->which][c->r->n_segs[c->which] - 1].cls = (uint8_t)cls;
 	if (c->which != LEG_SERVER)
 		return; /* one leg is enough for the timeline */
 	analyzer_last_flow(c->a, &from_client);
@@ -539,9 +542,24 @@ static void analyze_leg(struct lab_run *r, enum scn_leg which, const char *path)
 		uint64_t us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 		c.ts_ms = (int64_t)(us / 1000) - r->t0_wall_ms;
 		enum decode_result d = decode_frame(link, bytes, h->caplen, &t);
-		if (d == DECODE_TCP)
+		if (d == DECODE_TCP) {
+			/* for the ladder diagram: the client is the side not on 1521 */
+			struct leg_seg seg = { .t_s = (double)c.ts_ms / 1000,
+				               .from_client = t.dport == 1521,
+				               .flags = t.flags,
+				               .seq = t.seq,
+				               .ack = t.ack,
+				               .len = t.payload_len };
+			seg.cport = seg.from_client ? t.sport : t.dport;
+			int ora = t.payload ? ora_find(t.payload, t.caplen_payload < 512
+			                                                  ? t.caplen_payload
+			                                                  : 512)
+			                    : 0;
+			if (ora)
+				snprintf(seg.note, sizeof(seg.note), "ORA-%05d", ora);
+			lab_leg_seg(r, which, &seg);
 			analyzer_packet(c.a, us, ++n, &t);
-		else
+		} else
 			analyzer_skip(c.a, d), ++n;
 	}
 	if (c.a) {

@@ -252,10 +252,30 @@ bool lab_run_passed(const struct lab_run *r)
 	return !r->error[0] && r->passed == r->s->n_expect;
 }
 
+void lab_leg_seg(struct lab_run *r, int leg, const struct leg_seg *s)
+{
+	if (leg < 0 || leg > 1)
+		return;
+	if (r->n_segs[leg] == r->cap_segs[leg]) {
+		size_t cap = r->cap_segs[leg] ? r->cap_segs[leg] * 2 : 256;
+		struct leg_seg *v = realloc(r->segs[leg], cap * sizeof(*v));
+		if (v == NULL)
+			return;
+		r->segs[leg] = v;
+		r->cap_segs[leg] = cap;
+	}
+	r->segs[leg][r->n_segs[leg]++] = *s;
+}
+
 void lab_run_free(struct lab_run *r)
 {
 	free(r->events);
 	free(r->samples);
 	r->events = NULL;
 	r->samples = NULL;
+	for (int leg = 0; leg < 2; leg++) {
+		free(r->segs[leg]);
+		r->segs[leg] = NULL;
+		r->n_segs[leg] = r->cap_segs[leg] = 0;
+	}
 }

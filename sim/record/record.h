@@ -15,6 +15,7 @@
 #include "../../lib/err.h"
 #include "../../model/outcome.h"
 #include "../../model/scenario.h"
+#include "../../report/ladder.h"
 
 struct topo; /* the lab's namespaces (sim/lab/topo.h) */
 
@@ -116,6 +117,10 @@ struct lab_run {
 	int fw_expired;        /* conntrack entries that expired (not flushed) */
 	int64_t fw_expired_ms; /* the first expiry, -1 none */
 	struct expect_result expect[SCN_MAX_EXPECT];
+	/* Every segment on each of the firewall's legs (enum scn_leg), as its
+	 * capture showed it: the ladder diagrams are drawn from them. */
+	struct leg_seg *segs[2];
+	size_t n_segs[2], cap_segs[2];
 	bool simulated;  /* from dcdlab sim, not the lab */
 	int passed;      /* expectations that held */
 	double wall_s;   /* the run's duration */
@@ -138,7 +143,11 @@ int64_t lab_run_bound_ms(const struct scenario *s);
 void lab_event(struct lab_run *r, int64_t t_ms, const char *who, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
-/* The record's own memory (events, samples). */
+/* Keep one segment of leg `leg` (0 when there was no memory for it: the
+ * drawing then lacks it, nothing else does). */
+void lab_leg_seg(struct lab_run *r, int leg, const struct leg_seg *s);
+
+/* The record's own memory (events, samples, segments). */
 void lab_run_free(struct lab_run *r);
 
 /* report.c */
@@ -146,6 +155,16 @@ void report_text(const struct lab_run *r, FILE *out);
 void report_json(const struct lab_run *r, FILE *out);
 void report_junit_case(const struct lab_run *r, FILE *out);
 void report_svg(const struct lab_run *r, FILE *out);
+/* Session k's ladder diagram (report/ladder.h): its packets on both legs,
+ * the calls, the server's end, the firewall's entry, the expectations. */
+int report_ladder(const struct lab_run *r, int k, FILE *out, bool standalone);
+/* The scenario's part of an HTML report (report/html.h): its result, each
+ * expectation against what was observed, each session's ladder; and its
+ * row in the table of scenarios. */
+void report_html_section(const struct lab_run *r, FILE *out);
+void report_html_row(const struct lab_run *r, FILE *out);
+/* Each session's ladder into DIR/BASE.svg (session 1), DIR/BASE-2.svg ... */
+int report_write_ladders(const char *dir, const char *base, const struct lab_run *r);
 /* One report (fn) into DIR/NAME; -1 after saying why it could not be
  * written (a full disk included). */
 int report_write(const char *dir, const char *name, const struct lab_run *r,

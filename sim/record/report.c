@@ -2,6 +2,7 @@
  * an SVG timeline. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/log.h"
@@ -9,6 +10,8 @@
 #include "../../lib/sbuf.h"
 #include "../../model/measure.h"
 #include "record.h"
+
+#include "../../report/html.h"
 
 /* "server 19c keepalive 2/1/3 | firewall ... | client ..." */
 static void setup_line(const struct scenario *s, char *buf, size_t size)
@@ -429,4 +432,220 @@ int report_write(const char *dir, const char *name, const struct lab_run *r,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- ladder diagrams (report/ladder.c) ---- */
+
+/* A timeline event of session k (its "#k " tag, or none: shared), the tag
+ * stripped; NULL when it is another session's or not worth a note. */
+static const char *event_of(const struct lab_run *r, const struct lab_event *e, int k)
+{
+	const char *w = e->what;
+	char port[24];
+
+	if (strcmp(e->who, "wire") == 0 || strcmp(e->who, "lab") == 0 ||
+	    strcmp(e->who, "capture") == 0)
+		return NULL;
+	if (w[0] == '#') { /* "#2 ..." */
+		int n = atoi(w + 1);
+		if (n != k + 1)
+			return NULL;
+		w = strchr(w, ' ') ? strchr(w, ' ') + 1 : w;
+	}
+	if (strcmp(e->who, "fw") == 0 && r->s->clients > 1 && strstr(w, "port ")) {
+		snprintf(port, sizeof(port), "port %u", r->sess[k].cport);
+		if (!strstr(w, port))
+			return NULL;
+	}
+	return w;
+}
+
+static enum ladder_lane lane_of_event(const struct lab_event *e, const char *w)
+{
+	if (strcmp(e->who, "client") == 0)
+		return LANE_CLIENT;
+	if (strcmp(e->who, "server") == 0)
+		return LANE_SERVER;
+	if (strcmp(e->who, "fault") == 0)
+		return strstr(w, "client")   ? LANE_CLIENT
+		       : strstr(w, "server") ? LANE_SERVER
+		                             : LANE_FW;
+	return LANE_FW;
+}
+
+static int build_ladder(const struct lab_run *r, int k, struct ladder *l)
+{
+	const struct scenario *s = r->s;
+	const struct lab_session *se = &r->sess[k];
+	struct leg_seg *legs[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 };
+	char title[200];
+	int rc = 0;
+
+	char who[24] = "";
+	if (s->clients > 1)
+		snprintf(who, sizeof(who), ", session %d", k + 1);
+	snprintf(title, sizeof(title), "%s%s - %s", s->name, who,
+	         s->describe[0] ? s->describe : s->file);
+	ladder_init(l, title, s->fw == SCN_FW_NONE ? "path (no firewall)" : "firewall");
+	l->has_entry = s->fw != SCN_FW_NONE;
+	l->ka_ignored = s->keepalives_ignored;
+	l->fw_idle_s = (double)s->fw_idle_ms / 1000;
+	for (int leg = 0; leg < 2; leg++) {
+		legs[leg] = malloc((r->n_segs[leg] + 1) * sizeof(struct leg_seg));
+		if (!legs[leg]) {
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < r->n_segs[leg]; i++)
+			if (r->segs[leg][i].cport == se->cport)
+				legs[leg][n[leg]++] = r->segs[leg][i];
+	}
+	if (ladder_from_legs(l, legs[LEG_CLIENT], n[LEG_CLIENT], legs[LEG_SERVER], n[LEG_SERVER]) !=
+	    0) {
+		rc = -1;
+		goto out;
+	}
+	for (int i = 0; i < r->n_events; i++) {
+		const struct lab_event *e = &r->events[i];
+		const char *w = event_of(r, e, k);
+		if (!w)
+			continue;
+		enum ladder_lane lane = lane_of_event(e, w);
+		bool bad = strstr(w, "ORA-") || strstr(w, "ended") || strstr(w, "dead peer") ||
+		           strcmp(e->who, "fault") == 0 || strstr(w, "expired") ||
+		           strstr(w, "flushed") || strstr(w, "KILLED") || strstr(w, "SNIPED");
+		if (lane == LANE_FW && l->fw_expired_s < 0 &&
+		    (strstr(w, "expired") || strstr(w, "flushed")))
+			l->fw_expired_s = (double)e->t_ms / 1000;
+		if (ladder_note(l, (double)e->t_ms / 1000, lane, bad, "%s", w) != 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	if (r->error[0])
+		ladder_foot(l, true, "the run could not be carried out: %s", r->error);
+	else
+		ladder_foot(l, !lab_run_passed(r), "%s: %d of %d expectations held (%s)",
+		            lab_run_passed(r) ? "PASS" : "FAIL", r->passed, s->n_expect,
+		            r->simulated ? "simulated" : "the lab, real kernel");
+	for (int i = 0; i < s->n_expect && i < LADDER_MAX_FOOT - 1; i++)
+		ladder_foot(l, !r->expect[i].ok, "%s  %s - %s", r->expect[i].ok ? "ok  " : "FAIL",
+		            s->expect[i].text, r->expect[i].observed);
+out:
+	free(legs[0]);
+	free(legs[1]);
+	return rc;
+}
+
+int report_ladder(const struct lab_run *r, int k, FILE *out, bool standalone)
+{
+	struct ladder l;
+	int rc = build_ladder(r, k, &l);
+
+	if (rc == 0)
+		rc = ladder_svg(&l, out, standalone);
+	ladder_free(&l);
+	return rc;
+}
+
+int report_write_ladders(const char *dir, const char *base, const struct lab_run *r)
+{
+	int rc = 0;
+
+	for (int k = 0; k < r->s->clients && !r->s->measure; k++) {
+		char path[800];
+		if (k == 0)
+			snprintf(path, sizeof(path), "%s/%s.svg", dir, base);
+		else
+			snprintf(path, sizeof(path), "%s/%s-%d.svg", dir, base, k + 1);
+		FILE *f = fopen(path, "w");
+		if (!f) {
+			log_error("%s: %s", path, strerror(errno));
+			rc = -1;
+			continue;
+		}
+		int bad = report_ladder(r, k, f, true) != 0 || ferror(f);
+		if (fclose(f) != 0 || bad) {
+			log_error("%s: could not write the ladder", path);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* ---- the HTML report (report/html.c) ---- */
+
+void report_html_section(const struct lab_run *r, FILE *out)
+{
+	const struct scenario *s = r->s;
+	char setup[700];
+	bool pass = lab_run_passed(r);
+
+	setup_line(s, setup, sizeof(setup));
+	fprintf(out, "<section id=\"s-");
+	html_text(out, s->name);
+	fprintf(out, "\">\n<h2>");
+	html_text(out, s->name);
+	fprintf(out, " <span class=\"%s\">%s</span></h2>\n", pass ? "pass" : "fail",
+	        r->error[0] ? "COULD NOT RUN"
+	        : pass      ? "PASS"
+	                    : "FAIL");
+	fputs("<p class=\"desc\">", out);
+	html_text(out, s->describe);
+	fputs("</p>\n<p class=\"setup\">", out);
+	html_text(out, setup);
+	fprintf(out, " - %s, %.1f s</p>\n",
+	        r->simulated ? "simulated (virtual time)" : "the lab (real kernel)", r->wall_s);
+	if (r->error[0]) {
+		fputs("<p class=\"fail\">", out);
+		html_text(out, r->error);
+		fputs("</p>\n</section>\n", out);
+		return;
+	}
+	fputs("<table><thead><tr><th>expectation</th><th>observed</th><th>held</th></tr></thead>"
+	      "<tbody>\n",
+	      out);
+	for (int i = 0; i < s->n_expect; i++) {
+		fputs("<tr><td>", out);
+		html_text(out, s->expect[i].text);
+		fputs("</td><td>", out);
+		html_text(out, r->expect[i].observed);
+		fprintf(out, "</td><td class=\"%s\">%s</td></tr>\n",
+		        r->expect[i].ok ? "pass" : "fail", r->expect[i].ok ? "ok" : "FAIL");
+	}
+	fputs("</tbody></table>\n", out);
+	if (s->measure) {
+		fputs("<div class=\"pic\">\n", out);
+		report_svg(r, out);
+		fputs("</div>\n", out);
+	}
+	for (int k = 0; k < s->clients && !s->measure; k++) {
+		fprintf(out,
+		        "<details%s><summary>ladder: session %d of %d</summary>\n"
+		        "<div class=\"pic\">\n",
+		        k == 0 ? " open" : "", k + 1, s->clients);
+		report_ladder(r, k, out, false);
+		fputs("</div>\n</details>\n", out);
+	}
+	fputs("</section>\n", out);
+}
+
+void report_html_row(const struct lab_run *r, FILE *out)
+{
+	bool pass = lab_run_passed(r);
+
+	fputs("<tr><td><a href=\"#s-", out);
+	html_text(out, r->s->name);
+	fputs("\">", out);
+	html_text(out, r->s->name);
+	fprintf(out, "</a></td><td class=\"%s\">%s</td><td class=\"num\">%d of %d</td>",
+	        pass ? "pass" : "fail",
+	        r->error[0] ? "COULD NOT RUN"
+	        : pass      ? "PASS"
+	                    : "FAIL",
+	        r->passed, r->s->n_expect);
+	fputs("<td>", out);
+	html_text(out, r->s->describe);
+	fputs("</td></tr>\n", out);
 }

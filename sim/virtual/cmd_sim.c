@@ -20,6 +20,7 @@
 #include "../../capture/analyze.h"
 #include "../../lib/numparse.h"
 #include "../record/record.h"
+#include "../../report/html.h"
 #include "measure_model.h"
 #include "model.h"
 #include "population.h"
@@ -27,7 +28,7 @@
 
 /* `dcdlab help sim` and `dcdlab sim --help`. */
 const char sim_usage[] =
-        "usage: dcdlab sim [--json] [--wire] [--svg DIR] SCENARIO...\n"
+        "usage: dcdlab sim [--json] [--wire] [--svg DIR] [--html FILE] SCENARIO...\n"
         "       dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F]\n"
         "                  [--max-gap DUR] [--threads T] [--json] SCENARIO\n"
         "\n"
@@ -41,7 +42,9 @@ const char sim_usage[] =
         "are judged\n"
         "by the analyzer on the segments each firewall leg would have seen.\n"
         "--wire adds every probe and retransmission to the timeline.\n"
-        "--svg DIR writes each scenario's timeline as DIR/NAME.svg, as lab run does.\n"
+        "--svg DIR writes each session's ladder diagram as DIR/NAME.svg (NAME-2.svg\n"
+        "...), as lab run does; --html FILE one self-contained page: the table of\n"
+        "scenarios, each expectation against what was observed, each ladder.\n"
         "--sessions: N sessions with the scenario's DCD and firewall settings, "
         "each with\n"
         "its own calls and idle gaps (log-uniform from 1 s to --max-gap, default "
@@ -104,12 +107,23 @@ static void on_report(const struct flow_report *rep, void *arg)
 		se->verdict[v->leg] = rep->verdict;
 }
 
+/* The analyzer's class of the segment just kept: the ladder draws it. */
+static void on_class(uint32_t pkt, enum pkt_class cls, void *arg)
+{
+	struct verdict_ctx *v = arg;
+	struct lab_run *r = v->r;
+
+	(void)pkt;
+	if (r->n_segs[v->leg])
+		r->segs[v->leg][r->n_segs[v->leg] - 1].cls = (uint8_t)cls;
+}
+
 /* The capture analyzer on each leg, as the lab runs it on its pcaps. */
 static void analyze_legs(struct lab_run *r, struct legs *l)
 {
 	for (int leg = 0; leg < 2; leg++) {
 		struct verdict_ctx v = { r, (enum scn_leg)leg };
-		struct analyzer *a = analyzer_new(on_report, NULL, &v);
+		struct analyzer *a = analyzer_new(on_report, on_class, &v);
 		struct summary sum;
 		if (!a)
 			continue;
@@ -140,6 +154,16 @@ static void analyze_legs(struct lab_run *r, struct legs *l)
 			}
 			memcpy(t.src, p->from_client ? caddr : saddr, 4);
 			memcpy(t.dst, p->from_client ? saddr : caddr, 4);
+			struct leg_seg seg = { .t_s = (double)p->t_ms / 1000,
+				               .cport = p->cport,
+				               .from_client = p->from_client,
+				               .flags = p->flags,
+				               .seq = p->seq,
+				               .ack = p->ack,
+				               .len = p->len };
+			if (p->ora)
+				snprintf(seg.note, sizeof(seg.note), "ORA-%05d", p->ora);
+			lab_leg_seg(r, leg, &seg);
 			analyzer_packet(a, (uint64_t)p->t_ms * 1000 + 1000000, (uint32_t)i + 1, &t);
 		}
 		analyzer_finish(a, &sum);
@@ -413,10 +437,46 @@ static int usage(void)
 	return 2;
 }
 
+/* --html: the page from its rows and sections (memory streams, closed and
+ * freed here); 0, or -1 after saying why. */
+static int write_html(const char *path, FILE *rows, char **rows_buf, size_t *rows_len, FILE *sects,
+                      char **sect_buf, size_t *sect_len, int nrun, int failed, int bad)
+{
+	char *doc = NULL, sub[200];
+	size_t len = 0;
+	FILE *page = open_memstream(&doc, &len);
+	int rc = -1;
+
+	fclose(rows);
+	fclose(sects);
+	if (page) {
+		snprintf(sub, sizeof(sub),
+		         "dcdlab sim, virtual time: %d scenarios, %d passed, %d failed, %d bad "
+		         "files",
+		         nrun, nrun - failed, failed, bad);
+		html_begin(page, "dcdlab: scenarios in the simulator", sub);
+		fputs("<table class=\"sortable\"><thead><tr><th>scenario</th><th>result</th>"
+		      "<th>expectations held</th><th>what it shows</th></tr></thead><tbody>\n",
+		      page);
+		fwrite(*rows_buf, 1, *rows_len, page);
+		fputs("</tbody></table>\n", page);
+		fwrite(*sect_buf, 1, *sect_len, page);
+		html_end(page);
+		if (fclose(page) == 0)
+			rc = html_write_file(path, doc, len);
+		else
+			log_error("--html: out of memory");
+	}
+	free(doc);
+	free(*rows_buf);
+	free(*sect_buf);
+	return rc;
+}
+
 int cmd_sim(int argc, char **argv)
 {
 	bool json = false, wire = false;
-	const char *svg_dir = NULL;
+	const char *svg_dir = NULL, *html_path = NULL;
 	int i = 1, bad = 0, failed = 0, nrun = 0;
 
 	/* options anywhere, as the other subcommands take them */
@@ -438,6 +498,8 @@ int cmd_sim(int argc, char **argv)
 		} else if (!v) {
 			log_error("sim: %s needs a value", o);
 			return usage();
+		} else if (strcmp(o, "--html") == 0) {
+			html_path = v, k++;
 		} else if (strcmp(o, "--svg") == 0) {
 			svg_dir = v, k++;
 			if (mkdir(svg_dir, 0755) != 0 && errno != EEXIST) {
@@ -500,6 +562,15 @@ int cmd_sim(int argc, char **argv)
 	if (nfiles == 0)
 		return usage();
 	argc = nfiles + 1;
+	/* --html: the table's rows and the scenarios' sections, joined at the end */
+	char *rows_buf = NULL, *sect_buf = NULL;
+	size_t rows_len = 0, sect_len = 0;
+	FILE *rows = html_path ? open_memstream(&rows_buf, &rows_len) : NULL;
+	FILE *sects = html_path ? open_memstream(&sect_buf, &sect_len) : NULL;
+	if (html_path && (!rows || !sects)) {
+		log_error("--html: out of memory");
+		return 2;
+	}
 	if (json)
 		printf("{\"scenarios\":[");
 	for (; i < argc; i++) {
@@ -521,7 +592,8 @@ int cmd_sim(int argc, char **argv)
 		if (svg_dir) {
 			char name[sizeof(s.name) + 8];
 			snprintf(name, sizeof(name), "%s.svg", s.name);
-			if (report_write(svg_dir, name, &r, report_svg) != 0)
+			if ((s.measure ? report_write(svg_dir, name, &r, report_svg)
+			               : report_write_ladders(svg_dir, s.name, &r)) != 0)
 				bad++;
 		}
 		if (json) {
@@ -530,9 +602,16 @@ int cmd_sim(int argc, char **argv)
 		} else {
 			report_text(&r, stdout);
 		}
+		if (html_path) {
+			report_html_row(&r, rows);
+			report_html_section(&r, sects);
+		}
 		nrun++;
 		lab_run_free(&r);
 	}
+	if (html_path && write_html(html_path, rows, &rows_buf, &rows_len, sects, &sect_buf,
+	                            &sect_len, nrun, failed, bad) != 0)
+		bad++;
 	if (json)
 		printf("],\"passed\":%d,\"failed\":%d,\"bad_files\":%d}\n", nrun - failed, failed,
 		       bad);
