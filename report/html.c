@@ -80,8 +80,16 @@ void html_end(FILE *out)
 void html_bars(FILE *out, const char *title, const char *const *labels, const double *values, int n,
                int mark_lo, int mark_hi, const char *unit)
 {
-	const int bar = 64, gap = 14, left = 60, top = 30, plot = 180;
+	const int gap = 14, left = 60, top = 30, plot = 180;
 	double max = 0;
+	int bar = 64;
+
+	/* each bar as wide as its longest label (10 px sans: < 6.5 px a char) */
+	for (int i = 0; i < n; i++) {
+		int w = (int)(strlen(labels[i]) * 6.5) + 8;
+		if (w > bar)
+			bar = w;
+	}
 	int width = left + n * (bar + gap) + 20, height = top + plot + 60;
 
 	for (int i = 0; i < n; i++)

@@ -30,7 +30,7 @@
 const char sim_usage[] =
         "usage: dcdlab sim [--json] [--wire] [--svg DIR] [--html FILE] SCENARIO...\n"
         "       dcdlab sim --sessions N [--hours H] [--seed S] [--crash-share F]\n"
-        "                  [--max-gap DUR] [--threads T] [--json] SCENARIO\n"
+        "                  [--max-gap DUR] [--threads T] [--json] [--html FILE] SCENARIO\n"
         "\n"
         "Runs each scenario file in virtual time: Linux's keepalive and "
         "retransmission\n"
@@ -53,8 +53,8 @@ const char sim_usage[] =
         "at a\n"
         "random time. Prints the share surviving, the failed calls and when the "
         "first\n"
-        "came, and how long the server took to find crashed clients. Same seed, "
-        "same output.\n"
+        "came, and how long the server took to find crashed clients (--html: as\n"
+        "plots). Same seed, same output.\n"
         "Exit 0 if every expectation held, 1 if not, 2 on a bad scenario file.\n";
 
 /* What the firewall's two capture points would have recorded. */
@@ -359,7 +359,57 @@ static const char *secs_or_null(int64_t ms, char b[32])
 }
 
 /* --sessions: one scenario's settings, N sessions of their own shape. */
-static int population(const char *file, const struct pop_config *c, bool json)
+/* sim --sessions --html: the outcomes and the detection times as plots. */
+static int population_html(const char *path, const struct scenario *s, const struct pop_config *c,
+                           const struct pop_result *r)
+{
+	char *doc = NULL, sub[300];
+	size_t len = 0;
+	FILE *out = open_memstream(&doc, &len);
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	snprintf(sub, sizeof(sub),
+	         "dcdlab sim --sessions %llu over %g virtual hours, seed %llu: %s",
+	         (unsigned long long)r->sessions, c->hours, (unsigned long long)c->seed,
+	         s->describe[0] ? s->describe : s->name);
+	html_begin(out, "dcdlab: a population of sessions", sub);
+	const char *ol[] = { "survived", "a call failed: ORA-03113", "a call failed: ORA-03135",
+		             "client crashed: found", "client crashed: never found" };
+	double ov[] = { (double)r->survived, (double)r->ora03113, (double)r->ora03135,
+		        (double)r->detected, (double)r->stale };
+	fputs("<h2>how the sessions ended</h2>\n<div class=\"pic\">\n", out);
+	html_bars(out, "sessions by outcome", ol, ov, 5, 0, 0, "sessions (shaded: survived)");
+	fputs("</div>\n", out);
+	fprintf(out,
+	        "<p>%.1f%% survived; %llu failed calls; the firewall's entry expired for %llu "
+	        "sessions.</p>\n",
+	        r->sessions ? 100.0 * (double)r->survived / (double)r->sessions : 0,
+	        (unsigned long long)r->failed, (unsigned long long)r->fw_expired);
+	fputs("<h2>from a client's crash to the server finding it</h2>\n", out);
+	if (r->detected) {
+		const char *ql[] = { "p50", "p90", "p99", "max" };
+		double qv[4];
+		for (int i = 0; i < 4; i++)
+			qv[i] = (double)r->detect_q_ms[i] / 1000;
+		fputs("<div class=\"pic\">\n", out);
+		html_bars(out, "detection time by quantile", ql, qv, 4, -1, -1, "seconds");
+		fputs("</div>\n", out);
+	} else {
+		fprintf(out,
+		        "<p class=\"fail\">%llu clients crashed; the server found none of "
+		        "them.</p>\n",
+		        (unsigned long long)r->crashed);
+	}
+	html_end(out);
+	if (fclose(out) == 0)
+		rc = html_write_file(path, doc, len);
+	free(doc);
+	return rc;
+}
+
+static int population(const char *file, const struct pop_config *c, bool json, const char *html)
 {
 	struct scenario s;
 	struct plan *plan = calloc(1, sizeof(*plan));
@@ -405,7 +455,7 @@ static int population(const char *file, const struct pop_config *c, bool json)
 		       (unsigned long long)r.fw_expired, (unsigned long long)r.events,
 		       (unsigned long long)r.probes, secs,
 		       secs > 0 ? (double)r.events / secs : 0.0);
-		return 0;
+		return html && population_html(html, &s, c, &r) != 0 ? 1 : 0;
 	}
 	printf("== %s: %llu sessions over %g virtual hours (seed %llu)\n", s.name,
 	       (unsigned long long)r.sessions, c->hours, (unsigned long long)c->seed);
@@ -428,6 +478,8 @@ static int population(const char *file, const struct pop_config *c, bool json)
 		       fmt_approx_ms(r.detect_q_ms[3], b[3], 32));
 	printf("  %llu events in %.2f s: %.1f M events/s\n", (unsigned long long)r.events, secs,
 	       secs > 0 ? (double)r.events / secs / 1e6 : 0.0);
+	if (html && population_html(html, &s, c, &r) != 0)
+		return 1;
 	return 0;
 }
 
@@ -557,7 +609,7 @@ int cmd_sim(int argc, char **argv)
 			log_error("sim --sessions: one scenario file");
 			return 2;
 		}
-		return population(argv[1], &pc, json);
+		return population(argv[1], &pc, json, html_path);
 	}
 	if (nfiles == 0)
 		return usage();
