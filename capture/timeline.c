@@ -104,7 +104,7 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 			             .len = e->len,
 			             .cls = e->cls };
 		if (ladder_from_capture(&l, &s, 1) != 0) {
-			snprintf(err, errlen, "%s: out of memory", path);
+			snprintf(err, errlen, "--svg %s: out of memory", path);
 			goto out;
 		}
 	}
@@ -116,12 +116,12 @@ int timeline_svg(const struct timeline *t, const struct flow_report *r, double f
 		ladder_foot(&l, false, "at %.3f s (packet %u): %s", r->evidence[k].t_s,
 		            r->evidence[k].pkt, r->evidence[k].what);
 	if (!(f = fopen(path, "w"))) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "--svg %s: %s", path, strerror(errno));
 		goto out;
 	}
 	int bad = ladder_svg(&l, f, true) != 0;
 	if (fclose(f) != 0 || bad) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "--svg %s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;

@@ -44,8 +44,9 @@ grep -q "keepalive$" "$T/tl.txt" && grep -q "evidence: pkt" "$T/tl.txt" || fail 
 	fail "--svg"
 python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert d.documentElement.tagName == "svg"' "$T/f.svg" ||
 	fail "the SVG is not well-formed XML"
-grep -q "firewall-drop" "$T/f.svg" && grep -q "firewall timeout 3 s" "$T/f.svg" || fail "SVG lacks verdict or timeout"
-ok "--flow timeline and --svg picture"
+grep -q "verdict: firewall-drop" "$T/f.svg" && grep -q 'class="entry"' "$T/f.svg" ||
+	fail "the ladder lacks the verdict or the 3 s timeout's entry"
+ok "--flow timeline and --svg ladder (verdict, a 3 s firewall's entry drawn)"
 
 run() { # WANT-EXIT WANT-TEXT ARGS...
 	local want=$1 text=$2 out

@@ -35,9 +35,9 @@ run 1 "tests/data/tnsnames.ora: no entry named \"nosuch\"" connect --tnsnames te
 run 1 "neither --tnsnames nor \$TNS_ADMIN is set" connect orcl
 run 2 "--call-timeout \"soon\": expected a duration" connect --call-timeout soon h/x
 
-# dcdlab sim --svg: one well-formed picture per scenario, named after it,
-# with the scenario's name and its verdict; a directory that cannot be made
-# is an error before anything runs.
+# dcdlab sim --svg: one well-formed ladder per session, named after its
+# scenario, with the scenario's name and its result; a directory that
+# cannot be made is an error before anything runs.
 "$DCDLAB" sim --svg "$T/svg" scenarios/dcd-keeps-alive.scn scenarios/no-dcd-silent-drop.scn >"$T/sim.out" ||
 	fail "sim --svg: exit $?: $(cat "$T/sim.out")"
 python3 - "$T/svg" <<'PY' || fail "sim --svg pictures"
@@ -48,11 +48,11 @@ for n in os.listdir(d):
     root = ET.parse(os.path.join(d, n)).getroot()
     assert root.tag.endswith("svg"), root.tag
     text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
-    assert n[:-4] + ": PASS" in text, (n, text[:200])
+    assert text.startswith(n[:-4] + " - ") and "PASS: " in text, (n, text[:200])
     assert sum(1 for c in root.iter() if c.tag.endswith("circle")) >= 3, n
 PY
 run 2 "--svg /dev/null/x: Not a directory" sim --svg /dev/null/x scenarios/dcd-keeps-alive.scn
-ok "sim --svg writes one picture per scenario"
+ok "sim --svg writes one ladder per session"
 
 # The error paths again under valgrind (memcheck): an exit status alone
 # does not show a free of uninitialised memory (listen --release typo did

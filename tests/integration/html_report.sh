@@ -68,6 +68,12 @@ for f in sim lab analyze population; do
 	[ -n "$check" ] || fail "$f.html: the layout check did not run"
 	jq -e '.ok and .pictures > 0 and .texts > 8' <<<"$check" >/dev/null ||
 		fail "$f.html renders badly: $check"
+	# and as a person sees it: a screenshot of the page
+	timeout 60 chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+		--window-size=1200,1600 --screenshot="$T/$f.png" "file://$T/$f.html" >/dev/null 2>&1 ||
+		fail "chromium could not take a screenshot of $f.html"
+	[ "$(head -c 8 "$T/$f.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+		[ "$(stat -c %s "$T/$f.png")" -gt 20000 ] || fail "the screenshot of $f.html is empty"
 done
 ok "sim, lab, analyze and population pages render in Chromium: no error, no empty picture, no text out of its box, no overlap"
 

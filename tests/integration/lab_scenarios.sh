@@ -48,34 +48,40 @@ assert len(cases) == n and not any(c.find("failure") is not None for c in cases)
 print(f"ok: {n} scenarios, {sum(len(s['expectations']) for s in sc)} expectations held; "
       f"wall {doc['wall_s']:.1f} s")
 PY
-[ "$(ls "$T"/svg/*.svg | wc -l)" -eq "$n_files" ] || fail "expected one SVG per scenario"
-grep -q '<polyline' "$T/svg/dcd-keeps-alive.svg" || fail "no conntrack sawtooth in the SVG"
+grep -q 'class="entry"' "$T/svg/dcd-keeps-alive.svg" || fail "no conntrack entry in the ladder"
 python3 - "$T/svg" "$T/lib.json" <<'PY' || fail "SVG pictures"
-# Every SVG parses; everything drawn lies inside the picture; the conntrack
-# line stops when the entry expired (no line along the floor after it).
-import glob, json, sys, xml.etree.ElementTree as ET
+# One ladder per session (a client measure scenario: its timeline); every
+# SVG parses; everything drawn lies inside the picture; the conntrack
+# entry's bar ends where the entry expired, not at the end of the run.
+import glob, json, os, sys, xml.etree.ElementTree as ET
 ns = "{http://www.w3.org/2000/svg}"
-by = {s["name"]: s for s in json.load(open(sys.argv[2]))["scenarios"]}
-for f in glob.glob(sys.argv[1] + "/*.svg"):
+sc = json.load(open(sys.argv[2]))["scenarios"]
+want = sum(1 if "measured" in s["outcome"] else len(s["outcome"]["sessions"]) for s in sc)
+have = glob.glob(sys.argv[1] + "/*.svg")
+assert len(have) == want, (len(have), want)
+for f in have:
     root = ET.parse(f).getroot()
-    w = float(root.get("width"))
-    for pl in root.iter(ns + "polyline"):
-        xs = [float(p.split(",")[0]) for p in pl.get("points").split()]
-        assert all(0 <= x <= w for x in xs), (f, "conntrack line off the picture")
+    w, h = float(root.get("width")), float(root.get("height"))
     for c in root.iter(ns + "circle"):
-        assert 0 <= float(c.get("cx")) <= w, (f, "a dot off the picture")
+        assert 0 <= float(c.get("cx")) <= w and 0 <= float(c.get("cy")) <= h, (f, "a dot off")
+    for l in root.iter(ns + "line"):
+        assert all(0 <= float(l.get(k)) <= w for k in ("x1", "x2")), (f, "a line off")
 root = ET.parse(sys.argv[1] + "/rst-both-at-expiry.svg").getroot()
-lines = list(root.iter(ns + "polyline"))
-assert len(lines) == 1, len(lines)
-# the line's last point is at the expiry, not at the end of the run
-xs = [float(p.split(",")[0]) for p in lines[0].get("points").split()]
-dots = [float(c.get("cx")) for c in root.iter(ns + "circle")]
-assert max(xs) < max(dots) - 50, (max(xs), max(dots))
+def ys(d):
+    nums = [float(x) for x in d.replace("M", " ").replace("L", " ").replace("Z", " ").split()]
+    return nums[1::2]
+bars = [max(ys(p.get("d"))) for p in root.iter(ns + "path") if p.get("class") == "entry"]
+expired = [float(t.get("y")) for t in root.iter(ns + "text") if "entry expired" in (t.text or "")]
+h = float(root.get("height"))
+# the bar ends at the note that says it expired (the row's text sits 4 px
+# below it), and the picture goes on after it
+assert bars and expired and max(bars) <= expired[0] + 1 and h > max(bars) + 60, \
+    (bars[-3:], expired, h)
 PY
 [ -z "$(labns)" ] || fail "namespaces left: $(labns)"
 [ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$host_links_before" ] ||
 	fail "the host's interfaces changed"
-ok "library: $n_files scenarios pass, JSON and JUnit agree, one SVG each, nothing left"
+ok "library: $n_files scenarios pass, JSON and JUnit agree, a ladder per session, nothing left"
 
 # An expectation that does not hold: exit 1, named with file:line, its
 # captures and logs kept and readable.
@@ -89,7 +95,7 @@ cat "$T/wrong.out"
 grep -q "FAIL  session survives .*call 2" "$T/wrong.out" || fail "the failure does not say what was seen"
 grep -q "wrong.scn:$line: expected session survives" "$T/j2.xml" || fail "JUnit lacks file:line"
 d=$(ls -d "$T"/keep/*-wrong)
-for f in client-leg.pcap server-leg.pcap listen.jsonl client-1.jsonl report.txt timeline.svg; do
+for f in client-leg.pcap server-leg.pcap listen.jsonl client-1.jsonl report.txt ladder.svg; do
 	[ -s "$d/$f" ] || fail "artifact $f missing"
 done
 "$DCDLAB" analyze --json "$d/client-leg.pcap" | grep -q '"verdict":"firewall-drop"' ||
