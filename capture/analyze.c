@@ -350,7 +350,7 @@ static void first_fin(struct flow *f, int dir, uint32_t now_ms)
  * small segments, the first bytes captured: error packets are short. */
 static void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
 {
-	size_t n = p->caplen_payload < 512 ? p->caplen_payload : 512;
+	size_t n = p->caplen_payload < ORA_SCAN_BYTES ? p->caplen_payload : ORA_SCAN_BYTES;
 
 	if (dir == f->client || p->payload == NULL || p->payload_len > 2048 || n < 10)
 		return;

@@ -925,20 +925,10 @@ static int html_report(struct an_ctx *c, const struct an_input *in, link_decode_
 			uint32_t id = analyzer_last_flow(a, &from_client);
 			if (!an_html_wants(c->html, id))
 				continue;
-			struct leg_seg seg = { .t_s = ts_us > t0_us ? (double)(ts_us - t0_us) / 1e6
-				                                    : 0,
-				               .from_client = from_client,
-				               .flags = tp.flags,
-				               .seq = tp.seq,
-				               .ack = tp.ack,
-				               .len = tp.payload_len,
-				               .cls = p2.cls };
-			int ora = tp.payload ? ora_find(tp.payload, tp.caplen_payload < 512
-			                                                    ? tp.caplen_payload
-			                                                    : 512)
-			                     : 0;
-			if (ora)
-				snprintf(seg.note, sizeof(seg.note), "ORA-%05d", ora);
+			struct leg_seg seg =
+			        leg_seg_of(&tp, ts_us > t0_us ? (double)(ts_us - t0_us) / 1e6 : 0,
+			                   from_client);
+			seg.cls = p2.cls;
 			an_html_seg(c->html, id, &seg);
 		}
 		if (a) {

@@ -42,3 +42,22 @@ char *text_file_read(const char *path, size_t max_bytes, const char *what, size_
 	*len = sb.len;
 	return sb.buf;
 }
+
+int text_line_next(const char **text, char *buf, size_t size, int *line, const char *file,
+                   struct dcd_err *err)
+{
+	const char *p = *text;
+	size_t n = strcspn(p, "\n");
+
+	if (!*p)
+		return 0;
+	(*line)++;
+	if (n >= size) {
+		err_set(err, "%s:%d: line longer than %zu bytes", file, *line, size - 1);
+		return -1;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	*text = p + n + (p[n] == '\n');
+	return 1;
+}

@@ -33,6 +33,7 @@
 
 #include "../lib/err.h"
 #include "../lib/numparse.h"
+#include "../lib/textfile.h"
 
 const struct db_end_facts db_ends[DB_END_COUNT] = {
 	[DB_KILL] = { "kill-session",
@@ -87,6 +88,39 @@ static const char *const status_names[DB_STATUS_COUNT] = {
 const char *db_status_name(enum db_status s)
 {
 	return (unsigned)s < DB_STATUS_COUNT ? status_names[s] : "?";
+}
+
+enum db_end db_end_of_mark(enum db_status mark)
+{
+	return mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME;
+}
+
+int db_ora_after(int ora)
+{
+	return ora == db_ends[DB_KILL].ora_next_call || ora == db_ends[DB_IDLE_TIME].ora_next_call
+	               ? DB_ORA_NOT_LOGGED_ON
+	               : DB_ORA_NOT_CONNECTED;
+}
+
+int db_limit_parse_ms(const char *text, int64_t *ms)
+{
+	return parse_duration_ms(text, 60000, ms) == 0 && *ms >= 0 && *ms <= 1000000LL * 60000 ? 0
+	                                                                                       : -1;
+}
+
+enum db_end db_limits_unavailable(const struct db_limits *l, struct oracle_release rel)
+{
+	const struct {
+		enum db_end e;
+		int64_t ms;
+	} lim[] = { { DB_MAX_IDLE, l->max_idle_ms },
+		    { DB_MAX_IDLE_BLOCKER, l->max_idle_blocker_ms },
+		    { DB_IDLE_TIME, l->idle_time_ms } };
+
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
+		if (lim[i].ms > 0 && !db_end_available(lim[i].e, rel))
+			return lim[i].e;
+	return DB_END_COUNT;
 }
 
 int db_end_parse(const char *s)
@@ -148,12 +182,13 @@ int ora_known_code(int index)
 
 int ora_find(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i + 9 <= n; i++) {
-		if (p[i] != 'O' || memcmp(p + i, "ORA-", 4) != 0)
-			continue;
+	for (const uint8_t *q = p, *end = p + n; q + 9 <= end; q++) {
+		q = memmem(q, (size_t)(end - q), "ORA-", 4);
+		if (q == NULL || q + 9 > end)
+			return 0;
 		int code = 0, k;
-		for (k = 4; k < 9 && p[i + k] >= '0' && p[i + k] <= '9'; k++)
-			code = code * 10 + (p[i + k] - '0');
+		for (k = 4; k < 9 && q[k] >= '0' && q[k] <= '9'; k++)
+			code = code * 10 + (q[k] - '0');
 		if (k == 9 && code > 0)
 			return code;
 	}
@@ -196,18 +231,12 @@ int db_limits_parse_initora(struct db_limits *l, const char *file, const char *t
 	};
 	int line = 0;
 
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		char buf[512], *s, *eq;
-		line++;
-		if (n >= sizeof(buf)) {
-			err_set(err, "%s:%d: line longer than %zu bytes", file, line,
-			        sizeof(buf) - 1);
+	char buf[512];
+	int rc;
+	for (const char *p = text; (rc = text_line_next(&p, buf, sizeof(buf), &line, file, err));) {
+		char *s, *eq;
+		if (rc < 0)
 			return -1;
-		}
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		p += n + (p[n] == '\n');
 		buf[strcspn(buf, "#")] = '\0';
 		for (s = buf; isspace((unsigned char)*s); s++)
 			;

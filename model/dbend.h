@@ -53,6 +53,13 @@ extern const struct db_end_facts db_ends[DB_END_COUNT];
 #define DB_ORA_NOT_CONNECTED 3114
 
 const char *db_status_name(enum db_status s);
+
+/* The way that left a session KILLED or SNIPED (DB_KILL, DB_IDLE_TIME). */
+enum db_end db_end_of_mark(enum db_status mark);
+
+/* What a client's later calls get once a call ended its session with
+ * `ora`: ORA-01012 after the database's own error, else ORA-03114. */
+int db_ora_after(int ora);
 int db_end_parse(const char *s); /* -1 if unknown */
 
 /* The release a way needs, as text ("12.2"), and whether `rel` has it. */
@@ -67,6 +74,10 @@ const char *ora_text(int code);
 int ora_known_index(int code);
 int ora_known_code(int index); /* 0 when out of range */
 
+/* Bytes of a segment's payload looked at for an Oracle error: error
+ * packets are short, their text comes early. */
+#define ORA_SCAN_BYTES 512
+
 /* The first "ORA-nnnnn" in `p` (up to n bytes): its number, or 0. */
 int ora_find(const uint8_t *p, size_t n);
 
@@ -77,6 +88,15 @@ struct db_limits {
 	int64_t max_idle_blocker_ms;
 	int64_t idle_time_ms;
 };
+
+/* An idle limit as listen, check and scenarios take it: a bare number is
+ * minutes (as the database takes it), "3s" a lab-scale duration; 0 to
+ * 1,000,000 minutes. 0, or -1 when it is none of those. */
+int db_limit_parse_ms(const char *text, int64_t *ms);
+
+/* The first limit set in `l` that release `rel` lacks; DB_END_COUNT none.
+ * Its option and setting: "--" + db_ends[e].name, db_ends[e].setting. */
+enum db_end db_limits_unavailable(const struct db_limits *l, struct oracle_release rel);
 
 /* Of the limits, which ends an idle session first (after how long, into
  * *after_ms): DB_MAX_IDLE or DB_IDLE_TIME; blocking true when the session

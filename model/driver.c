@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "../lib/numparse.h"
+#include "../lib/textfile.h"
 #include "linux_timers.h"
 
 static const char *const names[DRV_COUNT] = {
@@ -123,18 +124,12 @@ int jdbc_props_parse(struct jdbc_props *p, const char *file, const char *text, s
 	int line = 0;
 
 	*p = (struct jdbc_props){ .keepalive = -1 };
-	for (const char *q = text; *q;) {
-		size_t n = strcspn(q, "\n");
-		char buf[512], *k, *v;
-		line++;
-		if (n >= sizeof(buf)) {
-			err_set(err, "%s:%d: line longer than %zu bytes", file, line,
-			        sizeof(buf) - 1);
+	char buf[512];
+	int rc;
+	for (const char *q = text; (rc = text_line_next(&q, buf, sizeof(buf), &line, file, err));) {
+		char *k, *v;
+		if (rc < 0)
 			return -1;
-		}
-		memcpy(buf, q, n);
-		buf[n] = '\0';
-		q += n + (q[n] == '\n');
 		for (k = buf; isspace((unsigned char)*k); k++)
 			;
 		if (*k == '\0' || *k == '#' || *k == '!')

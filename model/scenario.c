@@ -151,8 +151,7 @@ static int server_line(struct scenario *s, const struct line *l, struct dcd_err 
 	                                                           : NULL;
 	if (limit) {
 		/* Minutes, as the database takes them; "3s" is lab scale. */
-		if (l->n != 3 || parse_duration_ms(l->w[2], 60000, limit) != 0 || *limit <= 0 ||
-		    *limit > 1000000LL * 60000)
+		if (l->n != 3 || db_limit_parse_ms(l->w[2], limit) != 0 || *limit == 0)
 			return fail(err, l,
 			            "%s: expected minutes (a bare number) or a lab-scale duration "
 			            "such as 3s",
@@ -668,25 +667,17 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 	{
 		struct oracle_release rel;
 		struct dcd_err rerr;
-		const struct {
-			enum db_end e;
-			int64_t ms;
-		} lim[] = { { DB_MAX_IDLE, s->limits.max_idle_ms },
-			    { DB_MAX_IDLE_BLOCKER, s->limits.max_idle_blocker_ms },
-			    { DB_IDLE_TIME, s->limits.idle_time_ms } };
 		if (release_parse(s->release, &rel, &rerr) != 0) {
 			err_set(err, "%s: server release: %s", file, rerr.msg);
 			return -1;
 		}
-		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
-			if (lim[i].ms > 0 && !db_end_available(lim[i].e, rel)) {
-				err_set(err,
-				        "%s: %s needs release %d.%d or later; the server is %s",
-				        file, db_ends[lim[i].e].setting,
-				        db_ends[lim[i].e].since.major,
-				        db_ends[lim[i].e].since.minor, s->release);
-				return -1;
-			}
+		enum db_end lacking = db_limits_unavailable(&s->limits, rel);
+		if (lacking != DB_END_COUNT) {
+			err_set(err, "%s: %s needs release %d.%d or later; the server is %s", file,
+			        db_ends[lacking].setting, db_ends[lacking].since.major,
+			        db_ends[lacking].since.minor, s->release);
+			return -1;
+		}
 	}
 	for (int i = 0; i < s->n_expect; i++) {
 		const struct scn_expect *e = &s->expect[i];

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "../lib/numparse.h"
+#include "../lib/textfile.h"
 
 static const char *const names[PLAT_COUNT] = {
 	[PLAT_LINUX] = "linux",     [PLAT_AIX] = "aix",         [PLAT_HPUX] = "hpux",
@@ -266,19 +267,13 @@ int tunables_parse(struct platform_tcp *t, enum platform p, const char *file, co
 	bool any = false;
 
 	tunables_defaults(t, p);
-	while (*s) {
-		char buf[1024], *name, *value;
+	char buf[1024];
+	int rc;
+	while ((rc = text_line_next(&s, buf, sizeof(buf), &line, file, err))) {
+		char *name, *value;
 		const char *expect = "";
-		size_t n = strcspn(s, "\n");
-		line++;
-		if (n >= sizeof(buf)) {
-			err_set(err, "%s:%d: line longer than %zu bytes", file, line,
-			        sizeof(buf) - 1);
+		if (rc < 0)
 			return -1;
-		}
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		s += n + (s[n] == '\n');
 		char *l = trim(buf);
 		if (!*l || *l == '#')
 			continue;

@@ -38,8 +38,7 @@ void sessions_json(const struct server *srv, struct sbuf *out)
 			sbuf_json_str(out, s->lock);
 		}
 		if (s->waits_for[0]) {
-			const struct session *h =
-			        lock_holder((struct server *)srv, s->waits_for, s);
+			const struct session *h = lock_holder(srv, s->waits_for, s);
 			sbuf_printf(out, ",\"waits_for\":");
 			sbuf_json_str(out, s->waits_for);
 			if (h)

@@ -352,9 +352,7 @@ static int run_plan(struct client *c, const struct plan *plan)
 			else
 				snprintf(payload, sizeof(payload), "dcdlab:call=%d", call);
 			if (ended_ora) {
-				int ora = ended_ora == 28 || ended_ora == 2396
-				                  ? DB_ORA_NOT_LOGGED_ON
-				                  : DB_ORA_NOT_CONNECTED;
+				int ora = db_ora_after(ended_ora);
 				report(c, step, ora,
 				       "not sent: the session ended at call %d (ORA-%05d)",
 				       ended_call, ended_ora);

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,8 +470,7 @@ static int parse_listen_opts(int argc, char **argv, struct listen_opts *o,
 			              : c == OPT_MAX_IDLE_BLOCKER ? &o->limits.max_idle_blocker_ms
 			                                          : &o->limits.idle_time_ms;
 			/* Minutes, as the database takes them; "3s" scales for the lab. */
-			if (parse_duration_ms(optarg, 60000, ms) != 0 || *ms < 0 ||
-			    *ms > 1000000LL * 60000)
+			if (db_limit_parse_ms(optarg, ms) != 0)
 				return bad_opt(c == OPT_MAX_IDLE ? "--max-idle-time"
 				               : c == OPT_MAX_IDLE_BLOCKER
 				                       ? "--max-idle-blocker-time"
@@ -538,31 +536,16 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 		return -1;
 	}
 	cfg->user_timeout_ms = (unsigned)o->user_timeout_ms;
-	{
-		static const struct {
-			enum db_end e;
-			const char *opt;
-			size_t off;
-		} lim[] = {
-			{ DB_MAX_IDLE, "--max-idle-time", offsetof(struct db_limits, max_idle_ms) },
-			{ DB_MAX_IDLE_BLOCKER, "--max-idle-blocker-time",
-			  offsetof(struct db_limits, max_idle_blocker_ms) },
-			{ DB_IDLE_TIME, "--idle-time", offsetof(struct db_limits, idle_time_ms) },
-		};
-		for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
-			int64_t v = *(const int64_t *)((const char *)&o->limits + lim[i].off);
-			if (v > 0 && !db_end_available(lim[i].e, rel)) {
-				struct oracle_release since = db_ends[lim[i].e].since;
-				log_error(
-				        "%s: %s came with release %d%s%.0d; --release %s lacks it",
-				        lim[i].opt, db_ends[lim[i].e].setting, since.major,
-				        since.major >= 18 ? "c" : ".",
-				        since.major >= 18 ? 0 : since.minor, o->release);
-				return -1;
-			}
-		}
-		cfg->limits = o->limits;
+	enum db_end lacking = db_limits_unavailable(&o->limits, rel);
+	if (lacking != DB_END_COUNT) {
+		struct oracle_release since = db_ends[lacking].since;
+		log_error("--%s: %s came with release %d%s%.0d; --release %s lacks it",
+		          db_ends[lacking].name, db_ends[lacking].setting, since.major,
+		          since.major >= 18 ? "c" : ".", since.major >= 18 ? 0 : since.minor,
+		          o->release);
+		return -1;
 	}
+	cfg->limits = o->limits;
 	cfg->max_packet_bytes = (uint32_t)o->max_packet;
 	/* Pre-12c servers speak TNS 314 (2-byte lengths); later ones 315+. */
 	cfg->max_version = release_cmp(rel, (struct oracle_release){ 12, 1 }) < 0 ? 314 : 318;

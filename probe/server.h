@@ -136,7 +136,8 @@ void session_kill(struct session *s, bool immediate);
 /* ACTIVE, INACTIVE, KILLED or SNIPED. */
 enum db_status session_status(const struct session *s);
 /* The session holding `lock` (NULL: free). */
-struct session *lock_holder(struct server *srv, const char *lock, const struct session * not );
+struct session *lock_holder(const struct server *srv, const char *lock,
+                            const struct session * not );
 /* GET /sessions: the sessions as JSON (admin.c). */
 void sessions_json(const struct server *srv, struct sbuf *out);
 /* The admin endpoints on listen's HTTP server (admin.c). */

@@ -156,8 +156,7 @@ void session_end(struct session *s, enum end_cause cause, const char *detail)
 	 * (FIN, RST, or DCD finding it dead) ends as "...-then-gone". */
 	if ((s->mark == DB_KILLED || s->mark == DB_SNIPED) && !end_cause_is_db(cause) &&
 	    cause != END_SHUTDOWN)
-		cause = s->mark == DB_KILLED ? db_ends[DB_KILL].gone_cause
-		                             : db_ends[DB_IDLE_TIME].gone_cause;
+		cause = db_ends[db_end_of_mark(s->mark)].gone_cause;
 
 	/* The kernel knows when the peer last sent anything at all - a
 	 * keepalive ACK or the ACK of an NS probe counts, and is not data. A
@@ -378,7 +377,7 @@ enum db_status session_status(const struct session *s)
 	return s->mark != DB_INACTIVE ? s->mark : s->in_call ? DB_ACTIVE : DB_INACTIVE;
 }
 
-struct session *lock_holder(struct server *srv, const char *lock, const struct session * not )
+struct session *lock_holder(const struct server *srv, const char *lock, const struct session * not )
 {
 	for (struct session *o = srv->sessions; o; o = o->next)
 		if (o != not &&o->lock[0] && strcmp(o->lock, lock) == 0)
@@ -591,7 +590,7 @@ void session_kill(struct session *s, bool immediate)
 /* A KILLED or SNIPED session's next call: the error, then the end. */
 static void answer_marked(struct session *s)
 {
-	enum db_end e = s->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME;
+	enum db_end e = db_end_of_mark(s->mark);
 
 	send_ora(s, db_ends[e].ora_next_call);
 	char detail[96];

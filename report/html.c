@@ -80,17 +80,17 @@ void html_end(FILE *out)
 void html_bars(FILE *out, const char *title, const char *const *labels, const double *values, int n,
                int mark_lo, int mark_hi, const char *unit)
 {
-	const int gap = 14, left = 60, top = 30, plot = 180;
+	const int gap_px = 14, left_px = 60, top_px = 30, plot_px = 180;
 	double max = 0;
-	int bar = 64;
+	int bar_px = 64;
 
 	/* each bar as wide as its longest label (10 px sans: < 6.5 px a char) */
 	for (int i = 0; i < n; i++) {
 		int w = (int)(strlen(labels[i]) * 6.5) + 8;
-		if (w > bar)
-			bar = w;
+		if (w > bar_px)
+			bar_px = w;
 	}
-	int width = left + n * (bar + gap) + 20, height = top + plot + 60;
+	int width_px = left_px + n * (bar_px + gap_px) + 20, height_px = top_px + plot_px + 60;
 
 	for (int i = 0; i < n; i++)
 		if (values[i] > max)
@@ -99,7 +99,7 @@ void html_bars(FILE *out, const char *title, const char *const *labels, const do
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" "
 	        "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Arial, "
 	        "sans-serif\">\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n",
-	        width, height, width, height, width, height);
+	        width_px, height_px, width_px, height_px, width_px, height_px);
 	fprintf(out, "<text x=\"4\" y=\"16\" font-size=\"13\" font-weight=\"bold\">");
 	html_text(out, title);
 	fputs("</text>\n", out);
@@ -107,29 +107,29 @@ void html_bars(FILE *out, const char *title, const char *const *labels, const do
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n"
 	        "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%.0f</text>\n"
 	        "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">0</text>\n",
-	        left - 4, top + plot, width - 10, top + plot, left - 8, top + 10, max, left - 8,
-	        top + plot);
+	        left_px - 4, top_px + plot_px, width_px - 10, top_px + plot_px, left_px - 8,
+	        top_px + 10, max, left_px - 8, top_px + plot_px);
 	for (int i = 0; i < n; i++) {
-		double h = max > 0 ? values[i] / max * (plot - 10) : 0;
-		int x = left + i * (bar + gap);
+		double h = max > 0 ? values[i] / max * (plot_px - 10) : 0;
+		int x = left_px + i * (bar_px + gap_px);
 		bool marked = mark_lo >= 0 && i >= mark_lo && i <= mark_hi;
 		/* the bracket: hatched as well as darker, for greyscale prints */
 		fprintf(out,
 		        "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\" "
 		        "stroke=\"#222\"%s/>\n",
-		        x, top + plot - h, bar, h, marked ? "#c8741c" : "#7a9cc6",
+		        x, top_px + plot_px - h, bar_px, h, marked ? "#c8741c" : "#7a9cc6",
 		        marked ? " stroke-width=\"2\" stroke-dasharray=\"4,2\"" : "");
 		fprintf(out,
 		        "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" "
 		        "text-anchor=\"middle\">%.0f</text>\n",
-		        x + bar / 2, top + plot - h - 4, values[i]);
+		        x + bar_px / 2, top_px + plot_px - h - 4, values[i]);
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">",
-		        x + bar / 2, top + plot + 14);
+		        x + bar_px / 2, top_px + plot_px + 14);
 		html_text(out, labels[i]);
 		fputs("</text>\n", out);
 	}
-	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#444\">", left,
-	        top + plot + 34);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"10\" fill=\"#444\">", left_px,
+	        top_px + plot_px + 34);
 	html_text(out, unit);
 	fputs("</text>\n</svg>\n", out);
 }

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "../capture/decode.h"
+#include "../model/dbend.h"
+#include "html.h"
 
 #define WIDTH       1100
 #define X_TIME      8
@@ -162,6 +164,23 @@ static enum ladder_kind kind_of(const struct leg_seg *s)
 	return s->len ? LK_DATA : LK_ACK;
 }
 
+struct leg_seg leg_seg_of(const struct tcp_pkt *p, double t_s, bool from_client)
+{
+	struct leg_seg s = { .t_s = t_s,
+		             .cport = from_client ? p->sport : p->dport,
+		             .from_client = from_client,
+		             .flags = p->flags,
+		             .seq = p->seq,
+		             .ack = p->ack,
+		             .len = p->payload_len };
+	size_t n = p->caplen_payload < ORA_SCAN_BYTES ? p->caplen_payload : ORA_SCAN_BYTES;
+	int ora = p->payload ? ora_find(p->payload, n) : 0;
+
+	if (ora)
+		snprintf(s.note, sizeof(s.note), "ORA-%05d", ora);
+	return s;
+}
+
 static bool same_seg(const struct leg_seg *a, const struct leg_seg *b)
 {
 	return a->from_client == b->from_client && a->flags == b->flags && a->seq == b->seq &&
@@ -252,20 +271,6 @@ int ladder_from_capture(struct ladder *l, const struct leg_seg *s, size_t n)
 }
 
 /* ---- the drawing ---- */
-
-static void xml_text(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\t')
-				fputc(*s, out);
-		}
-}
 
 /* Break `text` into lines of at most `width` characters, at spaces where
  * it can; returns the number of lines (at most max), each in lines[k]. */
@@ -379,7 +384,7 @@ static void draw_arrow(FILE *out, const struct ladder_pkt *p, double y)
 		mid = (x1 + X_MIDDLE) / 2;
 	fprintf(out, "<text class=\"al\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", mid,
 	        y - 4);
-	xml_text(out, label);
+	html_text(out, label);
 	fputs("</text>\n", out);
 }
 
@@ -451,9 +456,7 @@ static int layout(const struct ladder *l, struct row **out, double *height)
 		        (struct row){ .t_s = l->p[i].t_s, .pkt = (int)i, .note = -1, .lines = 1 };
 	}
 	for (size_t i = 0; i < l->n_notes; i++) {
-		int width = l->notes[i].lane == LANE_CLIENT   ? LEFT_CHARS
-		            : l->notes[i].lane == LANE_SERVER ? RIGHT_CHARS
-		                                              : RIGHT_CHARS;
+		int width = l->notes[i].lane == LANE_CLIENT ? LEFT_CHARS : RIGHT_CHARS;
 		rows[k++] = (struct row){ .t_s = l->notes[i].t_s,
 			                  .pkt = -1,
 			                  .note = (int)i,
@@ -510,7 +513,7 @@ int ladder_svg(const struct ladder *l, FILE *out, bool standalone)
 	title_lines = wrap(l->title, TITLE_CHARS, lines, 3);
 	for (int i = 0; i < title_lines; i++) {
 		fprintf(out, "<text class=\"h\" x=\"%d\" y=\"%d\">", X_TIME, 20 + i * LINE_PX);
-		xml_text(out, lines[i]);
+		html_text(out, lines[i]);
 		fputs("</text>\n", out);
 	}
 	const char *heads[LANE_COUNT] = { "client", l->middle, "server" };
@@ -522,7 +525,7 @@ int ladder_svg(const struct ladder *l, FILE *out, bool standalone)
 		        x - 75, 34 + shift);
 		fprintf(out, "<text class=\"h\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">", x,
 		        50 + shift);
-		xml_text(out, heads[lane]);
+		html_text(out, heads[lane]);
 		fputs("</text>\n", out);
 		fprintf(out,
 		        "<line class=\"lane\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>\n",
@@ -571,7 +574,7 @@ int ladder_svg(const struct ladder *l, FILE *out, bool standalone)
 			else
 				fprintf(out, "<text%s x=\"%d\" y=\"%.1f\">",
 				        n->bad ? " class=\"bad\"" : "", X_MIDDLE + 14, ty);
-			xml_text(out, lines[k]);
+			html_text(out, lines[k]);
 			fputs("</text>\n", out);
 		}
 		double x = lane_x(n->lane);
@@ -584,7 +587,7 @@ int ladder_svg(const struct ladder *l, FILE *out, bool standalone)
 		for (int k = 0; k < nl; k++, y += LINE_PX) {
 			fprintf(out, "<text%s x=\"%d\" y=\"%.1f\">",
 			        l->foot[i].bad ? " class=\"bad\"" : "", X_TIME, y);
-			xml_text(out, lines[k]);
+			html_text(out, lines[k]);
 			fputs("</text>\n", out);
 		}
 	}

@@ -101,6 +101,11 @@ struct leg_seg {
 	char note[40];
 };
 
+/* A decoded segment as a leg_seg at t_s, its ORA error (if its payload
+ * shows one) as the note. */
+struct tcp_pkt;
+struct leg_seg leg_seg_of(const struct tcp_pkt *p, double t_s, bool from_client);
+
 /* Both legs of one session into arrows: a segment seen on its sender's leg
  * and then on the other crossed; seen only on its sender's leg it was
  * dropped in the middle; seen only on the receiver's leg, the middle made

@@ -593,27 +593,17 @@ static void db_warnings(struct check *c)
 		     fmt_approx_ms(c->limits.max_idle_ms, b2, sizeof(b2)));
 }
 
-/* Each limit the release lacks: 2 with what it needs, else 0. */
+/* A limit the release lacks: 2 with what it needs, else 0. */
 static int limits_available(const struct check *c)
 {
-	const struct {
-		enum db_end e;
-		int64_t ms;
-		const char *opt;
-	} lim[] = { { DB_MAX_IDLE, c->limits.max_idle_ms, "--max-idle-time" },
-		    { DB_MAX_IDLE_BLOCKER, c->limits.max_idle_blocker_ms,
-		      "--max-idle-blocker-time" },
-		    { DB_IDLE_TIME, c->limits.idle_time_ms, "--idle-time" } };
+	enum db_end lacking = db_limits_unavailable(&c->limits, c->prof.server_release);
 
-	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++)
-		if (lim[i].ms && !db_end_available(lim[i].e, c->prof.server_release)) {
-			log_error("%s: %s came with release %d.%d; --release %s lacks it",
-			          lim[i].opt, db_ends[lim[i].e].setting,
-			          db_ends[lim[i].e].since.major, db_ends[lim[i].e].since.minor,
-			          c->release);
-			return 2;
-		}
-	return 0;
+	if (lacking == DB_END_COUNT)
+		return 0;
+	log_error("--%s: %s came with release %d.%d; --release %s lacks it", db_ends[lacking].name,
+	          db_ends[lacking].setting, db_ends[lacking].since.major,
+	          db_ends[lacking].since.minor, c->release);
+	return 2;
 }
 
 /* Does an idle session survive with the server's DCD set to `expire_min`
@@ -1136,11 +1126,11 @@ int cmd_check(int argc, char **argv)
 			}
 		} else if (strcmp(o, "--max-idle-time") == 0 || strcmp(o, "--idle-time") == 0 ||
 		           strcmp(o, "--max-idle-blocker-time") == 0) {
-			int64_t *ms = o[2] == 'i'    ? &c->limits.idle_time_ms
-			              : o[11] == 'b' ? &c->limits.max_idle_blocker_ms
-			                             : &c->limits.max_idle_ms;
-			if (parse_duration_ms(v, 60000, ms) != 0 || *ms < 0 ||
-			    *ms > 1000000LL * 60000) {
+			int64_t *ms = strcmp(o, "--idle-time") == 0 ? &c->limits.idle_time_ms
+			              : strcmp(o, "--max-idle-blocker-time") == 0
+			                      ? &c->limits.max_idle_blocker_ms
+			                      : &c->limits.max_idle_ms;
+			if (db_limit_parse_ms(v, ms) != 0) {
 				log_error("%s \"%s\": expected minutes (0: not set), or a duration "
 				          "such as 90s",
 				          o, v);

@@ -544,19 +544,8 @@ static void analyze_leg(struct lab_run *r, enum scn_leg which, const char *path)
 		enum decode_result d = decode_frame(link, bytes, h->caplen, &t);
 		if (d == DECODE_TCP) {
 			/* for the ladder diagram: the client is the side not on 1521 */
-			struct leg_seg seg = { .t_s = (double)c.ts_ms / 1000,
-				               .from_client = t.dport == 1521,
-				               .flags = t.flags,
-				               .seq = t.seq,
-				               .ack = t.ack,
-				               .len = t.payload_len };
-			seg.cport = seg.from_client ? t.sport : t.dport;
-			int ora = t.payload ? ora_find(t.payload, t.caplen_payload < 512
-			                                                  ? t.caplen_payload
-			                                                  : 512)
-			                    : 0;
-			if (ora)
-				snprintf(seg.note, sizeof(seg.note), "ORA-%05d", ora);
+			struct leg_seg seg =
+			        leg_seg_of(&t, (double)c.ts_ms / 1000, t.dport == 1521);
 			lab_leg_seg(r, which, &seg);
 			analyzer_packet(c.a, us, ++n, &t);
 		} else

@@ -175,7 +175,7 @@ static void server_end(struct sess *ss, enum end_cause cause)
 		return;
 	enum end_cause then = cause;
 	if (ss->mark != DB_INACTIVE && !end_cause_is_db(cause))
-		cause = db_ends[ss->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME].gone_cause;
+		cause = db_ends[db_end_of_mark(ss->mark)].gone_cause;
 	ss->server_done = true;
 	e->up = false;
 	e->ka_at_ms = e->rtx_at_ms = NEVER;
@@ -626,10 +626,7 @@ static void answer_error(struct sess *ss, int ora, enum end_cause cause)
 	ss->error_ora = ora;
 	ss->resp_at_ms = NEVER;
 	send_msg(ss, SRV, M_ERROR);
-	enum db_status was = ss->mark;
-	ss->mark = DB_INACTIVE; /* ended by its own cause, not "then gone" */
-	server_end(ss, cause);
-	ss->mark = was;
+	server_end(ss, cause); /* its own cause: a database end is never "then gone" */
 }
 
 static void kill_session(struct sess *ss, bool immediate)
@@ -655,7 +652,7 @@ static void deliver_msg(struct sess *ss, int to, enum msg m)
 	if (to == SRV) {
 		ss->last_app_ms = ss->now_ms;
 		if (m == M_REQUEST && ss->mark != DB_INACTIVE) {
-			enum db_end e = ss->mark == DB_KILLED ? DB_KILL : DB_IDLE_TIME;
+			enum db_end e = db_end_of_mark(ss->mark);
 			answer_error(ss, db_ends[e].ora_next_call, db_ends[e].cause);
 		} else if (m == M_REQUEST) {
 			const struct plan_step *st = &ss->p->plan->step[ss->step - 1];
@@ -716,9 +713,7 @@ static void next_step(struct sess *ss)
 	case PLAN_COMMIT:
 		ss->call++;
 		if (ss->ended_ora) {
-			int ora = ss->ended_ora == 28 || ss->ended_ora == 2396
-			                  ? DB_ORA_NOT_LOGGED_ON
-			                  : DB_ORA_NOT_CONNECTED;
+			int ora = db_ora_after(ss->ended_ora);
 			call_fails(ss, ora, "not sent: the session had ended");
 			return;
 		}
@@ -1000,9 +995,9 @@ void sim_session(const struct sim_params *p, struct lab_session *out, struct sim
 				break;
 			case 1:
 				ss.resp_at_ms = NEVER;
-				if (held_use(&ss) && held_use(&ss)->got_ms == ss.now_ms &&
-				    held_use(&ss)->want_ms < ss.now_ms)
-					ev(&ss, "server", "got lock \"%s\"", held_use(&ss)->name);
+				const struct sim_lock_use *u = held_use(&ss);
+				if (u && u->got_ms == ss.now_ms && u->want_ms < ss.now_ms)
+					ev(&ss, "server", "got lock \"%s\"", u->name);
 				send_msg(&ss, SRV, M_RESPONSE);
 				ss.last_app_ms = ss.idle_since_ms = ss.now_ms;
 				arm_limit(&ss);
