@@ -182,14 +182,19 @@ int ora_known_code(int index)
 
 int ora_find(const uint8_t *p, size_t n)
 {
-	for (const uint8_t *q = p, *end = p + n; q + 9 <= end; q++) {
-		q = memmem(q, (size_t)(end - q), "ORA-", 4);
-		if (q == NULL || q + 9 > end)
-			return 0;
+	/* By the dash, found with memchr: the analyzer runs this for every
+	 * server data segment, and memmem's setup costs more than the scan. */
+	const uint8_t *end = p + n, *q;
+
+	if (n < 9)
+		return 0;
+	for (q = p + 3; (q = memchr(q, '-', (size_t)(end - q))) != NULL && end - q >= 6; q++) {
+		if (q[-3] != 'O' || q[-2] != 'R' || q[-1] != 'A')
+			continue;
 		int code = 0, k;
-		for (k = 4; k < 9 && q[k] >= '0' && q[k] <= '9'; k++)
+		for (k = 1; k < 6 && q[k] >= '0' && q[k] <= '9'; k++)
 			code = code * 10 + (q[k] - '0');
-		if (k == 9 && code > 0)
+		if (k == 6 && code > 0)
 			return code;
 	}
 	return 0;

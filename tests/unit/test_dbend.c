@@ -92,6 +92,47 @@ static void test_initora(void **state)
 	assert_non_null(strstr(err.msg, "spfile:2: max_idle_time = \"half\": expected minutes"));
 }
 
+/* The plain definition ora_find must agree with: the first "ORA-" followed
+ * by five digits, not all zero, wholly within the n bytes. */
+static int ora_find_ref(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 9 <= n; i++) {
+		if (memcmp(p + i, "ORA-", 4) != 0)
+			continue;
+		int code = 0, k;
+		for (k = 4; k < 9 && p[i + k] >= '0' && p[i + k] <= '9'; k++)
+			code = code * 10 + (p[i + k] - '0');
+		if (k == 9 && code > 0)
+			return code;
+	}
+	return 0;
+}
+
+static void test_ora_find(void **state)
+{
+	static const char *const cases[] = {
+		"ORA-00028: your session has been killed", "xxORA-02396", "ORA-0002", "ORA-00000x",
+		"-ORA--ORA-1ORA-03113", "ORA-00028", "ORA-0002ORA-01012", "A-12345ORA-12345",
+		"--------ORA-12170", "RA-12345", "",
+	};
+	static const int want[] = { 28, 2396, 0, 0, 3113, 28, 1012, 12345, 12170, 0, 0 };
+	uint8_t buf[64];
+	unsigned seed = 7;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(ora_find((const uint8_t *)cases[i], strlen(cases[i])), want[i]);
+	/* The last byte of a code must lie within n. */
+	assert_int_equal(ora_find((const uint8_t *)"ORA-00028", 8), 0);
+	/* Random bytes from a small alphabet, where near misses are common. */
+	for (int t = 0; t < 200000; t++) {
+		size_t n = (size_t)(rand_r(&seed) % sizeof(buf));
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (uint8_t)"ORA-0123x"[rand_r(&seed) % 9];
+		assert_int_equal(ora_find(buf, n), ora_find_ref(buf, n));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_releases),
 		cmocka_unit_test(test_limit_first),
 		cmocka_unit_test(test_initora),
+		cmocka_unit_test(test_ora_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
