@@ -14,13 +14,13 @@ static void index_insert(struct analyzer *a, uint64_t h, uint32_t n)
 {
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
-	while (a->index[i] != 0 && a->index[i] != UINT32_MAX)
+	while (a->index[i] != 0 && a->index[i] != INDEX_TOMB)
 		i = (i + 1) & a->index_mask;
-	if (a->index[i] == UINT32_MAX)
+	if (a->index[i] == INDEX_TOMB)
 		a->index_tomb--;
 	else
 		a->index_used++;
-	a->index[i] = n + 1;
+	a->index[i] = index_entry(h, n);
 }
 
 static uint64_t flow_hash(const struct analyzer *a, const struct flow *f)
@@ -46,8 +46,8 @@ static void index_grow(struct analyzer *a)
 	a->index_mask = size - 1;
 	a->index_used = a->index_tomb = 0;
 	for (uint32_t i = 0; i < old_size; i++)
-		if (old[i] != 0 && old[i] != UINT32_MAX)
-			index_insert(a, flow_hash(a, flow_at(a, old[i] - 1)), old[i] - 1);
+		if (old[i] != 0 && old[i] != INDEX_TOMB)
+			index_insert(a, flow_hash(a, flow_at(a, index_flow(old[i]))), index_flow(old[i]));
 	free(old);
 }
 
@@ -59,6 +59,10 @@ static uint32_t flow_alloc(struct analyzer *a)
 		n = a->free_head;
 		a->free_head = flow_at(a, n)->id; /* a free flow's id links the list */
 		return n;
+	}
+	if (a->n_flows_alloc == INDEX_MAX_FLOWS) {
+		fprintf(stderr, "dcdlab analyze: more than %u flows open at once\n", INDEX_MAX_FLOWS);
+		abort();
 	}
 	if (a->n_flows_alloc % CHUNK_FLOWS == 0) {
 		struct flow **c = realloc(a->chunks, (a->n_chunks + 1) * sizeof(*c));
@@ -102,12 +106,15 @@ struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_
 	unsigned alen = p->family == 4 ? 4 : 16;
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
+	uint32_t tag = index_entry(h, 0) & INDEX_TAG;
+
 	for (;;) {
 		uint32_t v = a->index[i];
 		if (v == 0)
 			break;
-		if (v != UINT32_MAX) { /* UINT32_MAX: a tombstone, probe on */
-			struct flow *f = flow_at(a, v - 1);
+		/* Another tag is another flow (or a tombstone): not looked at. */
+		if ((v & INDEX_TAG) == tag && v != INDEX_TOMB) {
+			struct flow *f = flow_at(a, index_flow(v));
 			int d = flow_match(a, f, p, alen);
 			if (d >= 0) {
 				*dir = d;
@@ -168,8 +175,8 @@ void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
 	while (a->index[i] != 0) {
-		if (a->index[i] == n + 1) {
-			a->index[i] = UINT32_MAX;
+		if (a->index[i] == index_entry(h, n)) {
+			a->index[i] = INDEX_TOMB;
 			a->index_tomb++;
 			break;
 		}

@@ -137,7 +137,8 @@ struct analyzer {
 	bool last_dir_client;
 	struct flow *last_flow; /* packets of one exchange come in runs */
 	/* Flows live in fixed chunks (never moved); the index maps a hash to
-	 * flow number + 1, open addressing with linear probing. */
+	 * its flow's number, open addressing with linear probing (entries:
+	 * index_entry()). */
 	struct flow **chunks;
 	uint8_t (**v6_chunks)[32]; /* per chunk, made at its first IPv6 flow */
 	uint32_t n_chunks, n_flows_alloc, free_head, n_open, next_id;
@@ -152,6 +153,24 @@ struct analyzer {
 	uint32_t closing_cap, closing_head, closing_tail;
 	struct summary s;
 };
+
+/* An index entry: 8 bits of the flow's hash over its number + 1 (24 bits),
+ * so that a lookup reads only the flows whose tag matches (1 in 256 of
+ * the others): on a busy host nearly every packet is of another flow than
+ * the last, and each flow read is a cache miss. 0 is an empty slot. */
+#define INDEX_TAG       0xff000000u
+#define INDEX_TOMB      0xffffffffu /* a removed entry: probing goes on */
+#define INDEX_MAX_FLOWS 0xfffffeu   /* flow numbers 0 .. INDEX_MAX_FLOWS - 1 */
+
+static inline uint32_t index_entry(uint64_t h, uint32_t n)
+{
+	return ((uint32_t)h & INDEX_TAG) | (n + 1);
+}
+
+static inline uint32_t index_flow(uint32_t v)
+{
+	return (v & ~INDEX_TAG) - 1;
+}
 
 /* Serial-number arithmetic (RFC 1982): a < b modulo 2^32. */
 static inline bool seq_lt(uint32_t a, uint32_t b)
