@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "../lib/clock.h"
+#include "../lib/fmtnum.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../model/dbend.h"
@@ -208,55 +209,115 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 	sbuf_free(&sb);
 }
 
+/* One line per flow, written without printf: a capture of millions of
+ * flows prints millions of these (the same text as the format in the
+ * header line would give). */
 static void print_row(struct an_ctx *c, const struct flow_report *r)
 {
 	const struct side_report *p = prober(r);
-	char ka[96] = "-", detail[160] = "";
+	char ka_buf[96] = "-", detail_buf[160] = "", line[512];
+	struct fmtbuf ka = { ka_buf, sizeof(ka_buf), 1 }, detail = { detail_buf, sizeof(detail_buf), 0 };
 
 	if (c->rows++ == 0)
 		fprintf(c->out, "%6s  %-24s %-24s %7s  %-13s  %-30s  %s\n", "flow", "client",
 		        "server", "packets", "verdict", "keepalive (prober: idle/intvl/cnt)",
 		        "detail");
 	if (p->probes) {
-		char idle[16] = "?", intvl[16] = "?", cnt[8] = "?";
-		if (p->idle_s >= 0)
-			snprintf(idle, sizeof(idle), "%.0fs", p->idle_s);
-		if (p->interval_s >= 0)
-			snprintf(intvl, sizeof(intvl), "%.0fs", p->interval_s);
+		char idle_buf[16] = "?", intvl_buf[16] = "?";
+		struct fmtbuf idle = { idle_buf, sizeof(idle_buf), 1 },
+		              intvl = { intvl_buf, sizeof(intvl_buf), 1 };
+		if (p->idle_s >= 0) {
+			idle.len = 0;
+			fb_fixed(&idle, p->idle_s, 0);
+			fb_str(&idle, "s");
+		}
+		if (p->interval_s >= 0) {
+			intvl.len = 0;
+			fb_fixed(&intvl, p->interval_s, 0);
+			fb_str(&intvl, "s");
+		}
+		ka.len = 0;
+		fb_str(&ka, p == &r->server ? "srv " : "cli ");
+		fb_u(&ka, p->probes);
+		fb_str(&ka, ": ");
+		fb_str(&ka, idle_buf);
+		fb_str(&ka, "/");
+		fb_str(&ka, intvl_buf);
+		fb_str(&ka, "/");
 		if (p->count >= 0)
-			snprintf(cnt, sizeof(cnt), "%d", p->count);
-		snprintf(ka, sizeof(ka), "%s %u: %s/%s/%s %s", p == &r->server ? "srv" : "cli",
-		         p->probes, idle, intvl, cnt, p->profile);
-		if (p->expire_time_min >= 0)
-			snprintf(ka + strlen(ka), sizeof(ka) - strlen(ka), "=%d",
-			         p->expire_time_min);
+			fb_u(&ka, (uint32_t)p->count);
+		else
+			fb_str(&ka, "?");
+		fb_str(&ka, " ");
+		fb_str(&ka, p->profile);
+		if (p->expire_time_min >= 0) {
+			char et[16];
+			snprintf(et, sizeof(et), "=%d", p->expire_time_min);
+			fb_str(&ka, et);
+		}
 	} else if (r->client.ns_probes + r->server.ns_probes) {
-		snprintf(ka, sizeof(ka), "NS probes: %u",
-		         r->client.ns_probes + r->server.ns_probes);
+		ka.len = 0;
+		fb_str(&ka, "NS probes: ");
+		fb_u(&ka, r->client.ns_probes + r->server.ns_probes);
 	}
-	if (r->verdict == VERDICT_DEAD_PEER && r->detect_s >= 0)
-		snprintf(detail, sizeof(detail), "found %.2f s after the peer's last packet",
-		         r->detect_s);
-	else if (r->verdict == VERDICT_FIREWALL_DROP && r->drop_gap_s >= 0)
-		snprintf(detail, sizeof(detail), "dropped after %.1f s idle", r->drop_gap_s);
-	else if (r->verdict == VERDICT_SERVER_ENDED && r->server_ora > 0)
-		snprintf(detail, sizeof(detail), "the server answered ORA-%05d (%s), then closed",
+	if (r->verdict == VERDICT_DEAD_PEER && r->detect_s >= 0) {
+		fb_str(&detail, "found ");
+		fb_fixed(&detail, r->detect_s, 2);
+		fb_str(&detail, " s after the peer's last packet");
+	} else if (r->verdict == VERDICT_FIREWALL_DROP && r->drop_gap_s >= 0) {
+		fb_str(&detail, "dropped after ");
+		fb_fixed(&detail, r->drop_gap_s, 1);
+		fb_str(&detail, " s idle");
+	} else if (r->verdict == VERDICT_SERVER_ENDED && r->server_ora > 0) {
+		snprintf(detail_buf, sizeof(detail_buf), "the server answered ORA-%05d (%s), then closed",
 		         r->server_ora, ora_text(r->server_ora));
-	else if (r->verdict == VERDICT_SERVER_ENDED && r->server_idle_s >= 0)
-		snprintf(detail, sizeof(detail), "the server closed after %.1f s idle",
-		         r->server_idle_s);
-	else if (r->n_evidence)
-		snprintf(detail, sizeof(detail), "%s", r->evidence[0].what);
-	else
-		snprintf(detail, sizeof(detail), "longest idle %.1f s", r->idle_max_s);
-	if (r->not_captured) {
-		size_t n = strlen(detail);
-		snprintf(detail + n, sizeof(detail) - n, "; %u segment%s not captured (pkt %u%s)",
-		         r->not_captured, r->not_captured == 1 ? "" : "s", r->loss_pkt[0],
-		         r->not_captured > 1 ? ", ..." : "");
+		detail.len = strlen(detail_buf);
+	} else if (r->verdict == VERDICT_SERVER_ENDED && r->server_idle_s >= 0) {
+		fb_str(&detail, "the server closed after ");
+		fb_fixed(&detail, r->server_idle_s, 1);
+		fb_str(&detail, " s idle");
+	} else if (r->n_evidence) {
+		fb_str(&detail, r->evidence[0].what);
+	} else {
+		fb_str(&detail, "longest idle ");
+		fb_fixed(&detail, r->idle_max_s, 1);
+		fb_str(&detail, " s");
 	}
-	fprintf(c->out, "%6u  %-24s %-24s %7u  %-13s  %-30s  %s\n", r->id, r->client.addr,
-	        r->server.addr, r->packets, verdict_name(r->verdict), ka, detail);
+	if (r->not_captured) {
+		fb_str(&detail, "; ");
+		fb_u(&detail, r->not_captured);
+		fb_str(&detail, r->not_captured == 1 ? " segment not captured (pkt " : " segments not captured (pkt ");
+		fb_u(&detail, r->loss_pkt[0]);
+		fb_str(&detail, r->not_captured > 1 ? ", ...)" : ")");
+	}
+	/* "%6u  %-24s %-24s %7u  %-13s  %-30s  %s\n" */
+	char num[12], *w = line;
+	size_t n = fmt_u(num, r->id);
+	if (n < 6) {
+		memset(w, ' ', 6 - n);
+		w += 6 - n;
+	}
+	w = fmt_pad(w, num, n, 0);
+	w = fmt_pad(w, "  ", 2, 0);
+	w = fmt_pad(w, r->client.addr, strlen(r->client.addr), 24);
+	*w++ = ' ';
+	w = fmt_pad(w, r->server.addr, strlen(r->server.addr), 24);
+	*w++ = ' ';
+	n = fmt_u(num, r->packets);
+	if (n < 7) {
+		memset(w, ' ', 7 - n);
+		w += 7 - n;
+	}
+	w = fmt_pad(w, num, n, 0);
+	w = fmt_pad(w, "  ", 2, 0);
+	const char *v = verdict_name(r->verdict);
+	w = fmt_pad(w, v, strlen(v), 13);
+	w = fmt_pad(w, "  ", 2, 0);
+	w = fmt_pad(w, ka_buf, ka.len, 30);
+	w = fmt_pad(w, "  ", 2, 0);
+	w = fmt_pad(w, detail_buf, detail.len, 0);
+	*w++ = '\n';
+	fwrite(line, 1, (size_t)(w - line), c->out);
 }
 
 static void on_report(const struct flow_report *r, void *arg)
