@@ -216,7 +216,8 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 {
 	const struct side_report *p = prober(r);
 	char ka_buf[96] = "-", detail_buf[160] = "", line[512];
-	struct fmtbuf ka = { ka_buf, sizeof(ka_buf), 1 }, detail = { detail_buf, sizeof(detail_buf), 0 };
+	struct fmtbuf ka = { ka_buf, sizeof(ka_buf), 1 },
+	              detail = { detail_buf, sizeof(detail_buf), 0 };
 
 	if (c->rows++ == 0)
 		fprintf(c->out, "%6s  %-24s %-24s %7s  %-13s  %-30s  %s\n", "flow", "client",
@@ -269,8 +270,9 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 		fb_fixed(&detail, r->drop_gap_s, 1);
 		fb_str(&detail, " s idle");
 	} else if (r->verdict == VERDICT_SERVER_ENDED && r->server_ora > 0) {
-		snprintf(detail_buf, sizeof(detail_buf), "the server answered ORA-%05d (%s), then closed",
-		         r->server_ora, ora_text(r->server_ora));
+		snprintf(detail_buf, sizeof(detail_buf),
+		         "the server answered ORA-%05d (%s), then closed", r->server_ora,
+		         ora_text(r->server_ora));
 		detail.len = strlen(detail_buf);
 	} else if (r->verdict == VERDICT_SERVER_ENDED && r->server_idle_s >= 0) {
 		fb_str(&detail, "the server closed after ");
@@ -286,7 +288,8 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 	if (r->not_captured) {
 		fb_str(&detail, "; ");
 		fb_u(&detail, r->not_captured);
-		fb_str(&detail, r->not_captured == 1 ? " segment not captured (pkt " : " segments not captured (pkt ");
+		fb_str(&detail, r->not_captured == 1 ? " segment not captured (pkt "
+		                                     : " segments not captured (pkt ");
 		fb_u(&detail, r->loss_pkt[0]);
 		fb_str(&detail, r->not_captured > 1 ? ", ...)" : ")");
 	}
@@ -644,25 +647,9 @@ struct reader {
 	pcap_t *p;
 };
 
-/* 1 a packet, 0 the end, 2 nothing yet (live), -1 an error (in err). */
-static int reader_next(struct reader *rd, const uint8_t **data, uint32_t *caplen, uint64_t *ts_us,
-                       char *err, size_t errlen)
+static int reader_next_pcap(struct reader *rd, const uint8_t **data, uint32_t *caplen,
+                            uint64_t *ts_us, char *err, size_t errlen)
 {
-	if (rd->mapped) {
-		struct pcap_rec rec;
-		struct dcd_err e; /* written only on error: not cleared per packet */
-		int r = pcapfile_next(&rd->pf, &rec, &e);
-		if (r < 0) {
-			snprintf(err, errlen, "%s", e.msg);
-			return -1;
-		}
-		if (r == 0)
-			return 0;
-		*data = rec.data;
-		*caplen = rec.caplen;
-		*ts_us = rec.ts_us;
-		return 1;
-	}
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	if (pcap_get_selectable_fd(rd->p) >= 0 && pcap_file(rd->p) == NULL) {
@@ -693,6 +680,28 @@ static int reader_next(struct reader *rd, const uint8_t **data, uint32_t *caplen
 	*caplen = h->caplen;
 	*ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 	return 1;
+}
+
+/* 1 a packet, 0 the end, 2 nothing yet (live), -1 an error (in err). */
+static inline int reader_next(struct reader *rd, const uint8_t **data, uint32_t *caplen,
+                              uint64_t *ts_us, char *err, size_t errlen)
+{
+	if (rd->mapped) {
+		struct pcap_rec rec;
+		struct dcd_err e; /* written only on error: not cleared per packet */
+		int r = pcapfile_next(&rd->pf, &rec, &e);
+		if (r < 0) {
+			snprintf(err, errlen, "%s", e.msg);
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		*data = rec.data;
+		*caplen = rec.caplen;
+		*ts_us = rec.ts_us;
+		return 1;
+	}
+	return reader_next_pcap(rd, data, caplen, ts_us, err, errlen);
 }
 
 static long long reader_offset(struct reader *rd)

@@ -25,8 +25,9 @@ static void index_insert(struct analyzer *a, uint64_t h, uint32_t n)
 
 static uint64_t flow_hash(const struct analyzer *a, const struct flow *f)
 {
-	unsigned alen = f->family == 4 ? 4 : 16;
-	return hash_key(flow_addr(a, f, 0), f->port[0], flow_addr(a, f, 1), f->port[1], alen);
+	if (f->family == 4)
+		return hash_v4(load32(f->addr[0]), load32(f->addr[1]), f->port[0], f->port[1]);
+	return hash_key(flow_addr(a, f, 0), f->port[0], flow_addr(a, f, 1), f->port[1], 16);
 }
 
 static void index_grow(struct analyzer *a)
@@ -47,7 +48,8 @@ static void index_grow(struct analyzer *a)
 	a->index_used = a->index_tomb = 0;
 	for (uint32_t i = 0; i < old_size; i++)
 		if (old[i] != 0 && old[i] != INDEX_TOMB)
-			index_insert(a, flow_hash(a, flow_at(a, index_flow(old[i]))), index_flow(old[i]));
+			index_insert(a, flow_hash(a, flow_at(a, index_flow(old[i]))),
+			             index_flow(old[i]));
 	free(old);
 }
 
@@ -61,7 +63,8 @@ static uint32_t flow_alloc(struct analyzer *a)
 		return n;
 	}
 	if (a->n_flows_alloc == INDEX_MAX_FLOWS) {
-		fprintf(stderr, "dcdlab analyze: more than %u flows open at once\n", INDEX_MAX_FLOWS);
+		fprintf(stderr, "dcdlab analyze: more than %u flows open at once\n",
+		        INDEX_MAX_FLOWS);
 		abort();
 	}
 	if (a->n_flows_alloc % CHUNK_FLOWS == 0) {
@@ -101,32 +104,14 @@ struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg)
 	return a;
 }
 
-struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
+struct flow *flow_new(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 {
 	unsigned alen = p->family == 4 ? 4 : 16;
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
 
-	uint32_t tag = index_entry(h, 0) & INDEX_TAG;
-
-	for (;;) {
-		uint32_t v = a->index[i];
-		if (v == 0)
-			break;
-		/* Another tag is another flow (or a tombstone): not looked at. */
-		if ((v & INDEX_TAG) == tag && v != INDEX_TOMB) {
-			struct flow *f = flow_at(a, index_flow(v));
-			int d = flow_match(a, f, p, alen);
-			if (d >= 0) {
-				*dir = d;
-				return f;
-			}
-		}
-		i = (i + 1) & a->index_mask;
-	}
 	/* New flow. Keep the index at most 3/4 full (tombstones included). */
 	if ((uint64_t)(a->index_used + 1) * 4 > (uint64_t)(a->index_mask + 1) * 3) {
 		index_grow(a);
-		return flow_find_slow(a, p, h, dir);
+		return flow_new(a, p, h, dir);
 	}
 	uint32_t n = flow_alloc(a);
 	struct flow *f = flow_at(a, n);

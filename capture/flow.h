@@ -215,7 +215,7 @@ static inline uint64_t mix64(uint64_t x)
 
 /* Symmetric (both directions hash alike): each endpoint is mixed on its
  * own, and the two are combined with + (order-independent). Words, not
- * bytes: this runs for every packet. */
+ * bytes: this runs for every packet. IPv4 has its own (hash_v4). */
 static inline uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a1, uint16_t p1,
                                 unsigned alen)
 {
@@ -228,6 +228,24 @@ static inline uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a
 		e1 = e1 * 0x9e3779b97f4a7c15ull + w1;
 	}
 	return mix64(mix64(e0) + mix64(e1));
+}
+
+/* An IPv4 4-tuple's, from its addresses and ports as loaded (any byte
+ * order, the same for both directions): XOR and sum are both
+ * order-independent, and together they tell apart the flows of one server
+ * (fixed address and port, the client's varying). */
+static inline uint64_t hash_v4(uint32_t a0, uint32_t a1, uint16_t p0, uint16_t p1)
+{
+	uint64_t k = ((uint64_t)(a0 ^ a1) << 32 | (uint32_t)(a0 + a1)) ^
+	             ((uint32_t)(p0 ^ p1) << 16 | (uint16_t)(p0 + p1));
+	return mix64(k * 0x9e3779b97f4a7c15ull);
+}
+
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
 }
 
 /* Look up (or create) the flow of `p`; *dir is the sending side. */
@@ -252,21 +270,63 @@ static inline int flow_match(const struct analyzer *a, const struct flow *f,
 	return -1;
 }
 
-/* flow.c: the index lookup, or a new flow (hash h). */
-struct flow *flow_find_slow(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir);
+/* The same for IPv4, from the packet's words: which side of f sent it, or
+ * -1. Compared without branches between the fields. */
+static inline int flow_match_v4(const struct flow *f, uint32_t src, uint32_t dst, uint16_t sport,
+                                uint16_t dport)
+{
+	uint32_t f0 = load32(f->addr[0]), f1 = load32(f->addr[1]);
+	bool fwd = (f0 == src) & (f1 == dst) & (f->port[0] == sport) & (f->port[1] == dport);
+	bool rev = (f0 == dst) & (f1 == src) & (f->port[0] == dport) & (f->port[1] == sport);
+	return f->family != 4 ? -1 : fwd ? 0 : rev ? 1 : -1;
+}
+
+static inline uint64_t hash_pkt(const struct tcp_pkt *p)
+{
+	if (p->family == 4)
+		return hash_v4(load32(p->src), load32(p->dst), p->sport, p->dport);
+	return hash_key(p->src, p->sport, p->dst, p->dport, 16);
+}
+
+/* flow.c: a new flow for `p` (hash h), side 0 its sender. */
+struct flow *flow_new(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir);
+
+/* The flow of `p` in the index (hash h), or a new one. */
+static inline struct flow *flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h,
+                                       int *dir)
+{
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = index_entry(h, 0) & INDEX_TAG;
+	uint32_t src4 = load32(p->src), dst4 = load32(p->dst);
+
+	for (uint32_t v; (v = a->index[i]) != 0; i = (i + 1) & a->index_mask) {
+		/* Another tag is another flow (or a tombstone): not looked at. */
+		if ((v & INDEX_TAG) != tag || v == INDEX_TOMB)
+			continue;
+		struct flow *f = flow_at(a, index_flow(v));
+		int d = p->family == 4 ? flow_match_v4(f, src4, dst4, p->sport, p->dport)
+		                       : flow_match(a, f, p, 16);
+		if (d >= 0) {
+			*dir = d;
+			return f;
+		}
+	}
+	return flow_new(a, p, h, dir);
+}
 
 static inline struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 {
 	struct flow *f = a->last_flow;
-	unsigned alen = p->family == 4 ? 4 : 16;
 	int d;
 
-	if (f && f->state != FLOW_FREE && (d = flow_match(a, f, p, alen)) >= 0) {
+	/* Packets of one exchange often come in runs. */
+	if (f && f->state != FLOW_FREE &&
+	    (d = p->family == 4
+	                 ? flow_match_v4(f, load32(p->src), load32(p->dst), p->sport, p->dport)
+	                 : flow_match(a, f, p, 16)) >= 0) {
 		*dir = d;
 		return f;
 	}
-	/* Hash only on a miss: most packets continue the last flow's exchange. */
-	f = flow_find_slow(a, p, hash_key(p->src, p->sport, p->dst, p->dport, alen), dir);
+	f = flow_lookup(a, p, hash_pkt(p), dir);
 	a->last_flow = f;
 	return f;
 }

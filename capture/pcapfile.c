@@ -8,13 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Pages behind the reader are given back every this many bytes, so a
- * mapped file costs a constant, not its size, in resident memory. */
-#define RELEASE_STEP (4u << 20)
-
-/* libpcap refuses records above this (MAXIMUM_SNAPLEN); so do we. */
-#define PCAP_MAX_CAPLEN 262144u
-
 static uint32_t rd32(const struct pcapfile *pf, const uint8_t *p)
 {
 	uint32_t v;
@@ -88,9 +81,9 @@ int pcapfile_open(struct pcapfile *pf, const char *path, struct dcd_err *err)
 	return 1;
 }
 
-int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
+int pcapfile_next_slow(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
 {
-	const uint8_t *h;
+	const uint8_t *h = pf->base + pf->off;
 
 	if (pf->off == pf->size)
 		return 0;
@@ -99,30 +92,23 @@ int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
 		        pf->size - pf->off);
 		return -1;
 	}
-	h = pf->base + pf->off;
-	uint32_t sec = rd32(pf, h), frac = rd32(pf, h + 4);
 	r->caplen = rd32(pf, h + 8);
-	r->len = rd32(pf, h + 12);
 	if (r->caplen > PCAP_MAX_CAPLEN) {
 		err_set(err, "byte %zu: record claims %u captured bytes (more than %u)", pf->off,
 		        r->caplen, PCAP_MAX_CAPLEN);
 		return -1;
 	}
-	if (pf->size - pf->off - 16 < r->caplen) {
-		err_set(err, "byte %zu: truncated record (%zu of %u bytes)", pf->off,
-		        pf->size - pf->off - 16, r->caplen);
-		return -1;
-	}
-	r->ts_us = (uint64_t)sec * 1000000u + (pf->nsec ? frac / 1000u : frac);
-	r->data = h + 16;
-	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP) {
-		/* Everything before this record's page has been read. */
-		size_t upto = pf->off & ~(size_t)4095;
-		madvise((void *)(pf->base + pf->released), upto - pf->released, MADV_DONTNEED);
-		pf->released = upto;
-	}
-	pf->off += 16 + (size_t)r->caplen;
-	return 1;
+	err_set(err, "byte %zu: truncated record (%zu of %u bytes)", pf->off,
+	        pf->size - pf->off - 16, r->caplen);
+	return -1;
+}
+
+void pcapfile_release(struct pcapfile *pf)
+{
+	/* Everything before this record's page has been read. */
+	size_t upto = pf->off & ~(size_t)4095;
+	madvise((void *)(pf->base + pf->released), upto - pf->released, MADV_DONTNEED);
+	pf->released = upto;
 }
 
 void pcapfile_close(struct pcapfile *pf)

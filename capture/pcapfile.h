@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../lib/err.h"
 
@@ -38,9 +39,43 @@ int pcapfile_open(struct pcapfile *pf, const char *path, struct dcd_err *err);
 /* The same over bytes in memory (tests, fuzzing). */
 int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, struct dcd_err *err);
 
+/* Pages behind the reader are given back every this many bytes, so a
+ * mapped file costs a constant, not its size, in resident memory. */
+#define RELEASE_STEP (4u << 20)
+
+/* libpcap refuses records above this (MAXIMUM_SNAPLEN); so do we. */
+#define PCAP_MAX_CAPLEN 262144u
+
+/* pcapfile.c: the end of the file, or why the next record is bad; giving
+ * back the pages read. */
+int pcapfile_next_slow(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err);
+void pcapfile_release(struct pcapfile *pf);
+
 /* The next record: 1, 0 at a clean end, -1 when the file is truncated or
- * a record header is impossible ("byte N: ..." in `err`). */
-int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err);
+ * a record header is impossible ("byte N: ..." in `err`). Inline: it runs
+ * for every packet, and is most of what reading costs. */
+static inline int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
+{
+	const uint8_t *h = pf->base + pf->off;
+	uint32_t v[4];
+
+	if (pf->size - pf->off < 16)
+		return pcapfile_next_slow(pf, r, err);
+	memcpy(v, h, 16);
+	if (pf->swapped)
+		for (int i = 0; i < 4; i++)
+			v[i] = __builtin_bswap32(v[i]);
+	if (v[2] > PCAP_MAX_CAPLEN || pf->size - pf->off - 16 < v[2])
+		return pcapfile_next_slow(pf, r, err);
+	r->caplen = v[2];
+	r->len = v[3];
+	r->ts_us = (uint64_t)v[0] * 1000000u + (pf->nsec ? v[1] / 1000u : v[1]);
+	r->data = h + 16;
+	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
+		pcapfile_release(pf);
+	pf->off += 16 + (size_t)v[2];
+	return 1;
+}
 
 void pcapfile_close(struct pcapfile *pf);
 

@@ -111,9 +111,17 @@ static int ora_find_ref(const uint8_t *p, size_t n)
 static void test_ora_find(void **state)
 {
 	static const char *const cases[] = {
-		"ORA-00028: your session has been killed", "xxORA-02396", "ORA-0002", "ORA-00000x",
-		"-ORA--ORA-1ORA-03113", "ORA-00028", "ORA-0002ORA-01012", "A-12345ORA-12345",
-		"--------ORA-12170", "RA-12345", "",
+		"ORA-00028: your session has been killed",
+		"xxORA-02396",
+		"ORA-0002",
+		"ORA-00000x",
+		"-ORA--ORA-1ORA-03113",
+		"ORA-00028",
+		"ORA-0002ORA-01012",
+		"A-12345ORA-12345",
+		"--------ORA-12170",
+		"RA-12345",
+		"",
 	};
 	static const int want[] = { 28, 2396, 0, 0, 3113, 28, 1012, 12345, 12170, 0, 0 };
 	uint8_t buf[64];
@@ -128,7 +136,7 @@ static void test_ora_find(void **state)
 	for (int t = 0; t < 200000; t++) {
 		size_t n = (size_t)(rand_r(&seed) % sizeof(buf));
 		for (size_t i = 0; i < n; i++)
-			buf[i] = (uint8_t)"ORA-0123x"[rand_r(&seed) % 9];
+			buf[i] = (uint8_t) "ORA-0123x"[rand_r(&seed) % 9];
 		assert_int_equal(ora_find(buf, n), ora_find_ref(buf, n));
 	}
 }
@@ -136,10 +144,8 @@ static void test_ora_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_facts),
-		cmocka_unit_test(test_releases),
-		cmocka_unit_test(test_limit_first),
-		cmocka_unit_test(test_initora),
+		cmocka_unit_test(test_facts),       cmocka_unit_test(test_releases),
+		cmocka_unit_test(test_limit_first), cmocka_unit_test(test_initora),
 		cmocka_unit_test(test_ora_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

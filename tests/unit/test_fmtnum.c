@@ -19,17 +19,18 @@ static void same_fixed(double v, int d)
 	snprintf(want, sizeof(want), "%.*f", d, v);
 	n = fmt_fixed(got, sizeof(got), v, d);
 	if (strcmp(want, got) != 0 || n != strlen(want))
-		fail_msg("%%.%df of %.17g: printf \"%s\", fmt_fixed \"%s\" (%zu)", d, v, want, got, n);
+		fail_msg("%%.%df of %.17g: printf \"%s\", fmt_fixed \"%s\" (%zu)", d, v, want, got,
+		         n);
 }
 
 static void test_fixed(void **state)
 {
 	/* Ties as the binary value has them (0.25 is exact: half-even in
 	 * printf; 0.35 is below its tie), zero, -0, huge, tiny. */
-	static const double edge[] = { 0,      -0.0,   0.05,   0.15,  0.25,    0.35,  0.45,
-		                       0.5,    1.5,    2.5,    0.125, 0.0005,  0.9995, 9.95,
-		                       99.95,  1e-9,   4.5e9,  -3.25, 1e300,   429496729.55,
-		                       0.9999, 1.0005, 3599.95 };
+	static const double edge[] = { 0,      -0.0,         0.05,   0.15,   0.25,   0.35,
+		                       0.45,   0.5,          1.5,    2.5,    0.125,  0.0005,
+		                       0.9995, 9.95,         99.95,  1e-9,   4.5e9,  -3.25,
+		                       1e300,  429496729.55, 0.9999, 1.0005, 3599.95 };
 	unsigned seed = 11;
 
 	(void)state;
