@@ -49,6 +49,7 @@ const char *pkt_class_name(enum pkt_class c)
 
 static void mark(struct analyzer *a, uint32_t pkt, enum pkt_class c)
 {
+	a->marks++;
 	if (a->on_pkt)
 		a->on_pkt(pkt, c, a->arg);
 }
@@ -400,14 +401,105 @@ static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tc
 	}
 }
 
+/* Header prediction, as in Van Jacobson's TCP input path: most segments
+ * of a flow in its steady state are in-order data or pure ACKs within a
+ * second of the flow's last packet, while nothing is pending that a probe,
+ * a capture hole, a candidate or a close would change. For them the
+ * general path of classify() comes down to the updates of steady_segment()
+ * (DCDLAB_CHECK_FASTPATH=1 runs both on every such segment and compares
+ * the flows byte for byte: tests/integration/analyze_real_host.sh). */
+static bool steady(const struct flow *f, const struct half *x, const struct half *y,
+                   const struct tcp_pkt *p, uint32_t now_ms)
+{
+	uint32_t len = p->payload_len;
+
+	return (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) == TCP_ACK &&
+	       (len == 0 || (len >= 2 && len != TNS_DATA_HEADER_LEN)) &&
+	       now_ms - f->t_last_ms < IDLE_GAP_MS && !(f->fbits & HOLE_OPEN) &&
+	       (x->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_FIN | H_RST)) == H_NXT &&
+	       (y->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_RST)) == H_NXT &&
+	       p->seq == x->nxt && !seq_lt(y->nxt, p->ack);
+}
+
+/* What classify() does with such a segment, step by step in its order:
+ * note_gap (a gap under a second: the other side's answer ends a pending
+ * idle gap), note_ttl, on_ack (y's data all or partly answered), on_data
+ * (new data in order: no retransmission, no hole, no NS probe). */
+static void steady_segment(struct flow *f, int dir, const struct tcp_pkt *p, uint32_t pkt,
+                           uint32_t now_ms)
+{
+	struct half *x = &f->h[dir], *y = &f->h[!dir];
+	uint32_t len = p->payload_len, gap_ms = now_ms - f->t_last_ms;
+
+	if (gap_ms > f->max_gap_ms)
+		f->max_gap_ms = gap_ms;
+	if (f->pending_gap_ms && dir != f->pending_gap_side) {
+		if (f->pending_gap_ms > f->survived_gap_ms)
+			f->survived_gap_ms = f->pending_gap_ms;
+		f->pending_gap_ms = 0;
+	}
+	f->t_last_ms = now_ms;
+	x->packets++;
+	x->ttl = p->ttl;
+
+	bool advanced = !(x->bits & H_ACK) || seq_lt(x->last_ack, p->ack);
+	if ((y->bits & H_DATA_PENDING) && !seq_lt(p->ack, y->nxt)) {
+		y->bits &= ~(H_DATA_PENDING | H_PENDING_AFTER_GAP | H_PENDING_NS);
+		y->retrans_pending = 0;
+	} else if ((y->bits & H_DATA_PENDING) && advanced) {
+		y->t_pending_ms = now_ms;
+		y->pkt_pending = 0;
+		y->retrans_pending = 0;
+		y->bits &= ~(H_PENDING_AFTER_GAP | H_PENDING_NS);
+	}
+	x->last_ack = p->ack;
+
+	uint16_t bits = x->bits | H_TTL | H_ACK | H_SEEN;
+	if (len > 0) {
+		note_ora(f, dir, p);
+		if (!(bits & H_DATA_PENDING)) {
+			bits |= H_DATA_PENDING | H_DATA_SEEN;
+			x->t_pending_ms = now_ms;
+			x->pkt_pending = pkt;
+			x->retrans_pending = 0;
+		} else if (x->pkt_pending == 0) {
+			x->pkt_pending = pkt;
+		}
+		x->nxt = p->seq + len;
+	}
+	x->bits = (uint16_t)((bits & ~H_ZERO_WIN) | (p->win == 0 ? H_ZERO_WIN : 0));
+	x->t_last_ms = now_ms;
+}
+
+/* DCDLAB_CHECK_FASTPATH: the steady path on a copy, then the general one
+ * on the flow; a difference is counted (analyzer_fastpath_differences). */
+static void classify_general(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
+                             uint32_t pkt, uint32_t now_ms);
+
+static void check_steady(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
+                         uint32_t pkt, uint32_t now_ms)
+{
+	struct flow fast = *f;
+	struct summary s = a->s;
+	uint64_t marks = a->marks;
+
+	steady_segment(&fast, dir, p, pkt, now_ms);
+	classify_general(a, f, dir, p, pkt, now_ms);
+	a->fast_checked++;
+	if (memcmp(&fast, f, sizeof(fast)) != 0 || memcmp(&s, &a->s, sizeof(s)) != 0 ||
+	    marks != a->marks) {
+		if (a->fast_differed++ == 0)
+			fprintf(stderr, "DCDLAB_CHECK_FASTPATH: packet %u: the steady path differs\n",
+			        pkt);
+	}
+}
+
 /* Read one segment of side `dir` against what both sides sent so far. */
 static void classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
                      uint32_t pkt)
 {
 	struct half *x = &f->h[dir], *y = &f->h[!dir];
-	uint32_t now_ms = flow_clock(a, f), len = p->payload_len;
-	uint8_t fl = p->flags;
-	bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
+	uint32_t now_ms = flow_clock(a, f);
 
 	/* A copy of x's previous packet (same sequence, ACK, length, flags,
 	 * window and IP ID; the TTL may differ when a routing host is seen on
@@ -420,6 +512,25 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 	}
 	x->sig = sig;
 	x->bits |= H_SIG;
+
+	if (steady(f, x, y, p, now_ms)) {
+		if (a->check_fast)
+			check_steady(a, f, dir, p, pkt, now_ms);
+		else
+			steady_segment(f, dir, p, pkt, now_ms);
+		return;
+	}
+	classify_general(a, f, dir, p, pkt, now_ms);
+}
+
+/* The rest of classify(): every case. */
+static void classify_general(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
+                             uint32_t pkt, uint32_t now_ms)
+{
+	struct half *x = &f->h[dir], *y = &f->h[!dir];
+	uint32_t len = p->payload_len;
+	uint8_t fl = p->flags;
+	bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
 
 	note_gap(a, f, dir, fl, pkt, now_ms);
 	f->t_last_ms = now_ms;
@@ -514,6 +625,17 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 	}
 	if ((a->s.packets & 1023) == 0)
 		expire_closed(a);
+}
+
+void analyzer_check_fastpath(struct analyzer *a)
+{
+	a->check_fast = true;
+}
+
+uint64_t analyzer_fastpath_differences(const struct analyzer *a, uint64_t *checked)
+{
+	*checked = a->fast_checked;
+	return a->fast_differed;
 }
 
 uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client)

@@ -110,6 +110,10 @@ struct analyzer *analyzer_new(report_fn on_report, pkt_fn on_pkt, void *arg);
 void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const struct tcp_pkt *p);
 /* The flow of the last packet given, and whether the client sent it. */
 uint32_t analyzer_last_flow(const struct analyzer *a, bool *from_client);
+/* Run the general path beside the steady one (analyze.c, steady()) for
+ * every segment the steady one takes, and count where they differ. */
+void analyzer_check_fastpath(struct analyzer *a);
+uint64_t analyzer_fastpath_differences(const struct analyzer *a, uint64_t *checked);
 /* Count a frame that did not decode to TCP. */
 void analyzer_skip(struct analyzer *a, enum decode_result why);
 /* End of input: report the flows still open, fill `s`. */

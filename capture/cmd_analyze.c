@@ -1044,9 +1044,20 @@ int cmd_analyze(int argc, char **argv)
 		return AN_INPUT;
 	}
 	c.an = analyzer_new(on_report, (c.list_packets || c.flow_sel) ? on_pkt : NULL, &c);
+	/* A self-check for tests: the steady path against the general one. */
+	const char *check = getenv("DCDLAB_CHECK_FASTPATH");
+	if (check && strcmp(check, "1") == 0)
+		analyzer_check_fastpath(c.an);
 	rc = read_packets(&c, &rd, link, &in, file_size);
 	struct summary s;
 	analyzer_finish(c.an, &s);
+	if (check && strcmp(check, "1") == 0) {
+		uint64_t checked, differed = analyzer_fastpath_differences(c.an, &checked);
+		fprintf(stderr, "DCDLAB_CHECK_FASTPATH: %llu segments on the steady path, %llu differ\n",
+		        (unsigned long long)checked, (unsigned long long)differed);
+		if (differed && rc == AN_OK)
+			rc = AN_INPUT;
+	}
 	if (in.iface && rd.p) {
 		struct pcap_stat ps;
 		if (pcap_stats(rd.p, &ps) == 0)

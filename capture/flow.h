@@ -152,6 +152,11 @@ struct analyzer {
 	uint32_t *closing;
 	uint32_t closing_cap, closing_head, closing_tail;
 	struct summary s;
+	uint64_t marks; /* packets classified for on_pkt */
+	/* DCDLAB_CHECK_FASTPATH (analyze.c, steady()): segments checked, and
+	 * how many the steady path got wrong. */
+	bool check_fast;
+	uint64_t fast_checked, fast_differed;
 };
 
 /* An index entry: 8 bits of the flow's hash over its number + 1 (24 bits),
