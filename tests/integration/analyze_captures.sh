@@ -19,6 +19,15 @@ for f in "$D"/*.pcap; do
 done
 ok "real-kernel captures: output equals the golden JSON"
 
+# The analyzer's steady path (header prediction) against its general one,
+# segment by segment, on every capture here and a synthetic busy host.
+"$BUILD/tools/gen_capture" "$T/il.pcap" 300 6 2 interleaved >/dev/null || fail "gen_capture"
+for f in "$T"/hand/*.pcap "$D"/*.pcap "$T/il.pcap"; do
+	DCDLAB_CHECK_FASTPATH=1 "$DCDLAB" analyze "$f" >/dev/null 2>"$T/fp.err"
+	grep -q ", 0 differ" "$T/fp.err" || fail "$f: $(cat "$T/fp.err")"
+done
+ok "the steady path equals the general one on every segment it takes"
+
 # Only this check needs tshark: the others run without it, and the test
 # then says SKIPPED at its end (which CI counts as a failure).
 no_tshark=

@@ -16,3 +16,8 @@ timeout 120 python3 tests/tools/realhost.py "$T/rh" || fail "realhost.py could n
 [ "$(jq length "$T/rh/truth.json")" -eq 61 ] || fail "truth.json: expected 61 sessions"
 python3 tests/tools/artefacts.py "$DCDLAB" "$T/rh" --check || fail "verdicts miss their targets"
 ok "real-host captures and their artefact variants: targets held"
+for f in "$T"/rh/*.pcap; do
+	DCDLAB_CHECK_FASTPATH=1 "$DCDLAB" analyze "$f" >/dev/null 2>"$T/fp.err"
+	grep -q ", 0 differ" "$T/fp.err" || fail "$f: $(cat "$T/fp.err")"
+done
+ok "the steady path equals the general one on every segment of them"
