@@ -34,6 +34,10 @@
 const double gap_bucket_s[GAP_BUCKETS] = {
 	10, 60, 300, 600, 1800, 3600, 7200, 14400, 86400, 1e300
 };
+/* The same bounds in ms, for the packet path (no floating point there). */
+static const uint32_t gap_bound_ms[GAP_BUCKETS - 1] = {
+	10000, 60000, 300000, 600000, 1800000, 3600000, 7200000, 14400000, 86400000,
+};
 
 const char *pkt_class_name(enum pkt_class c)
 {
@@ -192,6 +196,17 @@ static bool hole_fill(struct flow *f, int d, uint32_t seq, uint32_t len)
 	return true;
 }
 
+/* The histogram bucket of an idle gap: the first whose bound (whole
+ * seconds, gap_bucket_s) it stays below. */
+static unsigned gap_bucket(uint32_t gap_ms)
+{
+	unsigned b = 0;
+
+	while (b < GAP_BUCKETS - 1 && gap_ms >= gap_bound_ms[b])
+		b++;
+	return b;
+}
+
 /* Idle gaps: the time without any packet, either way. A gap the other
  * side answers was survived; one followed by unanswered data may be where
  * a middlebox forgot the flow. */
@@ -204,10 +219,7 @@ static void note_gap(struct analyzer *a, struct flow *f, int dir, uint8_t fl, ui
 	if (gap_ms > f->max_gap_ms)
 		f->max_gap_ms = gap_ms;
 	if (gap_ms >= IDLE_GAP_MS) {
-		unsigned b = 0;
-		while (b < GAP_BUCKETS - 1 && (double)gap_ms / 1000.0 >= gap_bucket_s[b])
-			b++;
-		a->s.gaps[b]++;
+		a->s.gaps[gap_bucket(gap_ms)]++;
 		f->pending_gap_ms = gap_ms;
 		f->pending_gap_side = (uint8_t)dir;
 		f->pkt_gap = pkt;
@@ -402,10 +414,10 @@ static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tc
 }
 
 /* Header prediction, as in Van Jacobson's TCP input path: most segments
- * of a flow in its steady state are in-order data or pure ACKs within a
- * second of the flow's last packet, while nothing is pending that a probe,
- * a capture hole, a candidate or a close would change. For them the
- * general path of classify() comes down to the updates of steady_segment()
+ * of a flow in its steady state are in-order data or pure ACKs, while
+ * nothing is pending that a probe, a capture hole, a candidate or a close
+ * would change. For them the general path of classify() comes down to the
+ * updates of steady_segment()
  * (DCDLAB_CHECK_FASTPATH=1 runs both on every such segment and compares
  * the flows byte for byte: tests/integration/analyze_real_host.sh). */
 static bool steady(const struct flow *f, const struct half *x, const struct half *y,
@@ -413,27 +425,34 @@ static bool steady(const struct flow *f, const struct half *x, const struct half
 {
 	uint32_t len = p->payload_len;
 
+	(void)now_ms;
 	return (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) == TCP_ACK &&
-	       (len == 0 || (len >= 2 && len != TNS_DATA_HEADER_LEN)) &&
-	       now_ms - f->t_last_ms < IDLE_GAP_MS && !(f->fbits & HOLE_OPEN) &&
+	       (len == 0 || (len >= 2 && len != TNS_DATA_HEADER_LEN)) && !(f->fbits & HOLE_OPEN) &&
 	       (x->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_FIN | H_RST)) == H_NXT &&
 	       (y->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_RST)) == H_NXT &&
 	       p->seq == x->nxt && !seq_lt(y->nxt, p->ack);
 }
 
 /* What classify() does with such a segment, step by step in its order:
- * note_gap (a gap under a second: the other side's answer ends a pending
- * idle gap), note_ttl, on_ack (y's data all or partly answered), on_data
- * (new data in order: no retransmission, no hole, no NS probe). */
-static void steady_segment(struct flow *f, int dir, const struct tcp_pkt *p, uint32_t pkt,
-                           uint32_t now_ms)
+ * note_gap (an idle gap noted; else the other side's answer ends a pending
+ * one), note_ttl, on_ack (y's data all or partly answered), on_data (new
+ * data in order: no retransmission, no hole, no NS probe; the first after
+ * an idle gap is marked so). */
+static void steady_segment(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
+                           uint32_t pkt, uint32_t now_ms)
 {
 	struct half *x = &f->h[dir], *y = &f->h[!dir];
 	uint32_t len = p->payload_len, gap_ms = now_ms - f->t_last_ms;
+	bool after_gap = gap_ms >= IDLE_GAP_MS;
 
 	if (gap_ms > f->max_gap_ms)
 		f->max_gap_ms = gap_ms;
-	if (f->pending_gap_ms && dir != f->pending_gap_side) {
+	if (after_gap) {
+		a->s.gaps[gap_bucket(gap_ms)]++;
+		f->pending_gap_ms = gap_ms;
+		f->pending_gap_side = (uint8_t)dir;
+		f->pkt_gap = pkt;
+	} else if (f->pending_gap_ms && dir != f->pending_gap_side) {
 		if (f->pending_gap_ms > f->survived_gap_ms)
 			f->survived_gap_ms = f->pending_gap_ms;
 		f->pending_gap_ms = 0;
@@ -462,6 +481,10 @@ static void steady_segment(struct flow *f, int dir, const struct tcp_pkt *p, uin
 			x->t_pending_ms = now_ms;
 			x->pkt_pending = pkt;
 			x->retrans_pending = 0;
+			if (after_gap) {
+				bits |= H_PENDING_AFTER_GAP;
+				f->drop_gap_ms = gap_ms;
+			}
 		} else if (x->pkt_pending == 0) {
 			x->pkt_pending = pkt;
 		}
@@ -483,10 +506,12 @@ static void check_steady(struct analyzer *a, struct flow *f, int dir, const stru
 	struct summary s = a->s;
 	uint64_t marks = a->marks;
 
-	steady_segment(&fast, dir, p, pkt, now_ms);
+	steady_segment(a, &fast, dir, p, pkt, now_ms);
+	struct summary s_fast = a->s;
+	a->s = s;
 	classify_general(a, f, dir, p, pkt, now_ms);
 	a->fast_checked++;
-	if (memcmp(&fast, f, sizeof(fast)) != 0 || memcmp(&s, &a->s, sizeof(s)) != 0 ||
+	if (memcmp(&fast, f, sizeof(fast)) != 0 || memcmp(&s_fast, &a->s, sizeof(s)) != 0 ||
 	    marks != a->marks) {
 		if (a->fast_differed++ == 0)
 			fprintf(stderr, "DCDLAB_CHECK_FASTPATH: packet %u: the steady path differs\n",
@@ -517,7 +542,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 		if (a->check_fast)
 			check_steady(a, f, dir, p, pkt, now_ms);
 		else
-			steady_segment(f, dir, p, pkt, now_ms);
+			steady_segment(a, f, dir, p, pkt, now_ms);
 		return;
 	}
 	classify_general(a, f, dir, p, pkt, now_ms);
