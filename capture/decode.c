@@ -132,7 +132,7 @@ const char *link_name(int linktype)
 	return "unsupported";
 }
 
-static enum decode_result decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t seg_len,
+static inline __attribute__((always_inline)) enum decode_result decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t seg_len,
                                      struct tcp_pkt *t)
 {
 	uint32_t doff;
@@ -163,7 +163,7 @@ static enum decode_result decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t
 	return DECODE_TCP;
 }
 
-static enum decode_result decode_ipv4(const uint8_t *p, uint32_t caplen, struct tcp_pkt *t)
+static inline __attribute__((always_inline)) enum decode_result decode_ipv4(const uint8_t *p, uint32_t caplen, struct tcp_pkt *t)
 {
 	uint32_t ihl, total;
 
