@@ -438,8 +438,9 @@ static bool steady(const struct flow *f, const struct half *x, const struct half
  * one), note_ttl, on_ack (y's data all or partly answered), on_data (new
  * data in order: no retransmission, no hole, no NS probe; the first after
  * an idle gap is marked so). */
-static void steady_segment(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,
-                           uint32_t pkt, uint32_t now_ms)
+static inline __attribute__((always_inline)) void steady_segment(struct analyzer *a, struct flow *f,
+                                                                 int dir, const struct tcp_pkt *p,
+                                                                 uint32_t pkt, uint32_t now_ms)
 {
 	struct half *x = &f->h[dir], *y = &f->h[!dir];
 	uint32_t len = p->payload_len, gap_ms = now_ms - f->t_last_ms;
@@ -475,7 +476,8 @@ static void steady_segment(struct analyzer *a, struct flow *f, int dir, const st
 
 	uint16_t bits = x->bits | H_TTL | H_ACK | H_SEEN;
 	if (len > 0) {
-		note_ora(f, dir, p);
+		if (dir != f->client)
+			note_ora(f, dir, p);
 		if (!(bits & H_DATA_PENDING)) {
 			bits |= H_DATA_PENDING | H_DATA_SEEN;
 			x->t_pending_ms = now_ms;
@@ -514,8 +516,8 @@ static void check_steady(struct analyzer *a, struct flow *f, int dir, const stru
 	if (memcmp(&fast, f, sizeof(fast)) != 0 || memcmp(&s_fast, &a->s, sizeof(s)) != 0 ||
 	    marks != a->marks) {
 		if (a->fast_differed++ == 0)
-			fprintf(stderr, "DCDLAB_CHECK_FASTPATH: packet %u: the steady path differs\n",
-			        pkt);
+			fprintf(stderr,
+			        "DCDLAB_CHECK_FASTPATH: packet %u: the steady path differs\n", pkt);
 	}
 }
 

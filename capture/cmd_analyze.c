@@ -1053,7 +1053,8 @@ int cmd_analyze(int argc, char **argv)
 	analyzer_finish(c.an, &s);
 	if (check && strcmp(check, "1") == 0) {
 		uint64_t checked, differed = analyzer_fastpath_differences(c.an, &checked);
-		fprintf(stderr, "DCDLAB_CHECK_FASTPATH: %llu segments on the steady path, %llu differ\n",
+		fprintf(stderr,
+		        "DCDLAB_CHECK_FASTPATH: %llu segments on the steady path, %llu differ\n",
 		        (unsigned long long)checked, (unsigned long long)differed);
 		if (differed && rc == AN_OK)
 			rc = AN_INPUT;

@@ -132,8 +132,8 @@ const char *link_name(int linktype)
 	return "unsupported";
 }
 
-static inline __attribute__((always_inline)) enum decode_result decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t seg_len,
-                                     struct tcp_pkt *t)
+static inline __attribute__((always_inline)) enum decode_result
+decode_tcp(const uint8_t *p, uint32_t caplen, uint32_t seg_len, struct tcp_pkt *t)
 {
 	uint32_t doff;
 
@@ -163,7 +163,8 @@ static inline __attribute__((always_inline)) enum decode_result decode_tcp(const
 	return DECODE_TCP;
 }
 
-static inline __attribute__((always_inline)) enum decode_result decode_ipv4(const uint8_t *p, uint32_t caplen, struct tcp_pkt *t)
+static inline __attribute__((always_inline)) enum decode_result
+decode_ipv4(const uint8_t *p, uint32_t caplen, struct tcp_pkt *t)
 {
 	uint32_t ihl, total;
 

@@ -297,8 +297,8 @@ static inline uint64_t hash_pkt(const struct tcp_pkt *p)
 struct flow *flow_new(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir);
 
 /* The flow of `p` in the index (hash h), or a new one. */
-static inline struct flow *flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h,
-                                       int *dir)
+static inline __attribute__((always_inline)) struct flow *
+flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 {
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = index_entry(h, 0) & INDEX_TAG;
 	uint32_t src4 = load32(p->src), dst4 = load32(p->dst);
@@ -318,7 +318,8 @@ static inline struct flow *flow_lookup(struct analyzer *a, const struct tcp_pkt 
 	return flow_new(a, p, h, dir);
 }
 
-static inline struct flow *flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+static inline __attribute__((always_inline)) struct flow *
+flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 {
 	struct flow *f = a->last_flow;
 	int d;
