@@ -568,10 +568,11 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 	return p;
 }
 
-/* Each packet is decoded and analyzed as it is read. Batching packets to
- * prefetch their index slots and flows was tried and measured slower (0.80 s
- * against 0.50 s for 5.4 M packets): most packets hit the last-flow cache,
- * and the prefetches only evict. */
+/* Each packet is decoded and analyzed as it is read, in one thread. Tried
+ * and measured slower on the bench captures (README, "Where the time
+ * goes"): batches and a ring that prefetched each packet's index slot and
+ * flow, and a second thread decoding ahead into a ring (the decoded
+ * packets crossing between CPUs cost more than the decoding). */
 struct packet {
 	struct tcp_pkt tp;
 	uint64_t ts_us;

@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t fmt_u(char *out, uint32_t v)
+/* The decimal digits of v, NUL-terminated (21 bytes). */
+static size_t fmt_u64(char *out, uint64_t v)
 {
-	char tmp[10];
+	char tmp[20];
 	size_t n = 0;
 
 	do {
@@ -20,6 +21,11 @@ size_t fmt_u(char *out, uint32_t v)
 	return n;
 }
 
+size_t fmt_u(char *out, uint32_t v)
+{
+	return fmt_u64(out, v);
+}
+
 size_t fmt_fixed(char *out, size_t cap, double v, int decimals)
 {
 	static const double scale[] = { 1, 10, 100, 1000 };
@@ -29,20 +35,11 @@ size_t fmt_fixed(char *out, size_t cap, double v, int decimals)
 	/* Below 2^32, y is within 2^-20 of the exact v * 10^d, so away from
 	 * a tie (frac 0.5 +- 1e-4) it rounds the way the exact value does. */
 	double y = v * scale[decimals], fl = floor(y), frac = y - fl;
-	if (y >= 4294967296.0 || fabs(frac - 0.5) < 1e-4)
-		return (size_t)snprintf(out, cap, "%.*f", decimals, v);
-	if (cap < 16)
+	if (y >= 4294967296.0 || fabs(frac - 0.5) < 1e-4 || cap < 16)
 		return (size_t)snprintf(out, cap, "%.*f", decimals, v);
 	uint64_t q = (uint64_t)fl + (frac > 0.5), one = (uint64_t)scale[decimals];
-	uint64_t ip = q / one, fp = q % one;
-	size_t n = 0;
-	char tmp[24];
-	do {
-		tmp[n++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	uint64_t fp = q % one;
+	size_t n = fmt_u64(out, q / one);
 	if (decimals) {
 		out[n++] = '.';
 		for (int i = decimals - 1; i >= 0; i--) {
