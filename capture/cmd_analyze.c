@@ -878,22 +878,21 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 	/* Live, --duration is wall-clock time: quiet links must end too. */
 	if (in->iface && in->duration_ms)
 		live_deadline_ms = clock_now_ms(&clock_monotonic) + in->duration_ms;
+	/* Anything to watch but the end of the input? (One test a packet when
+	 * not: the usual case, a whole file.) */
+	bool watch = in->iface || in->count || in->duration_ms || progress;
 	for (;;) {
 		const uint8_t *data;
 		uint32_t caplen;
 		uint64_t ts_us;
 		r = reader_next(rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
-		if (r < 0)
+		if (r != 1) {
+			if (r == 2 && !stop_live && /* live: nothing within 200 ms */
+			    !(live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms))
+				continue;
 			break;
-		if (r == 2) { /* live: nothing within 200 ms */
-			if (stop_live || (live_deadline_ms &&
-			                  clock_now_ms(&clock_monotonic) >= live_deadline_ms))
-				break;
-			continue;
 		}
-		if (r == 0)
-			break;
-		if (live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
+		if (watch && live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
 			break;
 		struct packet pk, *it = &pk;
 		it->pktno = ++pktno;
@@ -902,12 +901,17 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 			c->t0_us = it->ts_us;
 		if (it->ts_us < c->t0_us)
 			it->ts_us = c->t0_us; /* out of order: clamp, as the analyzer does */
-		if (in->duration_ms && !t_end_us && !in->iface)
-			t_end_us = it->ts_us + (uint64_t)in->duration_ms * 1000u;
 		it->dr = decode_frame(link, data, caplen, &it->tp);
-		bool last = (in->count && pktno >= (uint32_t)in->count) ||
-		            (t_end_us && it->ts_us >= t_end_us) || stop_live;
+		bool last = false;
+		if (watch) {
+			if (in->duration_ms && !t_end_us && !in->iface)
+				t_end_us = it->ts_us + (uint64_t)in->duration_ms * 1000u;
+			last = (in->count && pktno >= (uint32_t)in->count) ||
+			       (t_end_us && it->ts_us >= t_end_us) || stop_live;
+		}
 		process_packet(c, it);
+		if (!watch)
+			continue;
 		if (progress && (pktno & 0xfffff) == 0)
 			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
 			        100.0 * (double)reader_offset(rd) / (double)file_size);

@@ -276,14 +276,25 @@ static inline int flow_match(const struct analyzer *a, const struct flow *f,
 }
 
 /* The same for IPv4, from the packet's words: which side of f sent it, or
- * -1. Compared without branches between the fields. */
+ * -1. Both addresses in one 64-bit compare, both ports in one 32-bit. */
 static inline int flow_match_v4(const struct flow *f, uint32_t src, uint32_t dst, uint16_t sport,
                                 uint16_t dport)
 {
-	uint32_t f0 = load32(f->addr[0]), f1 = load32(f->addr[1]);
-	bool fwd = (f0 == src) & (f1 == dst) & (f->port[0] == sport) & (f->port[1] == dport);
-	bool rev = (f0 == dst) & (f1 == src) & (f->port[0] == dport) & (f->port[1] == sport);
-	return f->family != 4 ? -1 : fwd ? 0 : rev ? 1 : -1;
+	/* Laid out as in the flow, so any byte order compares alike. */
+	const uint32_t fwd_a[2] = { src, dst }, rev_a[2] = { dst, src };
+	const uint16_t fwd_p[2] = { sport, dport }, rev_p[2] = { dport, sport };
+	uint64_t fa, pa, ra;
+	uint32_t fp, pp, rp;
+
+	memcpy(&fa, f->addr, 8);
+	memcpy(&pa, fwd_a, 8);
+	memcpy(&ra, rev_a, 8);
+	memcpy(&fp, f->port, 4);
+	memcpy(&pp, fwd_p, 4);
+	memcpy(&rp, rev_p, 4);
+	if (f->family != 4)
+		return -1;
+	return fa == pa && fp == pp ? 0 : fa == ra && fp == rp ? 1 : -1;
 }
 
 static inline uint64_t hash_pkt(const struct tcp_pkt *p)
