@@ -8,7 +8,9 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-CFLAGS     ?= -O2 -g
+# -O3 as redis builds: 6 % off dcdlab analyze's time on the bench capture
+# (0.26 s against 0.28 s, best of 7); the outputs are byte-identical.
+CFLAGS     ?= -O3 -g
 SANITIZE   ?= 0
 WERROR     ?= 0
 V          ?= 0
