@@ -888,7 +888,8 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 		r = reader_next(rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
 		if (r != 1) {
 			if (r == 2 && !stop_live && /* live: nothing within 200 ms */
-			    !(live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms))
+			    !(live_deadline_ms &&
+			      clock_now_ms(&clock_monotonic) >= live_deadline_ms))
 				continue;
 			break;
 		}
