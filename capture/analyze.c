@@ -417,15 +417,14 @@ static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tc
  * of a flow in its steady state are in-order data or pure ACKs, while
  * nothing is pending that a probe, a capture hole, a candidate or a close
  * would change. For them the general path of classify() comes down to the
- * updates of steady_segment()
- * (DCDLAB_CHECK_FASTPATH=1 runs both on every such segment and compares
- * the flows byte for byte: tests/integration/analyze_real_host.sh). */
+ * updates of steady_segment(). DCDLAB_CHECK_FASTPATH=1 runs both on every
+ * such segment and compares the flows byte for byte; the tests do so over
+ * every capture they read (analyze_captures.sh, analyze_real_host.sh). */
 static bool steady(const struct flow *f, const struct half *x, const struct half *y,
-                   const struct tcp_pkt *p, uint32_t now_ms)
+                   const struct tcp_pkt *p)
 {
 	uint32_t len = p->payload_len;
 
-	(void)now_ms;
 	return (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) == TCP_ACK &&
 	       (len == 0 || (len >= 2 && len != TNS_DATA_HEADER_LEN)) && !(f->fbits & HOLE_OPEN) &&
 	       (x->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_FIN | H_RST)) == H_NXT &&
@@ -540,7 +539,7 @@ static void classify(struct analyzer *a, struct flow *f, int dir, const struct t
 	x->sig = sig;
 	x->bits |= H_SIG;
 
-	if (steady(f, x, y, p, now_ms)) {
+	if (steady(f, x, y, p)) {
 		if (a->check_fast)
 			check_steady(a, f, dir, p, pkt, now_ms);
 		else

@@ -235,8 +235,8 @@ static inline uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a
 	return mix64(mix64(e0) + mix64(e1));
 }
 
-/* An IPv4 4-tuple's, from its addresses and ports as loaded (any byte
- * order, the same for both directions): XOR and sum are both
+/* The hash of an IPv4 4-tuple, from its addresses and ports as loaded
+ * (any byte order; both directions alike): XOR and sum are both
  * order-independent, and together they tell apart the flows of one server
  * (fixed address and port, the client's varying). */
 static inline uint64_t hash_v4(uint32_t a0, uint32_t a1, uint16_t p0, uint16_t p1)
