@@ -27,7 +27,7 @@ static uint64_t flow_hash(const struct analyzer *a, const struct flow *f)
 {
 	if (f->family == 4)
 		return hash_v4(load32(f->addr[0]), load32(f->addr[1]), f->port[0], f->port[1]);
-	return hash_key(flow_addr(a, f, 0), f->port[0], flow_addr(a, f, 1), f->port[1], 16);
+	return hash_v6(flow_addr(a, f, 0), f->port[0], flow_addr(a, f, 1), f->port[1]);
 }
 
 static void index_grow(struct analyzer *a)

@@ -218,14 +218,13 @@ static inline uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* Symmetric (both directions hash alike): each endpoint is mixed on its
- * own, and the two are combined with + (order-independent). Words, not
- * bytes: this runs for every packet. IPv4 has its own (hash_v4). */
-static inline uint64_t hash_key(const uint8_t *a0, uint16_t p0, const uint8_t *a1, uint16_t p1,
-                                unsigned alen)
+/* The hash of an IPv6 4-tuple, both directions alike: each endpoint is
+ * mixed on its own, and the two are combined with + (order-independent).
+ * Words, not bytes: this runs for every packet. */
+static inline uint64_t hash_v6(const uint8_t a0[16], uint16_t p0, const uint8_t a1[16], uint16_t p1)
 {
 	uint64_t e0 = p0, e1 = p1;
-	for (unsigned i = 0; i < alen; i += 4) {
+	for (unsigned i = 0; i < 16; i += 4) {
 		uint32_t w0, w1;
 		memcpy(&w0, a0 + i, 4);
 		memcpy(&w1, a1 + i, 4);
@@ -253,30 +252,24 @@ static inline uint32_t load32(const uint8_t *p)
 	return v;
 }
 
-/* Look up (or create) the flow of `p`; *dir is the sending side. */
-static inline bool addr_eq(const uint8_t *a, const uint8_t *b, unsigned alen)
+/* Which side of IPv6 flow f sent `p` (0 or 1), or -1: another flow. */
+static inline int flow_match_v6(const struct analyzer *a, const struct flow *f,
+                                const struct tcp_pkt *p)
 {
-	/* Fixed sizes, so the compiler inlines the compares: every packet. */
-	return alen == 4 ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
-}
-
-static inline int flow_match(const struct analyzer *a, const struct flow *f,
-                             const struct tcp_pkt *p, unsigned alen)
-{
-	if (f->family != p->family)
+	if (f->family != 6)
 		return -1;
-	const uint8_t *a0 = flow_addr(a, f, 0), *a1 = flow_addr(a, f, 1);
-	if (f->port[0] == p->sport && f->port[1] == p->dport && addr_eq(a0, p->src, alen) &&
-	    addr_eq(a1, p->dst, alen))
+	const uint8_t *a0 = v6_at(a, f->self), *a1 = a0 + 16;
+	if (f->port[0] == p->sport && f->port[1] == p->dport && memcmp(a0, p->src, 16) == 0 &&
+	    memcmp(a1, p->dst, 16) == 0)
 		return 0;
-	if (f->port[1] == p->sport && f->port[0] == p->dport && addr_eq(a1, p->src, alen) &&
-	    addr_eq(a0, p->dst, alen))
+	if (f->port[1] == p->sport && f->port[0] == p->dport && memcmp(a1, p->src, 16) == 0 &&
+	    memcmp(a0, p->dst, 16) == 0)
 		return 1;
 	return -1;
 }
 
-/* The same for IPv4, from the packet's words: which side of f sent it, or
- * -1. Both addresses in one 64-bit compare, both ports in one 32-bit. */
+/* The same for IPv4, from the packet's words. Both addresses in one 64-bit
+ * compare, both ports in one 32-bit. */
 static inline int flow_match_v4(const struct flow *f, uint32_t src, uint32_t dst, uint16_t sport,
                                 uint16_t dport)
 {
@@ -297,11 +290,18 @@ static inline int flow_match_v4(const struct flow *f, uint32_t src, uint32_t dst
 	return fa == pa && fp == pp ? 0 : fa == ra && fp == rp ? 1 : -1;
 }
 
+/* Which side of f sent `p`, or -1. */
+static inline int flow_side(const struct analyzer *a, const struct flow *f, const struct tcp_pkt *p)
+{
+	return p->family == 4 ? flow_match_v4(f, load32(p->src), load32(p->dst), p->sport, p->dport)
+	                      : flow_match_v6(a, f, p);
+}
+
 static inline uint64_t hash_pkt(const struct tcp_pkt *p)
 {
 	if (p->family == 4)
 		return hash_v4(load32(p->src), load32(p->dst), p->sport, p->dport);
-	return hash_key(p->src, p->sport, p->dst, p->dport, 16);
+	return hash_v6(p->src, p->sport, p->dst, p->dport);
 }
 
 /* flow.c: a new flow for `p` (hash h), side 0 its sender. */
@@ -312,15 +312,13 @@ static inline __attribute__((always_inline)) struct flow *
 flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 {
 	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = index_entry(h, 0) & INDEX_TAG;
-	uint32_t src4 = load32(p->src), dst4 = load32(p->dst);
 
 	for (uint32_t v; (v = a->index[i]) != 0; i = (i + 1) & a->index_mask) {
 		/* Another tag is another flow (or a tombstone): not looked at. */
 		if ((v & INDEX_TAG) != tag || v == INDEX_TOMB)
 			continue;
 		struct flow *f = flow_at(a, index_flow(v));
-		int d = p->family == 4 ? flow_match_v4(f, src4, dst4, p->sport, p->dport)
-		                       : flow_match(a, f, p, 16);
+		int d = flow_side(a, f, p);
 		if (d >= 0) {
 			*dir = d;
 			return f;
@@ -329,6 +327,7 @@ flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 	return flow_new(a, p, h, dir);
 }
 
+/* Look up (or create) the flow of `p`; *dir is the sending side. */
 static inline __attribute__((always_inline)) struct flow *
 flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 {
@@ -336,10 +335,7 @@ flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
 	int d;
 
 	/* Packets of one exchange often come in runs. */
-	if (f && f->state != FLOW_FREE &&
-	    (d = p->family == 4
-	                 ? flow_match_v4(f, load32(p->src), load32(p->dst), p->sport, p->dport)
-	                 : flow_match(a, f, p, 16)) >= 0) {
+	if (f && f->state != FLOW_FREE && (d = flow_side(a, f, p)) >= 0) {
 		*dir = d;
 		return f;
 	}
