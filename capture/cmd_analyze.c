@@ -209,6 +209,17 @@ static void print_json(struct an_ctx *c, const struct flow_report *r)
 	sbuf_free(&sb);
 }
 
+/* A keepalive setting as the table shows it: "600s", or "?" unknown (< 0). */
+static void fb_secs(struct fmtbuf *b, double s)
+{
+	if (s < 0) {
+		fb_str(b, "?");
+		return;
+	}
+	fb_fixed(b, s, 0);
+	fb_str(b, "s");
+}
+
 /* One line per flow, written without printf: a capture of millions of
  * flows prints millions of these (the same text as the format in the
  * header line would give). */
@@ -224,26 +235,13 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 		        "server", "packets", "verdict", "keepalive (prober: idle/intvl/cnt)",
 		        "detail");
 	if (p->probes) {
-		char idle_buf[16] = "?", intvl_buf[16] = "?";
-		struct fmtbuf idle = { idle_buf, sizeof(idle_buf), 1 },
-		              intvl = { intvl_buf, sizeof(intvl_buf), 1 };
-		if (p->idle_s >= 0) {
-			idle.len = 0;
-			fb_fixed(&idle, p->idle_s, 0);
-			fb_str(&idle, "s");
-		}
-		if (p->interval_s >= 0) {
-			intvl.len = 0;
-			fb_fixed(&intvl, p->interval_s, 0);
-			fb_str(&intvl, "s");
-		}
 		ka.len = 0;
 		fb_str(&ka, p == &r->server ? "srv " : "cli ");
 		fb_u(&ka, p->probes);
 		fb_str(&ka, ": ");
-		fb_str(&ka, idle_buf);
+		fb_secs(&ka, p->idle_s);
 		fb_str(&ka, "/");
-		fb_str(&ka, intvl_buf);
+		fb_secs(&ka, p->interval_s);
 		fb_str(&ka, "/");
 		if (p->count >= 0)
 			fb_u(&ka, (uint32_t)p->count);
@@ -295,23 +293,13 @@ static void print_row(struct an_ctx *c, const struct flow_report *r)
 	}
 	/* "%6u  %-24s %-24s %7u  %-13s  %-30s  %s\n" */
 	char num[12], *w = line;
-	size_t n = fmt_u(num, r->id);
-	if (n < 6) {
-		memset(w, ' ', 6 - n);
-		w += 6 - n;
-	}
-	w = fmt_pad(w, num, n, 0);
+	w = fmt_right(w, num, fmt_u(num, r->id), 6);
 	w = fmt_pad(w, "  ", 2, 0);
 	w = fmt_pad(w, r->client.addr, strlen(r->client.addr), 24);
 	*w++ = ' ';
 	w = fmt_pad(w, r->server.addr, strlen(r->server.addr), 24);
 	*w++ = ' ';
-	n = fmt_u(num, r->packets);
-	if (n < 7) {
-		memset(w, ' ', 7 - n);
-		w += 7 - n;
-	}
-	w = fmt_pad(w, num, n, 0);
+	w = fmt_right(w, num, fmt_u(num, r->packets), 7);
 	w = fmt_pad(w, "  ", 2, 0);
 	const char *v = verdict_name(r->verdict);
 	w = fmt_pad(w, v, strlen(v), 13);

@@ -74,6 +74,16 @@ char *fmt_pad(char *out, const char *s, size_t len, size_t width)
 	return out;
 }
 
+char *fmt_right(char *out, const char *s, size_t len, size_t width)
+{
+	if (len < width) {
+		memset(out, ' ', width - len);
+		out += width - len;
+	}
+	memcpy(out, s, len);
+	return out + len;
+}
+
 void fb_add(struct fmtbuf *b, const char *s, size_t n)
 {
 	size_t room = b->len < b->cap ? b->cap - 1 - b->len : 0;

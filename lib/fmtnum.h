@@ -24,6 +24,8 @@ size_t fmt_ipv4_port(char *out, const uint8_t addr[4], uint16_t port);
 
 /* `s` left-aligned in a field of `width` ("%-*s"); returns the new end. */
 char *fmt_pad(char *out, const char *s, size_t len, size_t width);
+/* ... right-aligned ("%*s"). */
+char *fmt_right(char *out, const char *s, size_t len, size_t width);
 
 /* Text appended to a fixed buffer the way a chain of
  * snprintf(buf + len, cap - len, ...) calls would leave it: cut at cap - 1

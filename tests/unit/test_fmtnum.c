@@ -71,6 +71,12 @@ static void test_ints_and_addresses(void **state)
 	char *e = fmt_pad(got, "abc", 3, 6);
 	*e = '\0';
 	assert_string_equal(got, "abc   ");
+	e = fmt_right(got, "42", 2, 6);
+	*e = '\0';
+	assert_string_equal(got, "    42");
+	e = fmt_right(got, "1234567", 7, 6);
+	*e = '\0';
+	assert_string_equal(got, "1234567");
 	/* Short buffers: snprintf's truncation and length. */
 	assert_int_equal(fmt_fixed(got, 4, 12.25, 1), 4);
 	assert_string_equal(got, "12.");
