@@ -361,7 +361,7 @@ static void first_fin(struct flow *f, int dir, uint32_t now_ms)
 /* An Oracle error in the server's data (ORA-00028 for a killed session,
  * ORA-02396 for a sniped one): evidence of the database's own end. Only
  * small segments, the first bytes captured: error packets are short. */
-static void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
+static inline void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
 {
 	size_t n = p->caplen_payload < ORA_SCAN_BYTES ? p->caplen_payload : ORA_SCAN_BYTES;
 
@@ -475,8 +475,7 @@ static inline __attribute__((always_inline)) void steady_segment(struct analyzer
 
 	uint16_t bits = x->bits | H_TTL | H_ACK | H_SEEN;
 	if (len > 0) {
-		if (dir != f->client)
-			note_ora(f, dir, p);
+		note_ora(f, dir, p);
 		if (!(bits & H_DATA_PENDING)) {
 			bits |= H_DATA_PENDING | H_DATA_SEEN;
 			x->t_pending_ms = now_ms;
