@@ -250,7 +250,9 @@ enum decode_result decode_frame(link_decode_fn link, const uint8_t *p, uint32_t 
 
 	if (link == NULL)
 		return DECODE_UNSUPPORTED_LINK;
-	/* Ethernet carrying IPv4 without a VLAN tag: nearly every frame. */
+	/* Ethernet carrying IPv4 without a VLAN tag, nearly every frame: what
+	 * link_ether() finds for it, without the call (inlining the call
+	 * instead cost 17 instructions a packet). */
 	if (link == link_ether && caplen >= 14 && p[12] == 0x08 && p[13] == 0x00)
 		return decode_ipv4(p + 14, caplen - 14, out);
 	proto = link(p, caplen, &off);
