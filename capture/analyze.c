@@ -18,6 +18,7 @@
  *  - a keepalive ACK whose window changed is still a keepalive ACK.
  *  - both sides probing: each side's pending probe is tracked apart. */
 #include "flow.h"
+#include "../lib/grow.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -678,14 +679,10 @@ void analyzer_skip(struct analyzer *a, enum decode_result why)
 
 void note_server_idle(struct analyzer *a, double idle_s)
 {
-	if (a->n_srv_idle == a->cap_srv_idle) {
-		size_t cap = a->cap_srv_idle ? a->cap_srv_idle * 2 : 64;
-		double *v = realloc(a->srv_idle_s, cap * sizeof(*v));
-		if (v == NULL)
-			return; /* a statistic, not a verdict: go on without it */
-		a->srv_idle_s = v;
-		a->cap_srv_idle = cap;
-	}
+	double *v = grow(a->srv_idle_s, &a->cap_srv_idle, a->n_srv_idle, sizeof(*v), 64);
+	if (v == NULL)
+		return; /* a statistic, not a verdict: go on without it */
+	a->srv_idle_s = v;
 	a->srv_idle_s[a->n_srv_idle++] = idle_s;
 }
 

@@ -4,6 +4,7 @@
  * and the ladder of each flow that is not alive (report/ladder.h), from a
  * second pass over the file that keeps only those flows' packets. */
 #include "analyze_html.h"
+#include "../lib/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,14 +92,10 @@ void an_html_seg(struct an_html *h, uint32_t flow_id, const struct leg_seg *s)
 		struct pick *p = &h->pick[i];
 		if (p->r.id != flow_id)
 			continue;
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? p->cap * 2 : 64;
-			struct leg_seg *v = realloc(p->seg, cap * sizeof(*v));
-			if (!v)
-				return;
-			p->seg = v;
-			p->cap = cap;
-		}
+		struct leg_seg *v = grow(p->seg, &p->cap, p->n, sizeof(*v), 64);
+		if (!v)
+			return;
+		p->seg = v;
 		p->seg[p->n++] = *s;
 		return;
 	}

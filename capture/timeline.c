@@ -1,5 +1,6 @@
 /* timeline.c - one flow's packets as text and as an SVG picture. */
 #include "timeline.h"
+#include "../lib/grow.h"
 
 #include "../report/ladder.h"
 
@@ -13,14 +14,10 @@ void timeline_add(struct timeline *t, const struct tl_entry *e)
 		t->truncated = true;
 		return;
 	}
-	if (t->n == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 256;
-		struct tl_entry *p = realloc(t->e, cap * sizeof(*p));
-		if (p == NULL)
-			abort();
-		t->e = p;
-		t->cap = cap;
-	}
+	struct tl_entry *p = grow(t->e, &t->cap, t->n, sizeof(*p), 256);
+	if (p == NULL)
+		abort();
+	t->e = p;
 	t->e[t->n++] = *e;
 }
 

@@ -21,7 +21,8 @@ struct tl_entry {
 
 struct timeline {
 	struct tl_entry *e;
-	uint32_t n, cap;
+	uint32_t n;
+	size_t cap;
 	bool truncated; /* more than TIMELINE_MAX packets */
 };
 

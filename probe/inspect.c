@@ -28,6 +28,7 @@
 #include <event2/http.h>
 
 #include "../lib/clock.h"
+#include "../lib/grow.h"
 #include "../lib/log.h"
 #include "../lib/numparse.h"
 #include "../lib/sbuf.h"
@@ -112,14 +113,10 @@ static void add(const struct diag_sample *k, void *arg)
 {
 	struct scan *s = arg;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct isock *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			abort();
-		s->v = v;
-		s->cap = cap;
-	}
+	struct isock *v = grow(s->v, &s->cap, s->n, sizeof(*v), 1024);
+	if (!v)
+		abort();
+	s->v = v;
 	s->v[s->n++] = (struct isock){ .k = *k, .fd = -1, .dead_in_ms = -1 };
 }
 

@@ -1,6 +1,7 @@
 /* sampler.c - inet_diag samples of the listener's sessions, taken by a
  * thread and applied by the event loop in chunks (see sampler.h). */
 #include "sampler.h"
+#include "../lib/grow.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -44,14 +45,10 @@ static void collect(const struct diag_sample *d, void *arg)
 {
 	struct buf *b = arg;
 
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct diag_sample *v = realloc(b->v, cap * sizeof(*v));
-		if (!v)
-			return; /* out of memory: this sample is skipped */
-		b->v = v;
-		b->cap = cap;
-	}
+	struct diag_sample *v = grow(b->v, &b->cap, b->n, sizeof(*v), 256);
+	if (!v)
+		return; /* out of memory: this sample is skipped */
+	b->v = v;
 	b->v[b->n++] = *d;
 }
 

@@ -10,6 +10,7 @@
  * marked with their length. Styles differ by dash pattern and weight as
  * well as colour, so a greyscale print still tells them apart. */
 #include "ladder.h"
+#include "../lib/grow.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -92,14 +93,10 @@ int ladder_add(struct ladder *l, const struct ladder_pkt *p)
 		last->len += p->len;
 		return 0;
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ladder_pkt *v = realloc(l->p, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		l->p = v;
-		l->cap = cap;
-	}
+	struct ladder_pkt *v = grow(l->p, &l->cap, l->n, sizeof(*v), 64);
+	if (v == NULL)
+		return -1;
+	l->p = v;
 	l->p[l->n] = *p;
 	if (l->p[l->n].count == 0)
 		l->p[l->n].count = 1;
@@ -111,14 +108,10 @@ int ladder_note(struct ladder *l, double t_s, enum ladder_lane lane, bool bad, c
 {
 	va_list ap;
 
-	if (l->n_notes == l->cap_notes) {
-		size_t cap = l->cap_notes ? l->cap_notes * 2 : 16;
-		struct ladder_note *v = realloc(l->notes, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		l->notes = v;
-		l->cap_notes = cap;
-	}
+	struct ladder_note *v = grow(l->notes, &l->cap_notes, l->n_notes, sizeof(*v), 16);
+	if (v == NULL)
+		return -1;
+	l->notes = v;
 	struct ladder_note *n = &l->notes[l->n_notes++];
 	n->t_s = t_s;
 	n->lane = (uint8_t)lane;

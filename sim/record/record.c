@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../lib/numparse.h"
+#include "../../lib/grow.h"
 #include "record.h"
 
 #include "../../model/measure.h"
@@ -256,14 +257,10 @@ void lab_leg_seg(struct lab_run *r, int leg, const struct leg_seg *s)
 {
 	if (leg < 0 || leg > 1)
 		return;
-	if (r->n_segs[leg] == r->cap_segs[leg]) {
-		size_t cap = r->cap_segs[leg] ? r->cap_segs[leg] * 2 : 256;
-		struct leg_seg *v = realloc(r->segs[leg], cap * sizeof(*v));
-		if (v == NULL)
-			return;
-		r->segs[leg] = v;
-		r->cap_segs[leg] = cap;
-	}
+	struct leg_seg *v = grow(r->segs[leg], &r->cap_segs[leg], r->n_segs[leg], sizeof(*v), 256);
+	if (v == NULL)
+		return;
+	r->segs[leg] = v;
 	r->segs[leg][r->n_segs[leg]++] = *s;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "../../lib/sockaddr.h"
+#include "../../lib/grow.h"
 #include "../../lib/clock.h"
 #include "../../lib/log.h"
 #include "../../capture/analyze.h"
@@ -68,16 +69,12 @@ static void on_packet(void *arg, enum sim_leg leg, const struct sim_packet *p)
 {
 	struct legs *l = arg;
 
-	if (l->n[leg] == l->cap[leg]) {
-		size_t cap = l->cap[leg] ? l->cap[leg] * 2 : 256;
-		struct sim_packet *n = realloc(l->pk[leg], cap * sizeof(*n));
-		if (!n) {
-			l->oom = true;
-			return;
-		}
-		l->pk[leg] = n;
-		l->cap[leg] = cap;
+	struct sim_packet *n = grow(l->pk[leg], &l->cap[leg], l->n[leg], sizeof(*n), 256);
+	if (!n) {
+		l->oom = true;
+		return;
 	}
+	l->pk[leg] = n;
 	l->pk[leg][l->n[leg]] = *p;
 	l->pk[leg][l->n[leg]].order = (uint32_t)l->n[leg];
 	l->n[leg]++;

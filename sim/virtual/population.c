@@ -8,6 +8,7 @@
  * from start to end and only its numbers are kept (a few bytes for dead
  * clients' detection times), so memory does not grow with N beyond that. */
 #include "population.h"
+#include "../../lib/grow.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -68,7 +69,7 @@ struct worker {
 	uint64_t first, last;
 	struct pop_result res;
 	int32_t *detect_ms; /* dead clients found: crash to detection */
-	uint64_t n_detect, cap_detect;
+	size_t n_detect, cap_detect;
 };
 
 static int cmp_i32(const void *a, const void *b)
@@ -122,14 +123,11 @@ static void *work(void *arg)
 		if (o.server_ended && o.server_dead_peer) {
 			r->server_dead_peer++;
 			if (crashed && o.server_end_ms >= crash.at_ms) {
-				if (w->n_detect == w->cap_detect) {
-					uint64_t cap = w->cap_detect ? w->cap_detect * 2 : 1024;
-					int32_t *d = realloc(w->detect_ms, cap * sizeof(*d));
-					if (!d)
-						continue;
-					w->detect_ms = d;
-					w->cap_detect = cap;
-				}
+				int32_t *d = grow(w->detect_ms, &w->cap_detect, w->n_detect,
+				                  sizeof(*d), 1024);
+				if (!d)
+					continue;
+				w->detect_ms = d;
 				w->detect_ms[w->n_detect++] =
 				        (int32_t)(o.server_end_ms - crash.at_ms);
 			}
