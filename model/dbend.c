@@ -123,6 +123,20 @@ enum db_end db_limits_unavailable(const struct db_limits *l, struct oracle_relea
 	return DB_END_COUNT;
 }
 
+int db_limits_check(const struct db_limits *l, struct oracle_release rel, const char *release,
+                    struct dcd_err *err)
+{
+	enum db_end lacking = db_limits_unavailable(l, rel);
+	char since[16];
+
+	if (lacking == DB_END_COUNT)
+		return 0;
+	err_set(err, "--%s: %s came with release %s; --release %s lacks it", db_ends[lacking].name,
+	        db_ends[lacking].setting,
+	        release_name(db_ends[lacking].since, since, sizeof(since)), release);
+	return -1;
+}
+
 int db_end_parse(const char *s)
 {
 	for (int i = 0; i < DB_END_COUNT; i++)

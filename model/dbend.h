@@ -97,6 +97,11 @@ int db_limit_parse_ms(const char *text, int64_t *ms);
 /* The first limit set in `l` that release `rel` lacks; DB_END_COUNT none.
  * Its option and setting: "--" + db_ends[e].name, db_ends[e].setting. */
 enum db_end db_limits_unavailable(const struct db_limits *l, struct oracle_release rel);
+/* The same as listen and check say it: -1 and in `err` "--max-idle-time:
+ * MAX_IDLE_TIME came with release 12.2; --release 12.1 lacks it" (`release`
+ * as the user wrote it), or 0 when `rel` has every limit set in `l`. */
+int db_limits_check(const struct db_limits *l, struct oracle_release rel, const char *release,
+                    struct dcd_err *err);
 
 /* Of the limits, which ends an idle session first (after how long, into
  * *after_ms): DB_MAX_IDLE or DB_IDLE_TIME; blocking true when the session

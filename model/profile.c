@@ -65,6 +65,15 @@ int release_cmp(struct oracle_release a, struct oracle_release b)
 	return 0;
 }
 
+const char *release_name(struct oracle_release r, char *buf, size_t len)
+{
+	if (r.major < 18)
+		snprintf(buf, len, "%d.%d", r.major, r.minor);
+	else
+		snprintf(buf, len, "%d%s", r.major, r.major >= 23 ? "ai" : "c");
+	return buf;
+}
+
 const char *dcd_method_name(enum dcd_method m)
 {
 	static const char *const names[] = {

@@ -23,6 +23,10 @@ struct oracle_release {
 /* Parse "11.2", "11.2.0.4", "12.1", "12c", "19c", "19.22", "21c", "23ai". */
 int release_parse(const char *s, struct oracle_release *out, struct dcd_err *err);
 int release_cmp(struct oracle_release a, struct oracle_release b);
+/* The release as Oracle names it: "11.2", "12.2", then "18c" .. "21c",
+ * "23ai" (from 18 on the year names the release; the minor is the
+ * quarterly update). Into buf (16 bytes are enough), which is returned. */
+const char *release_name(struct oracle_release r, char *buf, size_t len);
 
 enum dcd_method {
 	DCD_NONE,      /* nothing probes: a vanished peer is never noticed */

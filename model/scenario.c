@@ -673,9 +673,11 @@ int scenario_parse(struct scenario *s, const char *file, const char *text, struc
 		}
 		enum db_end lacking = db_limits_unavailable(&s->limits, rel);
 		if (lacking != DB_END_COUNT) {
-			err_set(err, "%s: %s needs release %d.%d or later; the server is %s", file,
-			        db_ends[lacking].setting, db_ends[lacking].since.major,
-			        db_ends[lacking].since.minor, s->release);
+			char since[16];
+			err_set(err, "%s: %s needs release %s or later; the server is %s", file,
+			        db_ends[lacking].setting,
+			        release_name(db_ends[lacking].since, since, sizeof(since)),
+			        s->release);
 			return -1;
 		}
 	}

@@ -536,13 +536,9 @@ static int configure(struct listen_ctx *lc, struct sqlnet_config *sq, struct dcd
 		return -1;
 	}
 	cfg->user_timeout_ms = (unsigned)o->user_timeout_ms;
-	enum db_end lacking = db_limits_unavailable(&o->limits, rel);
-	if (lacking != DB_END_COUNT) {
-		struct oracle_release since = db_ends[lacking].since;
-		log_error("--%s: %s came with release %d%s%.0d; --release %s lacks it",
-		          db_ends[lacking].name, db_ends[lacking].setting, since.major,
-		          since.major >= 18 ? "c" : ".", since.major >= 18 ? 0 : since.minor,
-		          o->release);
+	struct dcd_err lerr;
+	if (db_limits_check(&o->limits, rel, o->release, &lerr) != 0) {
+		log_error("%s", lerr.msg);
 		return -1;
 	}
 	cfg->limits = o->limits;

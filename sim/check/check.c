@@ -596,13 +596,11 @@ static void db_warnings(struct check *c)
 /* A limit the release lacks: 2 with what it needs, else 0. */
 static int limits_available(const struct check *c)
 {
-	enum db_end lacking = db_limits_unavailable(&c->limits, c->prof.server_release);
+	struct dcd_err err;
 
-	if (lacking == DB_END_COUNT)
+	if (db_limits_check(&c->limits, c->prof.server_release, c->release, &err) == 0)
 		return 0;
-	log_error("--%s: %s came with release %d.%d; --release %s lacks it", db_ends[lacking].name,
-	          db_ends[lacking].setting, db_ends[lacking].since.major,
-	          db_ends[lacking].since.minor, c->release);
+	log_error("%s", err.msg);
 	return 2;
 }
 

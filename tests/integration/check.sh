@@ -180,7 +180,7 @@ grep -q "MAX_IDLE_BLOCKER_TIME (60.0 min) acts only when shorter than MAX_IDLE_T
 	fail "blocker >= max idle: $out"
 printf '*.processes=300\n*.max_idle_time=half\n' >"$T/bad.ora"
 for c in "--release 12.1 --max-idle-time 30|MAX_IDLE_TIME came with release 12.2" \
-	"--release 18c --max-idle-blocker-time 5|MAX_IDLE_BLOCKER_TIME came with release 19.0" \
+	"--release 18c --max-idle-blocker-time 5|MAX_IDLE_BLOCKER_TIME came with release 19c" \
 	"--max-idle-time soon|expected minutes" "--init-ora $T/bad.ora|bad.ora:2: max_idle_time = \"half\"" \
 	"--init-ora $T/nope.ora|nope.ora: No such file"; do
 	out=$(chk --fw-idle 1h ${c%%|*} 2>&1); rc=$?

@@ -51,6 +51,27 @@ static void test_release_parse(void **state)
 	assert_int_equal(release_cmp(rel("19.0"), rel("19c")), 0);
 }
 
+/* Named as Oracle names them; each name parses back to its release. */
+static void test_release_name(void **state)
+{
+	static const struct {
+		const char *text, *name;
+	} cases[] = { { "11g", "11.2" }, { "12c", "12.1" },  { "12.2.0.1", "12.2" },
+		      { "18c", "18c" },  { "19.22", "19c" }, { "21c", "21c" },
+		      { "23ai", "23ai" } };
+	char buf[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct oracle_release r = rel(cases[i].text);
+		assert_string_equal(release_name(r, buf, sizeof(buf)), cases[i].name);
+		assert_int_equal(release_cmp(rel(buf),
+		                             (struct oracle_release){
+		                                     r.major, r.major >= 18 ? 0 : r.minor }),
+		                 0);
+	}
+}
+
 static struct sqlnet_config sq(int expire, int ns_probes)
 {
 	struct sqlnet_config c;
@@ -137,6 +158,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_release_parse),
+		cmocka_unit_test(test_release_name),
 		cmocka_unit_test(test_server_side),
 		cmocka_unit_test(test_client_side),
 	};

@@ -201,7 +201,7 @@ static void test_errors(void **state)
 		{ "server release 12.1\nserver max_idle_time 3s\nexpect session survives\n",
 		  "f.scn: MAX_IDLE_TIME needs release 12.2 or later; the server is 12.1" },
 		{ "server release 18c\nserver max_idle_blocker_time 3s\nexpect session survives\n",
-		  "MAX_IDLE_BLOCKER_TIME needs release 19.0" },
+		  "MAX_IDLE_BLOCKER_TIME needs release 19c or later" },
 		{ "client 2 plan call\nexpect session survives\n",
 		  "f.scn: client 2 has a plan but the scenario has 1 client" },
 		{ "client 2 call\n", "f.scn:1: client 2: expected \"plan ...\"" },
