@@ -116,6 +116,24 @@ void analyzer_check_fastpath(struct analyzer *a);
 uint64_t analyzer_fastpath_differences(const struct analyzer *a, uint64_t *checked);
 /* Count a frame that did not decode to TCP. */
 void analyzer_skip(struct analyzer *a, enum decode_result why);
+
+/* A decoded frame, for analyzer_batch(). */
+struct an_packet {
+	struct tcp_pkt tp;
+	uint64_t ts_us;
+	uint32_t pktno;
+	enum decode_result dr; /* DECODE_TCP, or why it is skipped */
+};
+
+/* Frames looked at together (a larger batch is taken in parts). */
+#define AN_BATCH 64
+
+/* The same as analyzer_packet() or analyzer_skip() for each of `n` frames
+ * in order, with the same result; but the flows of the packets ahead are
+ * fetched into the cache while the one before is classified. On a busy
+ * host's capture nearly every packet is of another flow than the last,
+ * and waiting for its flow to come from memory was most of the time. */
+void analyzer_batch(struct analyzer *a, const struct an_packet *pk, unsigned n);
 /* End of input: report the flows still open, fill `s`. */
 void analyzer_finish(struct analyzer *a, struct summary *s);
 void analyzer_free(struct analyzer *a);

@@ -556,18 +556,6 @@ static pcap_t *open_live(const char *iface, const char *filter, const char *user
 	return p;
 }
 
-/* Each packet is decoded and analyzed as it is read, in one thread. Tried
- * and measured slower on the bench captures (README, "Where the time
- * goes"): batches and a ring that prefetched each packet's index slot and
- * flow, and a second thread decoding ahead into a ring (the decoded
- * packets crossing between CPUs cost more than the decoding). */
-struct packet {
-	struct tcp_pkt tp;
-	uint64_t ts_us;
-	uint32_t pktno;
-	enum decode_result dr;
-};
-
 static void format_endpoint(const struct tcp_pkt *tp, bool src, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -579,7 +567,7 @@ static void format_endpoint(const struct tcp_pkt *tp, bool src, char *buf, size_
 }
 
 /* --flow: keep this packet in the timeline if it belongs to the flow. */
-static void timeline_packet(struct an_ctx *c, const struct packet *it, bool before)
+static void timeline_packet(struct an_ctx *c, const struct an_packet *it, bool before)
 {
 	const struct tcp_pkt *tp = &it->tp;
 
@@ -614,7 +602,7 @@ static void timeline_packet(struct an_ctx *c, const struct packet *it, bool befo
 		c->tl.n--;
 }
 
-static void process_packet(struct an_ctx *c, const struct packet *pk)
+static void process_packet(struct an_ctx *c, const struct an_packet *pk)
 {
 	if (pk->dr != DECODE_TCP) {
 		analyzer_skip(c->an, pk->dr);
@@ -691,6 +679,14 @@ static inline int reader_next(struct reader *rd, const uint8_t **data, uint32_t 
 		return 1;
 	}
 	return reader_next_pcap(rd, data, caplen, ts_us, err, errlen);
+}
+
+/* The packets read so far are done with: a mapped file's pages behind
+ * them can go. */
+static inline void reader_consumed(struct reader *rd)
+{
+	if (rd->mapped)
+		pcapfile_consumed(&rd->pf);
 }
 
 static long long reader_offset(struct reader *rd)
@@ -861,7 +857,7 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 	uint32_t pktno = 0;
 	uint64_t t_end_us = 0;
 	char rerr[PCAP_ERRBUF_SIZE + 64] = "";
-	int r;
+	int r = 0;
 
 	/* Live, --duration is wall-clock time: quiet links must end too. */
 	if (in->iface && in->duration_ms)
@@ -869,43 +865,66 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 	/* Anything to watch but the end of the input? (One test a packet when
 	 * not: the usual case, a whole file.) */
 	bool watch = in->iface || in->count || in->duration_ms || progress;
-	for (;;) {
-		const uint8_t *data;
-		uint32_t caplen;
-		uint64_t ts_us;
-		r = reader_next(rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
-		if (r != 1) {
-			if (r == 2 && !stop_live && /* live: nothing within 200 ms */
-			    !(live_deadline_ms &&
-			      clock_now_ms(&clock_monotonic) >= live_deadline_ms))
-				continue;
-			break;
+	/* A mapped file's packets stay where they are until consumed: they are
+	 * decoded and go to the analyzer a batch at a time (analyzer_batch:
+	 * the flows ahead are fetched while one is classified), in one thread.
+	 * libpcap's last packet is overwritten by its next read, and --flow
+	 * follows each packet: one at a time. A second thread decoding ahead
+	 * was slower (README, "Where the time goes": the decoded packets
+	 * crossing between CPUs cost more than the decoding). */
+	unsigned batch_max = rd->mapped && !c->flow_sel ? AN_BATCH : 1;
+	struct an_packet batch[AN_BATCH];
+	bool last = false;
+	while (!last) {
+		unsigned n = 0;
+		while (n < batch_max) {
+			const uint8_t *data;
+			uint32_t caplen;
+			uint64_t ts_us;
+			r = reader_next(rd, &data, &caplen, &ts_us, rerr, sizeof(rerr));
+			if (r != 1) {
+				if (r == 2 && !stop_live && /* live: nothing within 200 ms */
+				    !(live_deadline_ms &&
+				      clock_now_ms(&clock_monotonic) >= live_deadline_ms))
+					continue;
+				last = true;
+				break;
+			}
+			if (watch && live_deadline_ms &&
+			    clock_now_ms(&clock_monotonic) >= live_deadline_ms) {
+				last = true;
+				break;
+			}
+			struct an_packet *it = &batch[n++];
+			it->pktno = ++pktno;
+			it->ts_us = ts_us;
+			if (pktno == 1)
+				c->t0_us = it->ts_us;
+			if (it->ts_us < c->t0_us)
+				it->ts_us =
+				        c->t0_us; /* out of order: clamp, as the analyzer does */
+			/* The frames 2 kB on, into the cache while this one is
+			 * decoded (the hardware's own prefetch stops at each page). */
+			__builtin_prefetch(data + 2048);
+			it->dr = decode_frame(link, data, caplen, &it->tp);
+			if (watch) {
+				if (in->duration_ms && !t_end_us && !in->iface)
+					t_end_us = it->ts_us + (uint64_t)in->duration_ms * 1000u;
+				if ((in->count && pktno >= (uint32_t)in->count) ||
+				    (t_end_us && it->ts_us >= t_end_us) || stop_live) {
+					last = true;
+					break;
+				}
+			}
 		}
-		if (watch && live_deadline_ms && clock_now_ms(&clock_monotonic) >= live_deadline_ms)
-			break;
-		struct packet pk, *it = &pk;
-		it->pktno = ++pktno;
-		it->ts_us = ts_us;
-		if (pktno == 1)
-			c->t0_us = it->ts_us;
-		if (it->ts_us < c->t0_us)
-			it->ts_us = c->t0_us; /* out of order: clamp, as the analyzer does */
-		it->dr = decode_frame(link, data, caplen, &it->tp);
-		bool last = false;
-		if (watch) {
-			if (in->duration_ms && !t_end_us && !in->iface)
-				t_end_us = it->ts_us + (uint64_t)in->duration_ms * 1000u;
-			last = (in->count && pktno >= (uint32_t)in->count) ||
-			       (t_end_us && it->ts_us >= t_end_us) || stop_live;
-		}
-		process_packet(c, it);
-		if (!watch)
-			continue;
-		if (progress && (pktno & 0xfffff) == 0)
+		if (n == 1)
+			process_packet(c, &batch[0]);
+		else if (n > 1)
+			analyzer_batch(c->an, batch, n);
+		reader_consumed(rd);
+		if (progress && (pktno >> 20) != ((pktno - n) >> 20))
 			fprintf(stderr, "\rdcdlab analyze: %u packets, %.0f%%", pktno,
 			        100.0 * (double)reader_offset(rd) / (double)file_size);
-		if (last)
-			break;
 	}
 	if (progress)
 		fputs("\r\033[K", stderr);
@@ -994,6 +1013,7 @@ static int html_report(struct an_ctx *c, const struct an_input *in, link_decode_
 			                   from_client);
 			seg.cls = p2.cls;
 			an_html_seg(c->html, id, &seg);
+			reader_consumed(&rd);
 		}
 		if (a) {
 			struct summary ignored;

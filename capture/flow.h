@@ -327,21 +327,53 @@ flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 	return flow_new(a, p, h, dir);
 }
 
-/* Look up (or create) the flow of `p`; *dir is the sending side. */
+/* Look up (or create) the flow of `p` (hash h); *dir is the sending side.
+ * `guess` (NULL: the last packet's flow) is tried first: any flow still
+ * open whose 4-tuple is the packet's is the one the index holds. */
 static inline __attribute__((always_inline)) struct flow *
-flow_find(struct analyzer *a, const struct tcp_pkt *p, int *dir)
+flow_find(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, struct flow *guess, int *dir)
 {
-	struct flow *f = a->last_flow;
+	struct flow *f = guess ? guess : a->last_flow;
 	int d;
 
-	/* Packets of one exchange often come in runs. */
 	if (f && f->state != FLOW_FREE && (d = flow_side(a, f, p)) >= 0) {
 		*dir = d;
+		a->last_flow = f;
 		return f;
 	}
-	f = flow_lookup(a, p, hash_pkt(p), dir);
+	f = flow_lookup(a, p, h, dir);
 	a->last_flow = f;
 	return f;
+}
+
+/* Reading ahead (analyzer_batch): the index slot of hash h into the cache;
+ * later, the flow it names (the first with h's tag), also into the cache,
+ * as the guess for flow_find(). Always inlined: as calls, GCC finds them
+ * free of side effects (a prefetch has none it counts) and drops them. */
+static inline __attribute__((always_inline)) void flow_prefetch_slot(const struct analyzer *a,
+                                                                     uint64_t h)
+{
+	__builtin_prefetch(&a->index[(uint32_t)(h >> 32) & a->index_mask]);
+}
+
+static inline __attribute__((always_inline)) struct flow *flow_guess(const struct analyzer *a,
+                                                                     uint64_t h)
+{
+	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = (uint32_t)h & INDEX_TAG;
+
+	for (uint32_t v; (v = a->index[i]) != 0; i = (i + 1) & a->index_mask) {
+		if ((v & INDEX_TAG) != tag || v == INDEX_TOMB)
+			continue;
+		struct flow *f = flow_at(a, index_flow(v));
+		const char *c = (const char *)f;
+		__builtin_prefetch(c);
+		__builtin_prefetch(c + 64);
+		__builtin_prefetch(c + 128);
+		__builtin_prefetch(c + 192);
+		__builtin_prefetch(c + sizeof(struct flow) - 1);
+		return f;
+	}
+	return NULL;
 }
 
 static inline bool hole_of(const struct flow *f, int d)

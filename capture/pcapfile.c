@@ -105,7 +105,7 @@ int pcapfile_next_slow(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *
 
 void pcapfile_release(struct pcapfile *pf)
 {
-	/* Everything before this record's page has been read. */
+	/* Everything before the next record's page has been used. */
 	size_t upto = pf->off & ~(size_t)4095;
 	madvise((void *)(pf->base + pf->released), upto - pf->released, MADV_DONTNEED);
 	pf->released = upto;

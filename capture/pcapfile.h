@@ -51,9 +51,19 @@ int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, str
 int pcapfile_next_slow(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err);
 void pcapfile_release(struct pcapfile *pf);
 
+/* The records read so far are no longer used (their data pointers may be
+ * given back). A reader that keeps records for a while (a batch) says so
+ * when it is done with them; until then their pages stay. */
+static inline void pcapfile_consumed(struct pcapfile *pf)
+{
+	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
+		pcapfile_release(pf);
+}
+
 /* The next record: 1, 0 at a clean end, -1 when the file is truncated or
- * a record header is impossible ("byte N: ..." in `err`). Inline: it runs
- * for every packet, and is most of what reading costs. */
+ * a record header is impossible ("byte N: ..." in `err`). Its data stays
+ * valid until pcapfile_consumed(). Inline: it runs for every packet, and
+ * is most of what reading costs. */
 static inline int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct dcd_err *err)
 {
 	const uint8_t *h = pf->base + pf->off;
@@ -71,8 +81,6 @@ static inline int pcapfile_next(struct pcapfile *pf, struct pcap_rec *r, struct 
 	r->len = v[3];
 	r->ts_us = (uint64_t)v[0] * 1000000u + (pf->nsec ? v[1] / 1000u : v[1]);
 	r->data = h + 16;
-	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
-		pcapfile_release(pf);
 	pf->off += 16 + (size_t)v[2];
 	return 1;
 }

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -606,6 +608,271 @@ static void test_server_idle_limit_across_flows(void **state)
 	assert_true(s.server_idle_s >= 1800 && s.server_idle_s <= 1801); /* 1 s steps past 327 s */
 }
 
+/* analyzer_batch() against analyzer_packet(): the same reports, packet
+ * classes and summary over a busy host's packets - 40 flows interleaved,
+ * each reopened on its own 4-tuple after FIN, RST or silence (also within
+ * the batch's look-ahead: a guessed flow released before its packet comes),
+ * idle gaps past the closed flows' linger, frames that are not TCP - in
+ * batches of every size. */
+#define B_FLOWS 40
+#define B_PKTS  6000
+
+struct trace {
+	char *text; /* every report and packet class, as lines */
+	size_t len, cap;
+};
+
+static void trace_add(struct trace *t, const char *fmt, ...)
+{
+	va_list ap;
+	char line[512];
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (t->len + (size_t)n + 1 > t->cap) {
+		t->cap = (t->cap + (size_t)n + 1) * 2;
+		t->text = realloc(t->text, t->cap);
+		assert_non_null(t->text);
+	}
+	memcpy(t->text + t->len, line, (size_t)n + 1);
+	t->len += (size_t)n;
+}
+
+static void trace_report(const struct flow_report *r, void *arg)
+{
+	struct trace *t = arg;
+	trace_add(t, "flow %u %s %s %s %u %.6f %.6f %.3f %.3f %.3f %u %u %u %u %u %u %u %d\n",
+	          r->id, verdict_name(r->verdict), r->client.addr, r->server.addr, r->packets,
+	          r->first_s, r->last_s, r->idle_max_s, r->drop_gap_s, r->survived_gap_s,
+	          r->client.packets, r->server.packets, r->client.probes, r->server.probes,
+	          r->not_captured, r->duplicates, r->reordered, r->n_evidence);
+	for (int i = 0; i < r->n_evidence; i++)
+		trace_add(t, "  %u %.6f %s\n", r->evidence[i].pkt, r->evidence[i].t_s,
+		          r->evidence[i].what);
+}
+
+static void trace_pkt(uint32_t pkt, enum pkt_class cls, void *arg)
+{
+	trace_add(arg, "pkt %u %s\n", pkt, pkt_class_name(cls));
+}
+
+static unsigned lcg(unsigned *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return *x >> 16;
+}
+
+/* Packet `a` (its time and number set) as a segment of flow k: client
+ * 192.0.2.(10 + k % 7):(40000 + k), server 198.51.100.2:1521. */
+static void tcp_at(struct an_packet *a, unsigned k, int cli, uint8_t fl, uint32_t seq, uint32_t ack,
+                   uint32_t len)
+{
+	struct tcp_pkt *p = &a->tp;
+	uint8_t cl[4] = { 192, 0, 2, (uint8_t)(10 + k % 7) }, sv[4] = { 198, 51, 100, 2 };
+
+	a->dr = DECODE_TCP;
+	p->family = 4;
+	p->flags = fl;
+	p->ttl = 64;
+	p->has_ip_id = 1;
+	p->ip_id = (uint16_t)a->pktno;
+	memcpy(p->src, cli ? cl : sv, 4);
+	memcpy(p->dst, cli ? sv : cl, 4);
+	p->sport = cli ? (uint16_t)(40000 + k) : 1521;
+	p->dport = cli ? 1521 : (uint16_t)(40000 + k);
+	p->seq = seq;
+	p->ack = ack;
+	p->win = 502;
+	p->payload_len = p->caplen_payload = len;
+}
+
+/* A flow that closed, then ends its linger (analyze.c checks every 1024
+ * packets) while a late ACK of it is already read ahead. */
+static size_t expiry_in_lookahead(struct an_packet *pk)
+{
+	size_t n = 0;
+	uint32_t c = 1000, v = 9000;   /* flow 0's next sequence numbers */
+	uint32_t b = 20000, w = 30000; /* flow 1's */
+	static const struct {
+		int cli;
+		uint8_t fl;
+	} close[] = { { 1, TCP_SYN },           { 0, TCP_SYN | TCP_ACK }, { 1, TCP_ACK },
+		      { 1, TCP_FIN | TCP_ACK }, { 0, TCP_FIN | TCP_ACK }, { 1, TCP_ACK } };
+
+	for (size_t i = 0; i < sizeof(close) / sizeof(close[0]); i++, n++) {
+		pk[n].ts_us = 1000000000ull + n * 1000;
+		pk[n].pktno = (uint32_t)n + 1;
+		uint32_t *mine = close[i].cli ? &c : &v, peer = close[i].cli ? v : c;
+		tcp_at(&pk[n], 0, close[i].cli, close[i].fl, *mine,
+		       close[i].fl == TCP_SYN ? 0 : peer, 0);
+		if (close[i].fl & (TCP_SYN | TCP_FIN))
+			(*mine)++;
+	}
+	while (n < 1030) { /* flow 1 talks for 10 s: flow 0's linger ends */
+		pk[n].ts_us = 1000000000ull + n * 10000;
+		pk[n].pktno = (uint32_t)n + 1;
+		int cli = n % 2;
+		tcp_at(&pk[n], 1, cli, n == 6 ? TCP_SYN : TCP_ACK, cli ? b : w, cli ? w : b, 100);
+		*(cli ? &b : &w) += 100;
+		n++;
+		if (n == 1025) { /* packet 1026: flow 0's late ACK */
+			pk[n].ts_us = pk[n - 1].ts_us + 10;
+			pk[n].pktno = (uint32_t)n + 1;
+			tcp_at(&pk[n], 0, 1, TCP_ACK, c, v, 0);
+			n++;
+		}
+	}
+	return n;
+}
+
+static size_t busy_host(struct an_packet *pk)
+{
+	struct {
+		int state; /* 0 closed, 1 SYN sent, 2 SYN-ACK, 3 open, 4 FIN sent, 5 FIN back */
+		uint32_t seq[2];
+	} f[B_FLOWS] = { { 0 } };
+	unsigned x = 7;
+	uint64_t t_us = 1000000000ull;
+	size_t n = 0;
+
+	for (unsigned k = 0; k < B_FLOWS; k++) {
+		f[k].seq[0] = 1000 + k * 100000u;
+		f[k].seq[1] = 7000000 + k * 100000u;
+	}
+	while (n < B_PKTS) {
+		struct an_packet *a = &pk[n];
+		unsigned r = lcg(&x);
+		memset(a, 0, sizeof(*a));
+		t_us += r % 97 == 0 ? 6000000 : (r % 5) * 1000; /* now and then past the linger */
+		a->ts_us = t_us;
+		a->pktno = (uint32_t)++n;
+		if (r % 11 == 0) {
+			a->dr = DECODE_NOT_TCP;
+			continue;
+		}
+		unsigned k = (r >> 4) % B_FLOWS;
+		int cli = 1, len = 0;
+		uint8_t fl = TCP_ACK;
+		switch (f[k].state) {
+		case 0: /* a late ACK of the last session, or a new one */
+			if (r % 3 != 0)
+				break;
+			fl = TCP_SYN;
+			f[k].seq[0] += 50000;
+			f[k].state = 1;
+			break;
+		case 1:
+			cli = 0;
+			fl = TCP_SYN | TCP_ACK;
+			f[k].seq[1] += 50000;
+			f[k].state = 2;
+			break;
+		case 2: f[k].state = 3; break;
+		case 3:
+			cli = (r >> 10) & 1;
+			len = (r >> 11) % 3 == 0 ? 0 : 20 + (int)(r % 200);
+			if ((r >> 9) % 23 == 0) {
+				fl = TCP_FIN | TCP_ACK;
+				len = 0;
+				f[k].state = 4;
+			} else if ((r >> 9) % 41 == 0) {
+				fl = TCP_RST;
+				len = 0;
+				f[k].state = 0;
+			} else if ((r >> 9) % 53 == 0)
+				f[k].state = 0; /* silence: the port is reused */
+			break;
+		case 4:
+			cli = 0;
+			fl = TCP_FIN | TCP_ACK;
+			f[k].state = 5;
+			break;
+		case 5: f[k].state = 0; break;
+		}
+		tcp_at(a, k, cli, fl, f[k].seq[!cli], (fl & TCP_SYN) && cli ? 0 : f[k].seq[cli],
+		       (uint32_t)len);
+		f[k].seq[!cli] += (uint32_t)len + ((fl & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	}
+	return n;
+}
+
+static void summary_trace(struct trace *t, const struct summary *s)
+{
+	trace_add(t, "summary %llu %llu %llu %u %.6f %llu %llu %llu\n",
+	          (unsigned long long)s->packets, (unsigned long long)s->tcp_packets,
+	          (unsigned long long)s->flows, s->max_open_flows, s->duration_s,
+	          (unsigned long long)s->not_captured, (unsigned long long)s->duplicates,
+	          (unsigned long long)s->skipped[DECODE_NOT_TCP]);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		trace_add(t, "%llu ", (unsigned long long)s->by_verdict[v]);
+	for (int g = 0; g < GAP_BUCKETS; g++)
+		trace_add(t, "%llu ", (unsigned long long)s->gaps[g]);
+}
+
+/* One trace of pk[0..n) fed one at a time, into `one`; its summary in *s. */
+static void trace_single(const struct an_packet *pk, size_t n, struct trace *one, struct summary *s)
+{
+	struct analyzer *a = analyzer_new(trace_report, trace_pkt, one);
+	for (size_t i = 0; i < n; i++) {
+		if (pk[i].dr == DECODE_TCP)
+			analyzer_packet(a, pk[i].ts_us, pk[i].pktno, &pk[i].tp);
+		else
+			analyzer_skip(a, pk[i].dr);
+	}
+	analyzer_finish(a, s);
+	analyzer_free(a);
+	summary_trace(one, s);
+}
+
+/* The same packets in batches of 1 .. 3 * AN_BATCH: the same trace. */
+static void same_in_batches(const struct an_packet *pk, size_t n, const struct trace *one)
+{
+	for (unsigned size = 1; size <= 3 * AN_BATCH; size += size < 8 ? 1 : 7) {
+		struct trace batch = { 0 };
+		struct summary s;
+		struct analyzer *a = analyzer_new(trace_report, trace_pkt, &batch);
+		for (size_t i = 0; i < n; i += size)
+			analyzer_batch(a, pk + i, (unsigned)(n - i < size ? n - i : size));
+		analyzer_finish(a, &s);
+		analyzer_free(a);
+		summary_trace(&batch, &s);
+		if (batch.len != one->len || memcmp(batch.text, one->text, one->len) != 0) {
+			size_t d = 0;
+			while (d < one->len && d < batch.len && one->text[d] == batch.text[d])
+				d++;
+			fail_msg(
+			        "batches of %u differ from one at a time at byte %zu: \"%.60s\" vs "
+			        "\"%.60s\"",
+			        size, d, one->text + d, batch.text + d);
+		}
+		free(batch.text);
+	}
+}
+
+static void test_batch_equals_single(void **state)
+{
+	static struct an_packet pk[B_PKTS];
+	struct trace one = { 0 }, late = { 0 };
+	struct summary s;
+
+	(void)state;
+	size_t n = busy_host(pk);
+	trace_single(pk, n, &one, &s);
+	/* The trace is worth comparing: many flows, each verdict's rules run. */
+	assert_true(s.flows > 3 * B_FLOWS);
+	assert_true(s.by_verdict[VERDICT_CLOSED] > 0 && s.by_verdict[VERDICT_ALIVE] > 0);
+	same_in_batches(pk, n, &one);
+	free(one.text);
+
+	/* The late ACK finds flow 0 gone and starts a flow of its own. */
+	n = expiry_in_lookahead(pk);
+	trace_single(pk, n, &late, &s);
+	assert_int_equal(s.flows, 3);
+	assert_int_equal(s.by_verdict[VERDICT_CLOSED], 1);
+	same_in_batches(pk, n, &late);
+	free(late.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_server_answers_ora),
 		cmocka_unit_test(test_not_server_ended),
 		cmocka_unit_test(test_server_idle_limit_across_flows),
+		cmocka_unit_test(test_batch_equals_single),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
