@@ -2,10 +2,13 @@
 #include "pcapfile.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static uint32_t rd32(const struct pcapfile *pf, const uint8_t *p)
@@ -51,6 +54,59 @@ int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, str
 	return 1;
 }
 
+/* The pager: the reader's page faults were a fifth of its time on a busy
+ * host's capture (mapping each page, 16 at a fault, and unmapping it
+ * again). A thread maps the pages a step at a time up to PAGER_AHEAD ahead
+ * of what the reader has used (MADV_POPULATE_READ: no data is read, only
+ * page tables filled) and gives back those it is done with, so the reader
+ * only reads. It polls every 0.2 ms: a step lasts the reader 2 ms. */
+#define PAGER_AHEAD (2 * RELEASE_STEP)
+
+static void *pager(void *arg)
+{
+	struct pcapfile *pf = arg;
+	size_t ahead = 0, zapped = 0;
+
+	while (!atomic_load_explicit(&pf->stop, memory_order_relaxed)) {
+		size_t used = atomic_load_explicit(&pf->used, memory_order_acquire);
+		if (ahead < pf->size && ahead < used + PAGER_AHEAD) {
+			size_t len =
+			        pf->size - ahead < RELEASE_STEP ? pf->size - ahead : RELEASE_STEP;
+			if (madvise((void *)(pf->base + ahead), len, MADV_POPULATE_READ) != 0)
+				ahead = pf->size; /* an older kernel: the reader faults */
+			else
+				ahead += len;
+			continue;
+		}
+		size_t upto = used & ~(size_t)4095;
+		if (upto >= zapped + RELEASE_STEP) {
+			madvise((void *)(pf->base + zapped), upto - zapped, MADV_DONTNEED);
+			zapped = upto;
+			continue;
+		}
+		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+	}
+	return NULL;
+}
+
+/* Only for a file of several steps, and a second CPU to run on (on one
+ * CPU the pager takes the reader's time: 8 % slower, measured). */
+static void pager_start(struct pcapfile *pf)
+{
+	sigset_t all, old;
+	cpu_set_t cpus;
+
+	if (pf->size < 4 * RELEASE_STEP || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
+	    CPU_COUNT(&cpus) < 2)
+		return;
+	atomic_init(&pf->used, 0);
+	atomic_init(&pf->stop, false);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* signals stay the reader's */
+	pf->paging = pthread_create(&pf->pager, NULL, pager, pf) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 int pcapfile_open(struct pcapfile *pf, const char *path, struct dcd_err *err)
 {
 	struct stat st;
@@ -78,6 +134,7 @@ int pcapfile_open(struct pcapfile *pf, const char *path, struct dcd_err *err)
 		return rc;
 	}
 	pf->mapped = 1;
+	pager_start(pf);
 	return 1;
 }
 
@@ -113,6 +170,10 @@ void pcapfile_release(struct pcapfile *pf)
 
 void pcapfile_close(struct pcapfile *pf)
 {
+	if (pf->paging) {
+		atomic_store(&pf->stop, true);
+		pthread_join(pf->pager, NULL);
+	}
 	if (pf->mapped)
 		munmap((void *)pf->base, pf->size);
 	memset(pf, 0, sizeof(*pf));

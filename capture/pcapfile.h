@@ -8,6 +8,9 @@
 #ifndef DCDLAB_PCAPFILE_H
 #define DCDLAB_PCAPFILE_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +27,13 @@ struct pcapfile {
 	int nsec;    /* timestamps in nanoseconds */
 	int mapped;
 	size_t released; /* pages before this were given back */
+	/* A large mapped file has a pager thread: it maps the pages ahead of
+	 * the reader and gives back those behind `used`, so that the reader
+	 * takes no page faults (pcapfile.c). */
+	bool paging;
+	pthread_t pager;
+	_Atomic size_t used; /* records before this offset are done with */
+	atomic_bool stop;
 };
 
 struct pcap_rec {
@@ -56,7 +66,9 @@ void pcapfile_release(struct pcapfile *pf);
  * when it is done with them; until then their pages stay. */
 static inline void pcapfile_consumed(struct pcapfile *pf)
 {
-	if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
+	if (pf->paging)
+		atomic_store_explicit(&pf->used, pf->off, memory_order_release);
+	else if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
 		pcapfile_release(pf);
 }
 

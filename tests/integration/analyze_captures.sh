@@ -28,6 +28,19 @@ for f in "$T"/hand/*.pcap "$D"/*.pcap "$T/il.pcap"; do
 done
 ok "the steady path equals the general one on every segment it takes"
 
+# A capture large enough for the pager thread (capture/pcapfile.c), read
+# with it (two CPUs), without it (one), and from stdin (libpcap, a packet
+# at a time, no batches): the same report.
+"$BUILD/tools/gen_capture" "$T/big.pcap" 3000 12 2 interleaved >/dev/null || fail "gen_capture"
+[ "$(stat -c %s "$T/big.pcap")" -gt $((16 << 20)) ] || fail "big.pcap is too small for the pager"
+[ "$(nproc)" -ge 2 ] || fail "this check needs two CPUs"
+"$DCDLAB" analyze --json "$T/big.pcap" >"$T/big.paged" || fail "analyze big.pcap"
+taskset -c 0 "$DCDLAB" analyze --json "$T/big.pcap" >"$T/big.one" || fail "analyze big.pcap on one CPU"
+"$DCDLAB" analyze --json - <"$T/big.pcap" >"$T/big.stdin" || fail "analyze big.pcap from stdin"
+cmp -s "$T/big.paged" "$T/big.one" || fail "big.pcap: the paged read differs from the plain one"
+cmp -s "$T/big.paged" "$T/big.stdin" || fail "big.pcap: the mapped read differs from stdin's"
+ok "a large capture reads the same paged, unpaged and from stdin"
+
 # Only this check needs tshark: the others run without it, and the test
 # then says SKIPPED at its end (which CI counts as a failure).
 no_tshark=
