@@ -520,8 +520,10 @@ static void check_steady(struct analyzer *a, struct flow *f, int dir, const stru
 	}
 }
 
-/* Read one segment of side `dir` against what both sides sent so far. */
-static inline __attribute__((always_inline)) void
+/* Read one segment of side `dir` against what both sides sent so far.
+ * False when it was a copy or took the steady path: nothing that could
+ * close the flow (no FIN, no RST). */
+static inline __attribute__((always_inline)) bool
 classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p, uint32_t pkt)
 {
 	struct half *x = &f->h[dir], *y = &f->h[!dir];
@@ -534,7 +536,7 @@ classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p, u
 	if ((x->bits & H_SIG) && sig == x->sig && now_ms - x->t_last_ms <= DUP_WINDOW_MS) {
 		sat_inc(&f->duplicates);
 		a->s.duplicates++;
-		return;
+		return false;
 	}
 	x->sig = sig;
 	x->bits |= H_SIG;
@@ -544,9 +546,10 @@ classify(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p, u
 			check_steady(a, f, dir, p, pkt, now_ms);
 		else
 			steady_segment(a, f, dir, p, pkt, now_ms);
-		return;
+		return false;
 	}
 	classify_general(a, f, dir, p, pkt, now_ms);
+	return true;
 }
 
 /* The rest of classify(): every case. */
@@ -647,8 +650,7 @@ static inline __attribute__((always_inline)) void packet_h(struct analyzer *a, u
 	}
 	a->last_flow_id = f->id; /* before classify: its on_pkt callback may ask */
 	a->last_dir_client = dir == f->client;
-	classify(a, f, dir, p, pkt);
-	if (f->state == FLOW_OPEN &&
+	if (classify(a, f, dir, p, pkt) && f->state == FLOW_OPEN &&
 	    ((p->flags & TCP_RST) || ((f->h[0].bits & H_FIN) && (f->h[1].bits & H_FIN)))) {
 		f->state = FLOW_CLOSING;
 		closing_push(a, f->self);
