@@ -360,13 +360,19 @@ static void first_fin(struct flow *f, int dir, uint32_t now_ms)
 }
 
 /* An Oracle error in the server's data (ORA-00028 for a killed session,
- * ORA-02396 for a sniped one): evidence of the database's own end. Only
- * small segments, the first bytes captured: error packets are short. */
+ * ORA-02396 for a sniped one): evidence of the database's own end, if the
+ * flow ends after it. A new call from the client means the session went on
+ * (an application's error, ORA-00942 say): forgotten. Only small segments,
+ * the first bytes captured: error packets are short. */
 static inline void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
 {
 	size_t n = p->caplen_payload < ORA_SCAN_BYTES ? p->caplen_payload : ORA_SCAN_BYTES;
 
-	if (dir == f->client || p->payload == NULL || p->payload_len > 2048 || n < 10)
+	if (dir == f->client) {
+		f->server_ora = 0;
+		return;
+	}
+	if (p->payload == NULL || p->payload_len > 2048 || n < 10)
 		return;
 	int code = ora_find(p->payload, n);
 	if (code)

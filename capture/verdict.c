@@ -268,13 +268,18 @@ static bool rule_server_ended(struct flow_report *r, const struct analyzer *a, c
 	(void)a;
 	if (d == f->client)
 		return false;
-	/* An error answer, then the end of the flow, whoever's FIN came first
-	 * (the client may close at once, before the server's close is out). */
+	/* An error answer to the last call, then the end of the flow: for the
+	 * errors that end a session (ORA-00028, ORA-02396, ...: ora_text knows
+	 * them) whoever's FIN came first (the client may close at once, before
+	 * the server's close is out); for any other error the server's FIN
+	 * must come first (a client that gives up after an error of its own
+	 * closes its session itself). */
 	bool ended = (f->h[0].bits | f->h[1].bits) & (H_FIN | H_RST);
 	bool server_first = (f->fbits & FIN_FIRST) && !!(f->fbits & FIN_FIRST_SIDE1) == !!d;
 	double idle_s = server_first ? dec_s(f->fin_idle_enc) : -1;
 	int ora = f->server_ora == 255 ? -1 : ora_known_code(f->server_ora);
-	if (!(f->server_ora && ended) && !(server_first && idle_s * 1000 >= IDLE_GAP_MS))
+	bool ora_end = f->server_ora && ended && (f->server_ora != 255 || server_first);
+	if (!ora_end && !(server_first && idle_s * 1000 >= IDLE_GAP_MS))
 		return false;
 	r->verdict = VERDICT_SERVER_ENDED;
 	r->server_idle_s = idle_s * 1000 >= IDLE_GAP_MS ? idle_s : -1;
