@@ -523,36 +523,49 @@ static void test_server_ends_idle_session(void **state)
 	assert_int_equal(s.server_idle_flows, 0); /* one flow is no pattern */
 }
 
+/* The server answers with `text` at t_ms. */
+static void server_says(struct conv *c, uint64_t t_ms, const char *text)
+{
+	struct tcp_pkt p;
+	uint8_t cl[4] = { 192, 0, 2, 2 }, sv[4] = { 198, 51, 100, 2 };
+
+	memset(&p, 0, sizeof(p));
+	p.family = 4;
+	p.flags = TCP_ACK | TCP_PSH;
+	p.ttl = 64;
+	memcpy(p.src, sv, 4);
+	memcpy(p.dst, cl, 4);
+	p.sport = 1521;
+	p.dport = c->cport;
+	p.seq = c->sseq;
+	p.ack = c->cseq;
+	p.win = 502;
+	p.payload = (const uint8_t *)text;
+	p.payload_len = p.caplen_payload = (uint32_t)strlen(text);
+	c->sseq += p.payload_len;
+	analyzer_packet(c->a, c->t0_us + t_ms * 1000, ++c->pkt, &p);
+}
+
+/* A call answered with `err`, then the close: the client's FIN first if
+ * client_closes, else the server's. */
+static void error_then_close(struct conv *c, const char *err, int client_closes)
+{
+	conv_init(c);
+	handshake_and_call(c, 0);
+	send_(c, 5000, 1, TCP_ACK | TCP_PSH, 20);
+	server_says(c, 5001, err);
+	send_(c, 5002, client_closes, TCP_ACK | TCP_FIN, 0);
+	send_(c, 5003, !client_closes, TCP_ACK | TCP_FIN, 0);
+	send_(c, 5004, client_closes, TCP_ACK, 0);
+}
+
 /* The server's answer is an Oracle error, then it closes at once. */
 static void test_server_answers_ora(void **state)
 {
 	struct conv c;
 	struct summary s;
-	static const char text[] = "ORA-00028: your session has been killed\n";
 	(void)state;
-	conv_init(&c);
-	handshake_and_call(&c, 0);
-	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
-	struct tcp_pkt p;
-	memset(&p, 0, sizeof(p));
-	p.family = 4;
-	p.flags = TCP_ACK | TCP_PSH;
-	p.ttl = 64;
-	uint8_t cl[4] = { 192, 0, 2, 2 }, sv[4] = { 198, 51, 100, 2 };
-	memcpy(p.src, sv, 4);
-	memcpy(p.dst, cl, 4);
-	p.sport = 1521;
-	p.dport = c.cport;
-	p.seq = c.sseq;
-	p.ack = c.cseq;
-	p.win = 502;
-	p.payload = (const uint8_t *)text;
-	p.payload_len = p.caplen_payload = sizeof(text) - 1;
-	c.sseq += p.payload_len;
-	analyzer_packet(c.a, c.t0_us + 5001000, ++c.pkt, &p);
-	send_(&c, 5002, 0, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5003, 1, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5004, 0, TCP_ACK, 0);
+	error_then_close(&c, "ORA-00028: your session has been killed\n", 0);
 	finish(&c, &s);
 	want_one(&c, VERDICT_SERVER_ENDED);
 	assert_int_equal(c.flows[0].server_ora, 28);
@@ -584,33 +597,11 @@ static void test_not_server_ended(void **state)
 	want_one(&c, VERDICT_CLOSED);
 }
 
-/* The server answers with `text` at t_ms. */
-static void server_says(struct conv *c, uint64_t t_ms, const char *text)
-{
-	struct tcp_pkt p;
-	uint8_t cl[4] = { 192, 0, 2, 2 }, sv[4] = { 198, 51, 100, 2 };
-
-	memset(&p, 0, sizeof(p));
-	p.family = 4;
-	p.flags = TCP_ACK | TCP_PSH;
-	p.ttl = 64;
-	memcpy(p.src, sv, 4);
-	memcpy(p.dst, cl, 4);
-	p.sport = 1521;
-	p.dport = c->cport;
-	p.seq = c->sseq;
-	p.ack = c->cseq;
-	p.win = 502;
-	p.payload = (const uint8_t *)text;
-	p.payload_len = p.caplen_payload = (uint32_t)strlen(text);
-	c->sseq += p.payload_len;
-	analyzer_packet(c->a, c->t0_us + t_ms * 1000, ++c->pkt, &p);
-}
-
 /* An application's error (ORA-00942: no such table) is not the database
  * ending the session: not when the session goes on with more calls and the
  * client logs off later, nor when the client closes right after it. The
- * server closing first after it is. */
+ * server closing first after it is; after an error that ends a session
+ * (ORA-00028), whoever closes first. */
 static void test_app_error_then_logoff(void **state)
 {
 	static const char err[] = "ORA-00942: table or view does not exist\n";
@@ -631,34 +622,16 @@ static void test_app_error_then_logoff(void **state)
 	finish(&c, &s);
 	want_one(&c, VERDICT_CLOSED);
 
-	conv_init(&c); /* the client gives up at once */
-	handshake_and_call(&c, 0);
-	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
-	server_says(&c, 5001, err);
-	send_(&c, 5002, 1, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5003, 0, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5004, 1, TCP_ACK, 0);
+	error_then_close(&c, err, 1); /* the client gives up at once */
 	finish(&c, &s);
 	want_one(&c, VERDICT_CLOSED);
 
-	conv_init(&c); /* the server closes after it */
-	handshake_and_call(&c, 0);
-	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
-	server_says(&c, 5001, err);
-	send_(&c, 5002, 0, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5003, 1, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5004, 0, TCP_ACK, 0);
+	error_then_close(&c, err, 0);
 	finish(&c, &s);
 	want_one(&c, VERDICT_SERVER_ENDED);
 	assert_int_equal(c.flows[0].server_ora, -1); /* an ORA- error not in ora_text */
 
-	conv_init(&c); /* a killed session: the client may close first */
-	handshake_and_call(&c, 0);
-	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
-	server_says(&c, 5001, "ORA-00028: your session has been killed\n");
-	send_(&c, 5002, 1, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5003, 0, TCP_ACK | TCP_FIN, 0);
-	send_(&c, 5004, 1, TCP_ACK, 0);
+	error_then_close(&c, "ORA-00028: your session has been killed\n", 1);
 	finish(&c, &s);
 	want_one(&c, VERDICT_SERVER_ENDED);
 	assert_int_equal(c.flows[0].server_ora, 28);
