@@ -900,12 +900,14 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 			it->ts_us = ts_us;
 			if (pktno == 1)
 				c->t0_us = it->ts_us;
+			/* Out of order: clamp, as the analyzer does. */
 			if (it->ts_us < c->t0_us)
-				it->ts_us =
-				        c->t0_us; /* out of order: clamp, as the analyzer does */
+				it->ts_us = c->t0_us;
 			/* The frames 2 kB on, into the cache while this one is
-			 * decoded (the hardware's own prefetch stops at each page). */
-			__builtin_prefetch(data + 2048);
+			 * decoded (the hardware's own prefetch stops at each page);
+			 * an address past the end is harmless to a prefetch, but
+			 * not to pointer arithmetic: made as a number. */
+			__builtin_prefetch((const void *)((uintptr_t)data + 2048));
 			it->dr = decode_frame(link, data, caplen, &it->tp);
 			if (watch) {
 				if (in->duration_ms && !t_end_us && !in->iface)
