@@ -12,7 +12,7 @@ static void index_grow(struct analyzer *a);
 
 static void index_insert(struct analyzer *a, uint64_t h, uint32_t n)
 {
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
+	uint32_t i = index_slot(a, h);
 
 	while (a->index[i] != 0 && a->index[i] != INDEX_TOMB)
 		i = (i + 1) & a->index_mask;
@@ -157,7 +157,7 @@ struct flow *flow_new(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, i
 void flow_release(struct analyzer *a, struct flow *f, uint32_t n)
 {
 	uint64_t h = flow_hash(a, f);
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask;
+	uint32_t i = index_slot(a, h);
 
 	while (a->index[i] != 0) {
 		if (a->index[i] == index_entry(h, n)) {

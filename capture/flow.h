@@ -167,9 +167,20 @@ struct analyzer {
 #define INDEX_TOMB      0xffffffffu /* a removed entry: probing goes on */
 #define INDEX_MAX_FLOWS 0xfffffeu   /* flow numbers 0 .. INDEX_MAX_FLOWS - 1 */
 
+static inline uint32_t index_tag(uint64_t h)
+{
+	return (uint32_t)h & INDEX_TAG;
+}
+
 static inline uint32_t index_entry(uint64_t h, uint32_t n)
 {
-	return ((uint32_t)h & INDEX_TAG) | (n + 1);
+	return index_tag(h) | (n + 1);
+}
+
+/* The index slot where hash h's linear probing starts. */
+static inline uint32_t index_slot(const struct analyzer *a, uint64_t h)
+{
+	return (uint32_t)(h >> 32) & a->index_mask;
 }
 
 static inline uint32_t index_flow(uint32_t v)
@@ -307,17 +318,25 @@ static inline uint64_t hash_pkt(const struct tcp_pkt *p)
 /* flow.c: a new flow for `p` (hash h), side 0 its sender. */
 struct flow *flow_new(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir);
 
+/* From slot *i on, the first flow whose entry carries `tag` (another tag
+ * is another flow, or a tombstone: not looked at), *i left at its entry;
+ * NULL at an empty slot: no more. */
+static inline __attribute__((always_inline)) struct flow *index_next(const struct analyzer *a,
+                                                                     uint32_t *i, uint32_t tag)
+{
+	for (uint32_t v; (v = a->index[*i]) != 0; *i = (*i + 1) & a->index_mask)
+		if ((v & INDEX_TAG) == tag && v != INDEX_TOMB)
+			return flow_at(a, index_flow(v));
+	return NULL;
+}
+
 /* The flow of `p` in the index (hash h), or a new one. */
 static inline __attribute__((always_inline)) struct flow *
 flow_lookup(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, int *dir)
 {
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = index_entry(h, 0) & INDEX_TAG;
+	uint32_t i = index_slot(a, h), tag = index_tag(h);
 
-	for (uint32_t v; (v = a->index[i]) != 0; i = (i + 1) & a->index_mask) {
-		/* Another tag is another flow (or a tombstone): not looked at. */
-		if ((v & INDEX_TAG) != tag || v == INDEX_TOMB)
-			continue;
-		struct flow *f = flow_at(a, index_flow(v));
+	for (struct flow *f; (f = index_next(a, &i, tag)) != NULL; i = (i + 1) & a->index_mask) {
 		int d = flow_side(a, f, p);
 		if (d >= 0) {
 			*dir = d;
@@ -353,27 +372,24 @@ flow_find(struct analyzer *a, const struct tcp_pkt *p, uint64_t h, struct flow *
 static inline __attribute__((always_inline)) void flow_prefetch_slot(const struct analyzer *a,
                                                                      uint64_t h)
 {
-	__builtin_prefetch(&a->index[(uint32_t)(h >> 32) & a->index_mask]);
+	__builtin_prefetch(&a->index[index_slot(a, h)]);
 }
 
 static inline __attribute__((always_inline)) struct flow *flow_guess(const struct analyzer *a,
                                                                      uint64_t h)
 {
-	uint32_t i = (uint32_t)(h >> 32) & a->index_mask, tag = (uint32_t)h & INDEX_TAG;
+	uint32_t i = index_slot(a, h);
+	struct flow *f = index_next(a, &i, index_tag(h));
+	const char *c = (const char *)f;
 
-	for (uint32_t v; (v = a->index[i]) != 0; i = (i + 1) & a->index_mask) {
-		if ((v & INDEX_TAG) != tag || v == INDEX_TOMB)
-			continue;
-		struct flow *f = flow_at(a, index_flow(v));
-		const char *c = (const char *)f;
+	if (f) {
 		__builtin_prefetch(c);
 		__builtin_prefetch(c + 64);
 		__builtin_prefetch(c + 128);
 		__builtin_prefetch(c + 192);
 		__builtin_prefetch(c + sizeof(struct flow) - 1);
-		return f;
 	}
-	return NULL;
+	return f;
 }
 
 static inline bool hole_of(const struct flow *f, int d)
