@@ -672,9 +672,9 @@ void analyzer_packet(struct analyzer *a, uint64_t ts_us, uint32_t pkt, const str
 
 /* Flows are fetched this many packets ahead of the one classified: more
  * than a memory latency's worth of packets (3 to 16 measured alike). */
-#define AHEAD 6
+#define AHEAD_PKTS 6
 
-/* Three passes: each packet's hash, its index slot into the cache; AHEAD
+/* Three passes: each packet's hash, its index slot into the cache; AHEAD_PKTS
  * packets before its turn, the flow the slot names (flow_guess) into the
  * cache; then the packet itself. A guess is only tried: flow_find() takes
  * it if it is still open and the packet's 4-tuple is its own (the flow
@@ -692,10 +692,10 @@ void analyzer_batch(struct analyzer *a, const struct an_packet *pk, unsigned n)
 		h[i] = hash_pkt(&pk[i].tp);
 		flow_prefetch_slot(a, h[i]);
 	}
-	for (unsigned i = 0; i < n && i < AHEAD; i++)
+	for (unsigned i = 0; i < n && i < AHEAD_PKTS; i++)
 		guess[i] = pk[i].dr == DECODE_TCP ? flow_guess(a, h[i]) : NULL;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned j = i + AHEAD;
+		unsigned j = i + AHEAD_PKTS;
 		if (j < n)
 			guess[j] = pk[j].dr == DECODE_TCP ? flow_guess(a, h[j]) : NULL;
 		if (pk[i].dr == DECODE_TCP)

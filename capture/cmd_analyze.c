@@ -847,6 +847,10 @@ static int reader_open(struct reader *rd, const struct an_input *in, off_t *file
 	return AN_OK;
 }
 
+/* How far ahead of the frame being decoded the next ones are prefetched
+ * (1 kB was slower, 4 to 16 kB the same: README, "Where the time goes"). */
+#define FRAME_AHEAD_BYTES 2048
+
 /* Every packet into the analyzer until the end, -c, --duration or Ctrl-C.
  * AN_OK, or AN_INPUT when the input broke off (what was read stands). */
 static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link,
@@ -903,11 +907,11 @@ static int read_packets(struct an_ctx *c, struct reader *rd, link_decode_fn link
 			/* Out of order: clamp, as the analyzer does. */
 			if (it->ts_us < c->t0_us)
 				it->ts_us = c->t0_us;
-			/* The frames 2 kB on, into the cache while this one is
-			 * decoded (the hardware's own prefetch stops at each page);
-			 * an address past the end is harmless to a prefetch, but
-			 * not to pointer arithmetic: made as a number. */
-			__builtin_prefetch((const void *)((uintptr_t)data + 2048));
+			/* The frames FRAME_AHEAD_BYTES on, into the cache while this
+			 * one is decoded (the hardware's own prefetch stops at each
+			 * page); an address past the end is harmless to a prefetch,
+			 * but not to pointer arithmetic: made as a number. */
+			__builtin_prefetch((const void *)((uintptr_t)data + FRAME_AHEAD_BYTES));
 			it->dr = decode_frame(link, data, caplen, &it->tp);
 			if (watch) {
 				if (in->duration_ms && !t_end_us && !in->iface)

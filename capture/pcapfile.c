@@ -56,11 +56,12 @@ int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, str
 
 /* The pager: the reader's page faults were a fifth of its time on a busy
  * host's capture (mapping each page, 16 at a fault, and unmapping it
- * again). A thread maps the pages a step at a time up to PAGER_AHEAD ahead
- * of what the reader has used (MADV_POPULATE_READ: no data is read, only
- * page tables filled) and gives back those it is done with, so the reader
- * only reads. It polls every 0.2 ms: a step lasts the reader 2 ms. */
-#define PAGER_AHEAD (2 * RELEASE_STEP)
+ * again). A thread maps the pages a step at a time up to PAGER_AHEAD_BYTES
+ * ahead of what the reader has used (MADV_POPULATE_READ: no data is read,
+ * only page tables filled) and gives back those it is done with, so the
+ * reader only reads. It polls every 0.2 ms: a step lasts the reader 2 ms. */
+#define PAGER_AHEAD_BYTES (2 * RELEASE_STEP_BYTES)
+#define PAGER_POLL_NS     200000
 
 static void *pager(void *arg)
 {
@@ -69,9 +70,9 @@ static void *pager(void *arg)
 
 	while (!atomic_load_explicit(&pf->stop, memory_order_relaxed)) {
 		size_t used = atomic_load_explicit(&pf->used, memory_order_acquire);
-		if (ahead < pf->size && ahead < used + PAGER_AHEAD) {
-			size_t len =
-			        pf->size - ahead < RELEASE_STEP ? pf->size - ahead : RELEASE_STEP;
+		if (ahead < pf->size && ahead < used + PAGER_AHEAD_BYTES) {
+			size_t len = pf->size - ahead < RELEASE_STEP_BYTES ? pf->size - ahead
+			                                                   : RELEASE_STEP_BYTES;
 			if (madvise((void *)(pf->base + ahead), len, MADV_POPULATE_READ) != 0)
 				ahead = pf->size; /* an older kernel: the reader faults */
 			else
@@ -79,12 +80,12 @@ static void *pager(void *arg)
 			continue;
 		}
 		size_t upto = used & ~(size_t)4095;
-		if (upto >= zapped + RELEASE_STEP) {
+		if (upto >= zapped + RELEASE_STEP_BYTES) {
 			madvise((void *)(pf->base + zapped), upto - zapped, MADV_DONTNEED);
 			zapped = upto;
 			continue;
 		}
-		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+		nanosleep(&(struct timespec){ 0, PAGER_POLL_NS }, NULL);
 	}
 	return NULL;
 }
@@ -96,7 +97,7 @@ static void pager_start(struct pcapfile *pf)
 	sigset_t all, old;
 	cpu_set_t cpus;
 
-	if (pf->size < 4 * RELEASE_STEP || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
+	if (pf->size < 4 * RELEASE_STEP_BYTES || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
 	    CPU_COUNT(&cpus) < 2)
 		return;
 	atomic_init(&pf->used, 0);

@@ -51,7 +51,7 @@ int pcapfile_open_mem(struct pcapfile *pf, const uint8_t *data, size_t size, str
 
 /* Pages behind the reader are given back every this many bytes, so a
  * mapped file costs a constant, not its size, in resident memory. */
-#define RELEASE_STEP (4u << 20)
+#define RELEASE_STEP_BYTES (4u << 20)
 
 /* libpcap refuses records above this (MAXIMUM_SNAPLEN); so do we. */
 #define PCAP_MAX_CAPLEN 262144u
@@ -68,7 +68,7 @@ static inline void pcapfile_consumed(struct pcapfile *pf)
 {
 	if (pf->paging)
 		atomic_store_explicit(&pf->used, pf->off, memory_order_release);
-	else if (pf->mapped && pf->off - pf->released >= RELEASE_STEP)
+	else if (pf->mapped && pf->off - pf->released >= RELEASE_STEP_BYTES)
 		pcapfile_release(pf);
 }
 
