@@ -546,14 +546,20 @@ static void server_says(struct conv *c, uint64_t t_ms, const char *text)
 	analyzer_packet(c->a, c->t0_us + t_ms * 1000, ++c->pkt, &p);
 }
 
-/* A call answered with `err`, then the close: the client's FIN first if
- * client_closes, else the server's. */
-static void error_then_close(struct conv *c, const char *err, int client_closes)
+/* A new session whose call at 5 s is answered with `err`. */
+static void call_answered(struct conv *c, const char *err)
 {
 	conv_init(c);
 	handshake_and_call(c, 0);
 	send_(c, 5000, 1, TCP_ACK | TCP_PSH, 20);
 	server_says(c, 5001, err);
+}
+
+/* A call answered with `err`, then the close: the client's FIN first if
+ * client_closes, else the server's. */
+static void error_then_close(struct conv *c, const char *err, int client_closes)
+{
+	call_answered(c, err);
 	send_(c, 5002, client_closes, TCP_ACK | TCP_FIN, 0);
 	send_(c, 5003, !client_closes, TCP_ACK | TCP_FIN, 0);
 	send_(c, 5004, client_closes, TCP_ACK, 0);
@@ -609,10 +615,7 @@ static void test_app_error_then_logoff(void **state)
 	struct summary s;
 	(void)state;
 
-	conv_init(&c);
-	handshake_and_call(&c, 0);
-	send_(&c, 5000, 1, TCP_ACK | TCP_PSH, 20);
-	server_says(&c, 5001, err);
+	call_answered(&c, err);
 	send_(&c, 5002, 1, TCP_ACK, 0);
 	send_(&c, 9000, 1, TCP_ACK | TCP_PSH, 20); /* the session goes on */
 	send_(&c, 9001, 0, TCP_ACK | TCP_PSH, 30);
