@@ -6,13 +6,11 @@
 
 void *grow_full(void *arr, size_t *cap, size_t size, size_t first)
 {
-	size_t n = *cap ? *cap : first;
 	void *v;
 
-	if (*cap && n > SIZE_MAX / 2)
+	if (*cap > SIZE_MAX / 2)
 		return NULL;
-	if (*cap)
-		n *= 2;
+	size_t n = *cap ? 2 * *cap : first;
 	if (n == 0 || size == 0 || n > SIZE_MAX / size)
 		return NULL;
 	v = realloc(arr, n * size);
