@@ -374,9 +374,9 @@ static inline void note_ora(struct flow *f, int dir, const struct tcp_pkt *p)
 	}
 	if (p->payload == NULL || p->payload_len > 2048 || n < 10)
 		return;
-	int code = ora_find(p->payload, n);
+	int code = ora_find(p->payload, n), known = code ? ora_known_index(code) : 0;
 	if (code)
-		f->server_ora = ora_known_index(code) ? (uint8_t)ora_known_index(code) : 255;
+		f->server_ora = known ? (uint8_t)known : SERVER_ORA_OTHER;
 }
 
 static void on_data(struct analyzer *a, struct flow *f, int dir, const struct tcp_pkt *p,

@@ -118,13 +118,16 @@ struct flow {
 	uint16_t reordered;               /* segments seen after later ones (saturating) */
 	uint8_t fbits;                    /* enum flow_bits */
 	uint8_t server_ora;               /* the server's last ORA error: ora_known_index(),
-	                                   * 255 another one, 0 none */
+	                                   * SERVER_ORA_OTHER another one, 0 none */
 	uint32_t loss_pkt[LOSS_EXAMPLES]; /* where the first holes showed */
 	uint32_t self;                    /* its own number in the chunks */
 	struct half h[2];
 };
 
 enum { FLOW_FREE, FLOW_OPEN, FLOW_CLOSING };
+
+/* struct flow's server_ora for an ORA- error ora_text() does not know. */
+#define SERVER_ORA_OTHER 255
 
 struct analyzer {
 	report_fn on_report;

@@ -277,8 +277,9 @@ static bool rule_server_ended(struct flow_report *r, const struct analyzer *a, c
 	bool ended = (f->h[0].bits | f->h[1].bits) & (H_FIN | H_RST);
 	bool server_first = (f->fbits & FIN_FIRST) && !!(f->fbits & FIN_FIRST_SIDE1) == !!d;
 	double idle_s = server_first ? dec_s(f->fin_idle_enc) : -1;
-	int ora = f->server_ora == 255 ? -1 : ora_known_code(f->server_ora);
-	bool ora_end = f->server_ora && ended && (f->server_ora != 255 || server_first);
+	int ora = f->server_ora == SERVER_ORA_OTHER ? -1 : ora_known_code(f->server_ora);
+	bool ora_end =
+	        f->server_ora && ended && (f->server_ora != SERVER_ORA_OTHER || server_first);
 	if (!ora_end && !(server_first && idle_s * 1000 >= IDLE_GAP_MS))
 		return false;
 	r->verdict = VERDICT_SERVER_ENDED;
