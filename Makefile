@@ -26,6 +26,11 @@ endif
 ifeq ($(SANITIZE),1)
 BUILD   := build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer, for the threads (tests/integration/threads_tsan.sh):
+# it cannot be combined with ASan.
+BUILD   := build/tsan
+SANFLAGS := -fsanitize=thread
 else
 BUILD   := build/release
 SANFLAGS :=
@@ -149,6 +154,6 @@ clean:
 
 help:
 	@echo "targets: all check bench demo deps fuzz format format-check install uninstall clean"
-	@echo "knobs:   SANITIZE=1 (ASan+UBSan)  WERROR=1  V=1  CFLAGS=...  PREFIX=$(PREFIX)"
+	@echo "knobs:   SANITIZE=1 (ASan+UBSan)  SANITIZE=thread (TSan)  WERROR=1  V=1  CFLAGS=...  PREFIX=$(PREFIX)"
 
 -include $(shell find build -name '*.d' 2>/dev/null)
