@@ -26,6 +26,21 @@ void log_msg(enum log_level level, const char *fmt, ...)
 
 	if (level > max_level)
 		return;
+	/* One write (stderr is unbuffered), so that a message from another
+	 * thread (listen's sampler) never lands inside this line; no memory
+	 * taken: the message may be about the lack of it. A longer line goes
+	 * out in pieces. */
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "dcdlab: %s", tag[level]);
+	va_start(ap, fmt);
+	int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (m >= 0 && (size_t)(n + m) < sizeof(line) - 1) {
+		line[n + m] = '\n';
+		fwrite(line, 1, (size_t)(n + m) + 1, stderr);
+		return;
+	}
+	/* Longer than the buffer: in pieces. */
 	fprintf(stderr, "dcdlab: %s", tag[level]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -32,21 +32,28 @@ void sbuf_add(struct sbuf *sb, const char *s, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n >= 0) {
+		sbuf_reserve(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+		sb->len += (size_t)n;
+	}
+	va_end(again);
+}
+
 void sbuf_printf(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sbuf_vprintf(sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	sbuf_reserve(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
 }
 
 void sbuf_json_strn(struct sbuf *sb, const char *s, size_t n)

@@ -2,6 +2,7 @@
 #ifndef DCDLAB_SBUF_H
 #define DCDLAB_SBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct sbuf {
@@ -12,6 +13,8 @@ struct sbuf {
 
 /* Append formatted text. Aborts on out-of-memory (nothing sane remains). */
 void sbuf_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
 /* Append `n` bytes. */
 void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 /* Append a JSON string literal, quotes included; bytes < 0x20 and >= 0x7f are

@@ -11,6 +11,7 @@ struct events {
 	FILE *json;
 	struct dcd_clock clock;
 	int64_t t0_ms;
+	struct sbuf text; /* the line for stderr, kept between events */
 };
 
 struct events *events_open(const char *json_path, const struct dcd_clock *clock,
@@ -41,6 +42,7 @@ void events_close(struct events *ev)
 		fclose(ev->json);
 	else if (ev->json)
 		fflush(ev->json);
+	sbuf_free(&ev->text);
 	free(ev);
 }
 
@@ -99,12 +101,17 @@ void events_emit(struct events *ev, const char *type, const struct session *s, s
 		fflush(ev->json);
 		sbuf_free(&line);
 	}
-	fprintf(stderr, "[%9.3f] ", t_s);
+	/* The line in one write (stderr is unbuffered): piece by piece it
+	 * was four, and a warning from the sampler thread could land inside
+	 * it. */
+	sbuf_reset(&ev->text);
+	sbuf_printf(&ev->text, "[%9.3f] ", t_s);
 	if (s)
-		fprintf(stderr, "session %llu %s: ", (unsigned long long)s->id, s->peer);
+		sbuf_printf(&ev->text, "session %llu %s: ", (unsigned long long)s->id, s->peer);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sbuf_vprintf(&ev->text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	sbuf_add(&ev->text, "\n", 1);
+	fwrite(ev->text.buf, 1, ev->text.len, stderr);
 	sbuf_free(&r->fields);
 }
