@@ -48,6 +48,11 @@ int main(int argc, char **argv)
 	struct pollfd *pfd = calloc((size_t)n, sizeof(*pfd));
 	struct sbuf call = { 0 };
 
+	if (n < 1 || fds == NULL || pfd == NULL) {
+		fprintf(stderr, "bench_load: CONNECTIONS: at least 1\n");
+		return 2;
+	}
+
 	for (int i = 0; i < n; i++) {
 		int one = 1;
 		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
@@ -98,5 +103,10 @@ int main(int argc, char **argv)
 	}
 	double secs = (double)(clock_now_ms(&clock_monotonic) - t0) / 1000.0;
 	printf("%.0f\n", (double)trips / secs);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	free(pfd);
+	sbuf_free(&call);
 	return 0;
 }
