@@ -614,7 +614,8 @@ static void classify_general(struct analyzer *a, struct flow *f, int dir, const 
 }
 
 /* A SYN on a known 4-tuple: a new session, unless it is the flow's own
- * SYN sent again (same initial sequence number). A flow that ended
+ * SYN sent again (same initial sequence number); so is a SYN-ACK with a
+ * new one (the new session's SYN was not captured). A flow that ended
  * silently (a firewall dropped it, a client gave up) has no FIN or RST, so
  * the sequence number is what tells a reused port. */
 static bool syn_starts_new_session(const struct flow *f, int dir, const struct tcp_pkt *p)
@@ -648,7 +649,7 @@ static inline __attribute__((always_inline)) void packet_h(struct analyzer *a, u
 	a->s.packets++;
 	a->s.tcp_packets++;
 	f = flow_find(a, p, h, guess, &dir);
-	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && syn_starts_new_session(f, dir, p)) {
+	if ((p->flags & TCP_SYN) && syn_starts_new_session(f, dir, p)) {
 		uint32_t n = f->self;
 		finish_flow(a, f);
 		flow_release(a, f, n);

@@ -378,6 +378,35 @@ static void test_port_reuse_starts_a_flow(void **state)
 	assert_int_equal(s.flows, 2);
 }
 
+/* The same with the new session's SYN not captured (a capture drops a
+ * frame in a thousand): its SYN-ACK, a new ISN from the server, starts the
+ * new flow. The analyzer before took it as the old flow's: one flow,
+ * "closed", and the firewall drop missed (tests/tools/artefacts.py at 0.1 %
+ * loss). */
+static void test_port_reuse_syn_not_captured(void **state)
+{
+	struct conv c;
+	struct summary s;
+	(void)state;
+	conv_init(&c);
+	handshake_and_call(&c, 0);
+	uint32_t q = c.cseq;
+	send_(&c, 400000, 1, TCP_ACK | TCP_PSH, 20);
+	seg(&c, 400210, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
+	c.cseq = 90001; /* its SYN (ISN 90000) was sent, not captured */
+	c.sseq = 70000;
+	send_(&c, 501001, 0, TCP_SYN | TCP_ACK, 0);
+	send_(&c, 501002, 1, TCP_ACK, 0);
+	send_(&c, 501003, 1, TCP_ACK | TCP_PSH, 20);
+	send_(&c, 501004, 0, TCP_ACK | TCP_PSH, 20);
+	finish(&c, &s);
+	assert_int_equal(c.n_flows, 2);
+	assert_int_equal(c.flows[0].verdict, VERDICT_FIREWALL_DROP);
+	assert_int_equal(c.flows[1].verdict, VERDICT_ALIVE);
+	assert_int_equal(c.flows[1].client.packets, 2);
+	assert_int_equal(c.flows[1].server.packets, 2);
+}
+
 static void test_time_steps_back(void **state)
 {
 	struct conv c;
@@ -946,6 +975,7 @@ int main(void)
 		cmocka_unit_test(test_dies_mid_answer),
 		cmocka_unit_test(test_data_dropped_acks_pass),
 		cmocka_unit_test(test_port_reuse_starts_a_flow),
+		cmocka_unit_test(test_port_reuse_syn_not_captured),
 		cmocka_unit_test(test_time_steps_back),
 		cmocka_unit_test(test_long_capture),
 		cmocka_unit_test(test_zero_window_give_up),
