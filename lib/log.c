@@ -40,8 +40,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		fwrite(line, 1, (size_t)(n + m) + 1, stderr);
 		return;
 	}
-	/* Longer than the buffer: in pieces. */
-	fprintf(stderr, "dcdlab: %s", tag[level]);
+	/* Longer than the buffer: the prefix, then the message in pieces. */
+	fwrite(line, 1, (size_t)n, stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

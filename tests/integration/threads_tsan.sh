@@ -45,10 +45,10 @@ for _ in $(seq 1 50); do
 	ss -Htln "sport = :$PORT" | grep -q . && break
 	sleep 0.1
 done
-trips=$("$BUILD/tools/bench_load" --tns $PORT 20 2) || fail "bench_load against listen"
-[ "${trips:-0}" -gt 100 ] || fail "only ${trips:-0} round trips through listen"
+trips_per_s=$("$BUILD/tools/bench_load" --tns $PORT 20 2) || fail "bench_load against listen"
+[ "${trips_per_s:-0}" -gt 100 ] || fail "only ${trips_per_s:-0} round trips/s through listen"
 wait "$lpid"
 rc=$?
 reported "$T/listen.err" && fail "listen with its sampler: $(head -40 "$T/listen.err")"
 [ "$rc" -eq 0 ] || fail "listen under TSan: exit $rc: $(tail -5 "$T/listen.err")"
-ok "listen, its inet_diag sampler every 100 ms under 20 clients ($trips round trips): no race"
+ok "listen, its inet_diag sampler every 100 ms under 20 clients ($trips_per_s round trips/s): no race"

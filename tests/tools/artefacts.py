@@ -18,11 +18,11 @@ session of DIR/truth.json is scored by its client port:
 
 Random variants run with 20 seeds and add up (with 5, 50 faults a variant,
 one fault missed more or less was the difference between 4 % and 6 %). The
-matrix is printed; with --check the targets of issue 9 are enforced (exit 1 when one is missed):
-no false alarm on the clean capture, the duplicates and `-i any`; at most 2 %
-of healthy sessions flagged at 1 % loss and at 1 % reordering; at most 5 % of
-faults missed on every variant but the cut and the missing RST (where the
-evidence itself is gone).
+matrix is printed; with --check the targets of issue 9 are enforced (exit 1
+when one is missed): no false alarm on the clean capture, the duplicates and
+`-i any`; at most 2 % of healthy sessions flagged at 1 % loss and at 1 %
+reordering; at most 5 % of faults missed on every variant but the cut and the
+missing RST (where the evidence itself is gone).
 """
 import json
 import random

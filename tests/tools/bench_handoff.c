@@ -18,18 +18,18 @@
 #include <string.h>
 #include <time.h>
 
-#define BATCH     64
-#define RING      64
-#define RECORDS   4400000u
-#define MAX_BYTES 512
+#define BATCH_RECORDS 64
+#define RING_BATCHES  64
+#define RECORDS       4400000u
+#define MAX_BYTES     512
 
 static unsigned rec_bytes = 104;
-static uint8_t *ring; /* RING batches of BATCH records */
+static uint8_t *ring; /* RING_BATCHES batches of BATCH_RECORDS records */
 static _Atomic uint64_t produced, consumed;
 
 static uint8_t *record(uint64_t batch, unsigned i)
 {
-	return ring + ((batch % RING) * BATCH + i) * rec_bytes;
+	return ring + ((batch % RING_BATCHES) * BATCH_RECORDS + i) * rec_bytes;
 }
 
 static void *producer(void *arg)
@@ -37,9 +37,9 @@ static void *producer(void *arg)
 	uint64_t batches = *(const uint64_t *)arg;
 
 	for (uint64_t b = 0; b < batches; b++) {
-		while (b - atomic_load_explicit(&consumed, memory_order_acquire) >= RING)
+		while (b - atomic_load_explicit(&consumed, memory_order_acquire) >= RING_BATCHES)
 			;
-		for (unsigned i = 0; i < BATCH; i++)
+		for (unsigned i = 0; i < BATCH_RECORDS; i++)
 			memset(record(b, i), (int)(b + i), rec_bytes);
 		atomic_store_explicit(&produced, b + 1, memory_order_release);
 	}
@@ -56,7 +56,7 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-	uint64_t batches = RECORDS / BATCH, sum = 0;
+	uint64_t batches = RECORDS / BATCH_RECORDS, sum = 0;
 	pthread_t th;
 
 	if (argc > 1) {
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		}
 		rec_bytes = (unsigned)n;
 	}
-	ring = aligned_alloc(64, ((size_t)RING * BATCH * rec_bytes + 63) / 64 * 64);
+	ring = aligned_alloc(64, ((size_t)RING_BATCHES * BATCH_RECORDS * rec_bytes + 63) / 64 * 64);
 	if (ring == NULL)
 		return 1;
 	double t0 = now_s();
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	for (uint64_t b = 0; b < batches; b++) {
 		while (atomic_load_explicit(&produced, memory_order_acquire) <= b)
 			;
-		for (unsigned i = 0; i < BATCH; i++) {
+		for (unsigned i = 0; i < BATCH_RECORDS; i++) {
 			uint64_t v, w;
 			memcpy(&v, record(b, i), 8);
 			memcpy(&w, record(b, i) + rec_bytes - 8, 8);
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	pthread_join(th, NULL);
 	double t = now_s() - t0;
 	printf("%u-byte records: %.1f ms, %.1f ns a record (check %llu)\n", rec_bytes, t * 1e3,
-	       t * 1e9 / (double)(batches * BATCH), (unsigned long long)(sum & 0xff));
+	       t * 1e9 / (double)(batches * BATCH_RECORDS), (unsigned long long)(sum & 0xff));
 	free(ring);
 	return 0;
 }

@@ -44,13 +44,17 @@ int main(int argc, char **argv)
 	sin.sin_addr.s_addr = htonl(0x7f000001);
 	int n = (int)strtol(argv[2 + tns], NULL, 10);
 	int64_t ms = strtol(argv[3 + tns], NULL, 10) * 1000;
+	if (n < 1) {
+		fprintf(stderr, "bench_load: CONNECTIONS \"%s\": at least 1\n", argv[2 + tns]);
+		return 2;
+	}
 	int *fds = calloc((size_t)n, sizeof(int));
 	struct pollfd *pfd = calloc((size_t)n, sizeof(*pfd));
 	struct sbuf call = { 0 };
 
-	if (n < 1 || fds == NULL || pfd == NULL) {
-		fprintf(stderr, "bench_load: CONNECTIONS: at least 1\n");
-		return 2;
+	if (fds == NULL || pfd == NULL) {
+		fprintf(stderr, "bench_load: out of memory for %d connections\n", n);
+		return 1;
 	}
 
 	for (int i = 0; i < n; i++) {

@@ -196,16 +196,26 @@ static void test_dead_peer_by_retransmission(void **state)
 	assert_int_equal(c.flows[0].server.retransmissions, 2);
 }
 
+/* A session, then after 400 s idle a call the server never sees: sent,
+ * and sent again 210 ms later. Returns the call's sequence number. */
+static uint32_t call_dropped_after_gap(struct conv *c)
+{
+	uint32_t q;
+
+	handshake_and_call(c, 0);
+	q = c->cseq;
+	send_(c, 400000, 1, TCP_ACK | TCP_PSH, 20);
+	seg(c, 400210, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
+	return q;
+}
+
 static void test_firewall_drop_after_gap(void **state)
 {
 	struct conv c;
 	struct summary s;
 	(void)state;
 	conv_init(&c);
-	handshake_and_call(&c, 0);
-	uint32_t q = c.cseq;
-	send_(&c, 400000, 1, TCP_ACK | TCP_PSH, 20);
-	seg(&c, 400210, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
+	uint32_t q = call_dropped_after_gap(&c);
 	seg(&c, 400630, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
 	finish(&c, &s);
 	want_one(&c, VERDICT_FIREWALL_DROP);
@@ -359,10 +369,7 @@ static void test_port_reuse_starts_a_flow(void **state)
 	struct summary s;
 	(void)state;
 	conv_init(&c);
-	handshake_and_call(&c, 0);
-	uint32_t q = c.cseq;
-	send_(&c, 400000, 1, TCP_ACK | TCP_PSH, 20);
-	seg(&c, 400210, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
+	call_dropped_after_gap(&c);
 	/* no FIN, no RST: the same 4-tuple, a new initial sequence number */
 	c.cseq = 90000;
 	c.sseq = 70000;
@@ -389,10 +396,7 @@ static void test_port_reuse_syn_not_captured(void **state)
 	struct summary s;
 	(void)state;
 	conv_init(&c);
-	handshake_and_call(&c, 0);
-	uint32_t q = c.cseq;
-	send_(&c, 400000, 1, TCP_ACK | TCP_PSH, 20);
-	seg(&c, 400210, 1, TCP_ACK | TCP_PSH, 20, q, NEXT, 0, 502);
+	call_dropped_after_gap(&c);
 	c.cseq = 90001; /* its SYN (ISN 90000) was sent, not captured */
 	c.sseq = 70000;
 	send_(&c, 501001, 0, TCP_SYN | TCP_ACK, 0);
