@@ -6,6 +6,9 @@
 . tests/lib.sh
 need_root
 labns() { ip netns list | awk '{print $1}' | grep '^dcdlab-lab-' ; }
+# The runs that fail keep their captures and logs in $TMPDIR/dcdlab-lab-*:
+# in this test's directory, removed with it.
+export TMPDIR="$T"
 host_links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
 n_files=$(ls scenarios/*.scn | wc -l)
 
@@ -126,6 +129,8 @@ rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted: exit $rc, expected 130: $(cat "$T/int.out")"
 [ -z "$(labns)" ] || fail "Ctrl-C left namespaces: $(labns)"
 pgrep -f "dcdlab (listen|connect)" && fail "Ctrl-C left processes"
+grep -q "failed scenarios are in $T/dcdlab-lab-" "$T/int.out" ||
+	fail "Ctrl-C: where the interrupted runs' logs are not said: $(cat "$T/int.out")"
 ok "Ctrl-C: exit 130, all namespaces and processes removed"
 
 # A scenario's process killed outright (SIGKILL: no cleanup of its own):
