@@ -203,8 +203,10 @@ static unsigned gap_bucket(uint32_t gap_ms)
 {
 	unsigned b = 0;
 
-	while (b < GAP_BUCKETS - 1 && gap_ms >= gap_bound_ms[b])
-		b++;
+	/* Counted, not searched: the bounds ascend, and on a busy host the
+	 * loop's exit was a guess. */
+	for (unsigned i = 0; i < GAP_BUCKETS - 1; i++)
+		b += gap_ms >= gap_bound_ms[i];
 	return b;
 }
 
@@ -432,8 +434,9 @@ static bool steady(const struct flow *f, const struct half *x, const struct half
 {
 	uint32_t len = p->payload_len;
 
-	return (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) == TCP_ACK &&
-	       (len == 0 || (len >= 2 && len != TNS_DATA_HEADER_LEN)) && !(f->fbits & HOLE_OPEN) &&
+	/* A pure ACK or data: not a 1-byte keepalive nor a 10-byte NS probe. */
+	return (p->flags & (TCP_SYN | TCP_FIN | TCP_RST | TCP_ACK)) == TCP_ACK && len != 1 &&
+	       len != TNS_DATA_HEADER_LEN && !(f->fbits & HOLE_OPEN) &&
 	       (x->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_FIN | H_RST)) == H_NXT &&
 	       (y->bits & (H_NXT | H_CAND | H_PROBE_PENDING | H_RST)) == H_NXT &&
 	       p->seq == x->nxt && !seq_lt(y->nxt, p->ack);

@@ -962,6 +962,82 @@ static void test_batch_equals_single(void **state)
 	free(late.text);
 }
 
+/* Many flows at once, so that the flow index grows several times, holds
+ * every tag and has full groups (probing goes on to the next): each of
+ * T_FLOWS 4-tuples opens (SYN, SYN-ACK), half of them end (RST), and after
+ * their linger each of those opens again while the others go on. Every
+ * packet of an open flow must find it: a lookup that misses makes a flow
+ * too many, one that takes an empty slot for an entry reads a flow that is
+ * not there (ASan). One packet at a time and in batches (flow_guess). */
+#define T_FLOWS 30000
+
+static void table_seg(struct an_packet *a, uint64_t t_us, uint32_t no, unsigned k, int cli,
+                      uint8_t fl)
+{
+	struct tcp_pkt *p = &a->tp;
+	uint8_t cl[4] = { 192, 0, 2, (uint8_t)(1 + k % 250) }, sv[4] = { 198, 51, 100, 2 };
+	uint16_t cport = (uint16_t)(10000 + k / 250);
+
+	memset(a, 0, sizeof(*a));
+	a->ts_us = t_us;
+	a->pktno = no;
+	a->dr = DECODE_TCP;
+	p->family = 4;
+	p->flags = fl;
+	p->ttl = 64;
+	p->has_ip_id = 1;
+	p->ip_id = (uint16_t)no;
+	memcpy(p->src, cli ? cl : sv, 4);
+	memcpy(p->dst, cli ? sv : cl, 4);
+	p->sport = cli ? cport : 1521;
+	p->dport = cli ? 1521 : cport;
+	p->seq = cli ? 1000 : 9000;
+	p->ack = fl == TCP_SYN ? 0 : cli ? 9001 : 1001;
+	p->win = 502;
+}
+
+static size_t table_packets(struct an_packet *pk)
+{
+	size_t n = 0;
+	uint64_t t = 1000000000ull;
+
+	for (unsigned k = 0; k < T_FLOWS; k++, n++)
+		table_seg(&pk[n], t + n, (uint32_t)n + 1, k, 1, TCP_SYN);
+	for (unsigned k = 0; k < T_FLOWS; k++, n++)
+		table_seg(&pk[n], t + n, (uint32_t)n + 1, k, 0, TCP_SYN | TCP_ACK);
+	for (unsigned k = 0; k < T_FLOWS; k += 2, n++)
+		table_seg(&pk[n], t + 1000000 + n, (uint32_t)n + 1, k, 1, TCP_RST);
+	for (unsigned k = 0; k < T_FLOWS; k++, n++) /* 20 s on: the linger is over */
+		table_seg(&pk[n], t + 20000000 + n, (uint32_t)n + 1, k, 1,
+		          k % 2 ? TCP_ACK : TCP_SYN);
+	return n;
+}
+
+static void want_table(const struct summary *s)
+{
+	assert_int_equal(s->flows, T_FLOWS + T_FLOWS / 2);
+	assert_int_equal(s->max_open_flows, T_FLOWS);
+}
+
+static void test_many_flows(void **state)
+{
+	size_t cap = 3 * T_FLOWS + T_FLOWS / 2;
+	struct an_packet *pk = calloc(cap, sizeof(*pk));
+	struct summary s;
+
+	(void)state;
+	assert_non_null(pk);
+	size_t n = table_packets(pk);
+	assert_int_equal(n, cap);
+
+	struct trace one = { 0 };
+	trace_single(pk, n, &one, &s);
+	want_table(&s);
+	same_in_batches(pk, n, &one);
+	free(one.text);
+	free(pk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -992,6 +1068,7 @@ int main(void)
 		cmocka_unit_test(test_app_error_then_logoff),
 		cmocka_unit_test(test_server_idle_limit_across_flows),
 		cmocka_unit_test(test_batch_equals_single),
+		cmocka_unit_test(test_many_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
