@@ -963,12 +963,12 @@ static void test_batch_equals_single(void **state)
 }
 
 /* Many flows at once, so that the flow index grows several times, holds
- * every tag and has full groups (probing goes on to the next): each of
- * T_FLOWS 4-tuples opens (SYN, SYN-ACK), half of them end (RST), and after
- * their linger each of those opens again while the others go on. Every
- * packet of an open flow must find it: a lookup that misses makes a flow
- * too many, one that takes an empty slot for an entry reads a flow that is
- * not there (ASan). One packet at a time and in batches (flow_guess). */
+ * every tag, and lookups probe past other flows' entries and past the
+ * tombstones of flows that ended: each of T_FLOWS 4-tuples opens (SYN,
+ * SYN-ACK), half of them end (RST), and after their linger the others go
+ * on and those open again. Every packet of an open flow must find it: a
+ * lookup that misses makes a flow too many. One packet at a
+ * time and in batches (flow_guess). */
 #define T_FLOWS 30000
 
 static void table_seg(struct an_packet *a, uint64_t t_us, uint32_t no, unsigned k, int cli,
@@ -1007,9 +1007,13 @@ static size_t table_packets(struct an_packet *pk)
 		table_seg(&pk[n], t + n, (uint32_t)n + 1, k, 0, TCP_SYN | TCP_ACK);
 	for (unsigned k = 0; k < T_FLOWS; k += 2, n++)
 		table_seg(&pk[n], t + 1000000 + n, (uint32_t)n + 1, k, 1, TCP_RST);
-	for (unsigned k = 0; k < T_FLOWS; k++, n++) /* 20 s on: the linger is over */
-		table_seg(&pk[n], t + 20000000 + n, (uint32_t)n + 1, k, 1,
-		          k % 2 ? TCP_ACK : TCP_SYN);
+	/* 20 s on, the linger over: the flows that went on first (their
+	 * lookups pass the tombstones of those that ended), then the others
+	 * anew. */
+	for (unsigned k = 1; k < T_FLOWS; k += 2, n++)
+		table_seg(&pk[n], t + 20000000 + n, (uint32_t)n + 1, k, 1, TCP_ACK);
+	for (unsigned k = 0; k < T_FLOWS; k += 2, n++)
+		table_seg(&pk[n], t + 20000000 + n, (uint32_t)n + 1, k, 1, TCP_SYN);
 	return n;
 }
 
